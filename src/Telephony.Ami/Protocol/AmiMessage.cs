@@ -1,0 +1,181 @@
+using System.Text;
+
+namespace Telephony.Ami.Protocol;
+
+/// <summary>What a message on the manager connection is. <c>Event:</c> wins over <c>Response:</c>
+/// (OriginateResponse carries both).</summary>
+public enum AmiMessageKind
+{
+    Unknown = 0,
+    Banner,
+    Response,
+    Event,
+}
+
+/// <summary>
+/// One AMI message as it came off the wire: the raw bytes plus the offsets of every header, in order, repeated ones
+/// included. Keys and values are decoded on demand, so parsing costs one copy and one small offset table; lookups are
+/// ASCII case-insensitive (Asterisk writes both <c>UniqueID</c> and <c>Uniqueid</c>). Immutable and thread-safe.
+/// </summary>
+public sealed class AmiMessage
+{
+    internal const int OutputKey = -1; // a legacy "Response: Follows" body line: key is "Output", not in the bytes
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private readonly byte[] _bytes;
+    private readonly int[] _offsets; // per header: keyStart, keyLength, valueStart, valueLength
+    private string? _eventName;
+    private string? _bannerText;
+
+    internal AmiMessage(AmiMessageKind kind, byte[] bytes, int[] offsets, int headerCount)
+    {
+        Kind = kind;
+        _bytes = bytes;
+        _offsets = offsets;
+        Count = headerCount;
+    }
+
+    internal static AmiMessage ForBanner(byte[] line)
+    {
+        var m = new AmiMessage(AmiMessageKind.Banner, line, [], 0);
+        m._bannerText = Utf8.GetString(line).TrimEnd('\r', '\n');
+        return m;
+    }
+
+    public AmiMessageKind Kind { get; }
+
+    /// <summary>Number of headers (repeated ones count each time).</summary>
+    public int Count { get; }
+
+    /// <summary>The bytes of the message as received, terminator included.</summary>
+    public ReadOnlyMemory<byte> RawBytes => _bytes;
+
+    /// <summary>For <see cref="AmiMessageKind.Banner"/>: e.g. <c>Asterisk Call Manager/9.0.0</c>.</summary>
+    public string? BannerText => _bannerText;
+
+    public bool IsEvent => Kind == AmiMessageKind.Event;
+    public bool IsResponse => Kind == AmiMessageKind.Response;
+
+    /// <summary>The <c>Event</c> header, cached.</summary>
+    public string? EventName => _eventName ??= this["Event"];
+
+    public string? ResponseStatus => this["Response"];
+    public string? ActionId => this["ActionID"];
+    public string? MessageText => this["Message"];
+
+    public bool IsSuccess => string.Equals(ResponseStatus, "Success", StringComparison.OrdinalIgnoreCase);
+
+    public string GetKey(int index)
+    {
+        var o = CheckIndex(index);
+        return _offsets[o] == OutputKey ? "Output" : Utf8.GetString(_bytes, _offsets[o], _offsets[o + 1]);
+    }
+
+    public string GetValue(int index)
+    {
+        var o = CheckIndex(index);
+        return Utf8.GetString(_bytes, _offsets[o + 2], _offsets[o + 3]);
+    }
+
+    public ReadOnlySpan<byte> GetValueBytes(int index)
+    {
+        var o = CheckIndex(index);
+        return _bytes.AsSpan(_offsets[o + 2], _offsets[o + 3]);
+    }
+
+    /// <summary>The first value of <paramref name="key"/> (case-insensitive), or null.</summary>
+    public string? this[string key] => TryGetValue(key, out var v) ? v : null;
+
+    public bool TryGetValue(string key, out string value)
+    {
+        var i = IndexOf(key, 0);
+        if (i < 0)
+        {
+            value = "";
+            return false;
+        }
+        value = GetValue(i);
+        return true;
+    }
+
+    public bool Has(string key) => IndexOf(key, 0) >= 0;
+
+    /// <summary>Every value of <paramref name="key"/>, in order (e.g. <c>Output</c>, <c>ChanVariable</c>).</summary>
+    public IReadOnlyList<string> GetValues(string key)
+    {
+        List<string>? values = null;
+        for (var i = IndexOf(key, 0); i >= 0; i = IndexOf(key, i + 1))
+            (values ??= []).Add(GetValue(i));
+        return values ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>Lines of CLI output: the <c>Output:</c> headers (Asterisk 14+) or the body of a legacy
+    /// <c>Response: Follows</c> message.</summary>
+    public IReadOnlyList<string> OutputLines => GetValues("Output");
+
+    /// <summary>All headers in order, decoded.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers
+    {
+        get
+        {
+            var list = new KeyValuePair<string, string>[Count];
+            for (var i = 0; i < Count; i++) list[i] = new(GetKey(i), GetValue(i));
+            return list;
+        }
+    }
+
+    /// <summary>Index of the first header named <paramref name="key"/> at or after <paramref name="start"/>, or -1.</summary>
+    public int IndexOf(string key, int start)
+    {
+        for (var i = start; i < Count; i++)
+        {
+            var o = i * 4;
+            if (_offsets[o] == OutputKey)
+            {
+                if (key.Equals("Output", StringComparison.OrdinalIgnoreCase)) return i;
+                continue;
+            }
+            if (AsciiEqualsIgnoreCase(_bytes.AsSpan(_offsets[o], _offsets[o + 1]), key)) return i;
+        }
+        return -1;
+    }
+
+    public override string ToString() =>
+        Kind == AmiMessageKind.Banner ? _bannerText ?? "" : Utf8.GetString(_bytes).TrimEnd('\r', '\n');
+
+    private int CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
+        return index * 4;
+    }
+
+    private static bool AsciiEqualsIgnoreCase(ReadOnlySpan<byte> bytes, string key)
+    {
+        if (bytes.Length != key.Length) return false;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            var c = key[i];
+            if (b == c) continue;
+            if ((b | 0x20) != (c | 0x20) || (uint)((b | 0x20) - 'a') > 'z' - 'a') return false;
+        }
+        return true;
+    }
+
+    /// <summary>Builds a message from headers (for the simulator and tests): serialised with the wire writer and parsed
+    /// back, so a built message is exactly what a peer would receive.</summary>
+    public static AmiMessage From(IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var writer = new AmiMessageWriter();
+        foreach (var (k, v) in headers) writer.Add(k, v);
+        var bytes = writer.ToArray();
+        var parser = new AmiParser(expectBanner: false);
+        var seq = new System.Buffers.ReadOnlySequence<byte>(bytes);
+        if (!parser.TryRead(ref seq, out var m)) throw new InvalidOperationException("built message did not parse");
+        return m;
+    }
+
+    public static AmiMessage From(params (string Key, string Value)[] headers) =>
+        From(headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value)));
+}

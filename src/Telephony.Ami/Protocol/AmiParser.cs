@@ -1,0 +1,334 @@
+using System.Buffers;
+using System.Text;
+
+namespace Telephony.Ami.Protocol;
+
+public enum AmiParseErrorKind
+{
+    Malformed,
+    Oversized,
+}
+
+/// <summary>A message the parser counted and skipped. <see cref="Sample"/> is the start of it, for logs.</summary>
+public sealed record AmiParseError(AmiParseErrorKind Kind, string Reason, string Sample);
+
+/// <summary>
+/// Frames the AMI byte stream into <see cref="AmiMessage"/>s, straight from a <see cref="ReadOnlySequence{T}"/>
+/// (a PipeReader's buffer or a file's bytes). Stateful across calls: keep one per connection. A message is
+/// <c>Key: Value</c> lines ended by a blank line; the first line of a connection is the banner; a legacy
+/// <c>Response: Follows</c> message runs to <c>--END COMMAND--</c>. An oversized or malformed message is counted and
+/// skipped up to the next blank line, so one bad message never desynchronises the stream or throws.
+/// </summary>
+public sealed class AmiParser
+{
+    public const int DefaultMaxMessageBytes = 1024 * 1024;
+    private const string BannerPrefix = "Asterisk Call Manager/";
+
+    private static ReadOnlySpan<byte> EndCommand => "--END COMMAND--"u8;
+    private static ReadOnlySpan<byte> FollowsLine => "Response: Follows"u8;
+
+    private readonly int _maxMessageBytes;
+    private bool _expectBanner;
+    private bool _skipping;
+
+    public AmiParser(int maxMessageBytes = DefaultMaxMessageBytes, bool expectBanner = true)
+    {
+        if (maxMessageBytes < 64) throw new ArgumentOutOfRangeException(nameof(maxMessageBytes), "at least 64 bytes");
+        _maxMessageBytes = maxMessageBytes;
+        _expectBanner = expectBanner;
+    }
+
+    public int MaxMessageBytes => _maxMessageBytes;
+    public long MessagesParsed { get; private set; }
+    public long MalformedMessages { get; private set; }
+    public long OversizedMessages { get; private set; }
+    public AmiParseError? LastError { get; private set; }
+
+    /// <summary>Called for every skipped message (on the reader's thread: keep it cheap).</summary>
+    public Action<AmiParseError>? ErrorObserved { get; set; }
+
+    /// <summary>Parses the next whole message at the start of <paramref name="buffer"/> and slices it off. Returns false
+    /// when the buffer holds no complete message yet (what is left must be offered again with more bytes behind it).</summary>
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out AmiMessage message)
+    {
+        while (!buffer.IsEmpty)
+        {
+            if (_skipping)
+            {
+                if (!SkipToBlankLine(ref buffer)) break;
+                _skipping = false;
+                continue;
+            }
+
+            if (_expectBanner)
+            {
+                var reader = new SequenceReader<byte>(buffer);
+                if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+                {
+                    if (buffer.Length > _maxMessageBytes) _expectBanner = false; // not a banner; frame normally
+                    break;
+                }
+                _expectBanner = false;
+                var bytes = line.ToArray();
+                if (bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(BannerPrefix)))
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    MessagesParsed++;
+                    message = AmiMessage.ForBanner(bytes);
+                    return true;
+                }
+                continue; // no banner: the first line belongs to a message
+            }
+
+            // Stray line ends between messages are not messages.
+            var first = buffer.FirstSpan;
+            if (first[0] == (byte)'\n') { buffer = buffer.Slice(1); continue; }
+            if (first[0] == (byte)'\r' && (first.Length > 1 ? first[1] == (byte)'\n' : buffer.Length > 1 && IsLf(buffer, 1)))
+            {
+                buffer = buffer.Slice(2);
+                continue;
+            }
+
+            var length = buffer.IsSingleSegment ? FindEnd(first) : FindEnd(buffer);
+            if (length < 0)
+            {
+                if (buffer.Length > _maxMessageBytes + 2)
+                {
+                    Report(AmiParseErrorKind.Oversized, $"message larger than {_maxMessageBytes} bytes", buffer);
+                    OversizedMessages++;
+                    _skipping = true;
+                    continue;
+                }
+                break;
+            }
+
+            if (length > _maxMessageBytes + 2)
+            {
+                Report(AmiParseErrorKind.Oversized, $"message of {length} bytes, larger than {_maxMessageBytes}", buffer);
+                OversizedMessages++;
+                buffer = buffer.Slice(length);
+                continue;
+            }
+
+            var copy = new byte[length];
+            buffer.Slice(0, length).CopyTo(copy);
+            buffer = buffer.Slice(length);
+            if (Build(copy, out message, out var reason))
+            {
+                MessagesParsed++;
+                return true;
+            }
+            MalformedMessages++;
+            Report(AmiParseErrorKind.Malformed, reason, new ReadOnlySequence<byte>(copy));
+        }
+        message = null!;
+        return false;
+    }
+
+    /// <summary>Parses every complete message in <paramref name="bytes"/> (a capture file, a test fixture).</summary>
+    public IReadOnlyList<AmiMessage> ParseAll(ReadOnlyMemory<byte> bytes)
+    {
+        var list = new List<AmiMessage>();
+        var seq = new ReadOnlySequence<byte>(bytes);
+        while (TryRead(ref seq, out var m)) list.Add(m);
+        return list;
+    }
+
+    private static bool IsLf(in ReadOnlySequence<byte> buffer, long index)
+    {
+        var r = new SequenceReader<byte>(buffer);
+        r.Advance(index);
+        return r.TryPeek(out var b) && b == (byte)'\n';
+    }
+
+    /// <summary>Length of the first message in a contiguous span (terminating blank line included), or -1.</summary>
+    private static int FindEnd(ReadOnlySpan<byte> span)
+    {
+        var legacy = StartsWithFollows(span);
+        var pos = 0;
+        if (legacy)
+        {
+            var e = span.IndexOf(EndCommand);
+            if (e < 0) return -1;
+            pos = e;
+        }
+        while (true)
+        {
+            var nl = span[pos..].IndexOf((byte)'\n');
+            if (nl < 0) return -1;
+            pos += nl + 1;
+            if (pos >= span.Length) return -1;
+            if (span[pos] == (byte)'\n') return pos + 1;
+            if (span[pos] == (byte)'\r')
+            {
+                if (pos + 1 >= span.Length) return -1;
+                if (span[pos + 1] == (byte)'\n') return pos + 2;
+            }
+        }
+    }
+
+    private static long FindEnd(in ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        if (IsFollowsPrefixIgnoreCase(buffer))
+        {
+            if (!reader.TryAdvanceTo(EndCommand[0], advancePastDelimiter: false)) return -1;
+            while (!reader.IsNext(EndCommand, advancePast: false))
+            {
+                reader.Advance(1);
+                if (!reader.TryAdvanceTo(EndCommand[0], advancePastDelimiter: false)) return -1;
+            }
+        }
+        while (true)
+        {
+            if (!reader.TryAdvanceTo((byte)'\n')) return -1;
+            if (!reader.TryPeek(out var b)) return -1;
+            if (b == (byte)'\n') return reader.Consumed + 1;
+            if (b == (byte)'\r')
+            {
+                if (!reader.TryPeek(1, out var b2)) return -1;
+                if (b2 == (byte)'\n') return reader.Consumed + 2;
+            }
+        }
+    }
+
+    private static bool IsFollowsPrefixIgnoreCase(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length <= FollowsLine.Length) return false;
+        Span<byte> head = stackalloc byte[FollowsLine.Length + 1];
+        buffer.Slice(0, head.Length).CopyTo(head);
+        return StartsWithFollows(head);
+    }
+
+    private static bool StartsWithFollows(ReadOnlySpan<byte> span) =>
+        span.Length >= FollowsLine.Length && Ascii.EqualsIgnoreCase(span[..FollowsLine.Length], FollowsLine) &&
+        (span.Length == FollowsLine.Length || span[FollowsLine.Length] is (byte)'\r' or (byte)'\n');
+
+    /// <summary>Skips up to and including the next blank line. False when none is in the buffer yet: everything that
+    /// cannot be part of one is dropped so a flood of garbage never grows the buffer.</summary>
+    private static bool SkipToBlankLine(ref ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryAdvanceTo((byte)'\n'))
+        {
+            if (!reader.TryPeek(out var b)) break;
+            if (b == (byte)'\n') { buffer = buffer.Slice(reader.Consumed + 1); return true; }
+            if (b == (byte)'\r')
+            {
+                if (!reader.TryPeek(1, out var b2)) break;
+                if (b2 == (byte)'\n') { buffer = buffer.Slice(reader.Consumed + 2); return true; }
+            }
+        }
+        // Keep only a tail that could start a blank line ("\n" or "\n\r").
+        var len = buffer.Length;
+        var keep = 0L;
+        if (len >= 1 && Last(buffer, 1) == (byte)'\n') keep = 1;
+        else if (len >= 2 && Last(buffer, 1) == (byte)'\r' && Last(buffer, 2) == (byte)'\n') keep = 2;
+        buffer = buffer.Slice(len - keep);
+        return false;
+    }
+
+    private static byte Last(in ReadOnlySequence<byte> buffer, int fromEnd)
+    {
+        Span<byte> one = stackalloc byte[1];
+        buffer.Slice(buffer.Length - fromEnd, 1).CopyTo(one);
+        return one[0];
+    }
+
+    /// <summary>Indexes the headers of one complete message.</summary>
+    private static bool Build(byte[] bytes, out AmiMessage message, out string reason)
+    {
+        var span = bytes.AsSpan();
+        var legacy = StartsWithFollows(span);
+        var lines = span.Count((byte)'\n');
+        var offsets = new int[lines * 4];
+        var count = 0;
+        var kind = AmiMessageKind.Unknown;
+        var inBody = false;
+        var pos = 0;
+        reason = "";
+        message = null!;
+
+        while (pos < span.Length)
+        {
+            var nl = span[pos..].IndexOf((byte)'\n');
+            var lineEnd = nl < 0 ? span.Length : pos + nl;
+            var contentEnd = lineEnd > pos && span[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
+            var line = span[pos..contentEnd];
+            var next = lineEnd + 1;
+
+            if (legacy && count > 0)
+            {
+                var end = line.IndexOf(EndCommand);
+                if (end >= 0) line = line[..end];
+                var colon = line.IndexOf((byte)':');
+                if (!inBody && end < 0 && colon > 0 && IsLegacyHeader(line[..colon]))
+                {
+                    AddHeader(offsets, ref count, pos, colon, line);
+                }
+                else
+                {
+                    inBody = true;
+                    if (end < 0 || line.Length > 0)
+                    {
+                        var o = count++ * 4;
+                        offsets[o] = AmiMessage.OutputKey;
+                        offsets[o + 2] = pos;
+                        offsets[o + 3] = line.Length;
+                    }
+                    if (end >= 0) legacy = false; // what follows --END COMMAND-- is the blank line
+                }
+                pos = next;
+                continue;
+            }
+
+            if (line.IsEmpty) break;
+            var c = line.IndexOf((byte)':');
+            if (c <= 0)
+            {
+                reason = c == 0 ? "header line with an empty key" : "line without a ':' separator";
+                return false;
+            }
+            var key = line[..c];
+            if (kind != AmiMessageKind.Event)
+            {
+                if (Ascii.EqualsIgnoreCase(key, "Event"u8)) kind = AmiMessageKind.Event;
+                else if (kind == AmiMessageKind.Unknown && Ascii.EqualsIgnoreCase(key, "Response"u8))
+                    kind = AmiMessageKind.Response;
+            }
+            AddHeader(offsets, ref count, pos, c, line);
+            pos = next;
+        }
+
+        if (count == 0)
+        {
+            reason = "empty message";
+            return false;
+        }
+        message = new AmiMessage(kind, bytes, offsets, count);
+        return true;
+    }
+
+    private static bool IsLegacyHeader(ReadOnlySpan<byte> key) =>
+        Ascii.EqualsIgnoreCase(key, "Privilege"u8) || Ascii.EqualsIgnoreCase(key, "ActionID"u8) ||
+        Ascii.EqualsIgnoreCase(key, "Message"u8);
+
+    private static void AddHeader(int[] offsets, ref int count, int lineStart, int colon, ReadOnlySpan<byte> line)
+    {
+        var valueStart = colon + 1;
+        if (valueStart < line.Length && line[valueStart] == (byte)' ') valueStart++;
+        var o = count++ * 4;
+        offsets[o] = lineStart;
+        offsets[o + 1] = colon;
+        offsets[o + 2] = lineStart + valueStart;
+        offsets[o + 3] = line.Length - valueStart;
+    }
+
+    private void Report(AmiParseErrorKind kind, string reason, in ReadOnlySequence<byte> bytes)
+    {
+        var sample = bytes.Slice(0, Math.Min(bytes.Length, 80)).ToArray();
+        var error = new AmiParseError(kind, reason, Encoding.UTF8.GetString(sample).Replace("\r", "\\r").Replace("\n", "\\n"));
+        LastError = error;
+        ErrorObserved?.Invoke(error);
+    }
+}

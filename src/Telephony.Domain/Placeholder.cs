@@ -1,0 +1,1 @@
+namespace Telephony.Domain; internal static class Placeholder {}
