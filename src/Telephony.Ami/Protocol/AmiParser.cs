@@ -24,12 +24,14 @@ public sealed class AmiParser
     public const int DefaultMaxMessageBytes = 1024 * 1024;
     private const string BannerPrefix = "Asterisk Call Manager/";
 
+    private static ReadOnlySpan<byte> BannerPrefixBytes => "Asterisk Call Manager/"u8;
     private static ReadOnlySpan<byte> EndCommand => "--END COMMAND--"u8;
     private static ReadOnlySpan<byte> FollowsLine => "Response: Follows"u8;
 
     private readonly int _maxMessageBytes;
     private bool _expectBanner;
     private bool _skipping;
+    private int[] _scratch = new int[64 * 4]; // header offsets of the message being parsed
 
     public AmiParser(int maxMessageBytes = DefaultMaxMessageBytes, bool expectBanner = true)
     {
@@ -69,9 +71,10 @@ public sealed class AmiParser
                     break;
                 }
                 _expectBanner = false;
-                var bytes = line.ToArray();
-                if (bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(BannerPrefix)))
+                if (line.Length >= BannerPrefix.Length &&
+                    line.Slice(0, BannerPrefix.Length).ToArray().AsSpan().SequenceEqual(BannerPrefixBytes))
                 {
+                    var bytes = buffer.Slice(0, reader.Position).ToArray(); // the line with its CRLF
                     buffer = buffer.Slice(reader.Position);
                     MessagesParsed++;
                     message = AmiMessage.ForBanner(bytes);
@@ -89,6 +92,35 @@ public sealed class AmiParser
                 continue;
             }
 
+            var legacy = (first[0] | 0x20) == 'r' && IsFollowsPrefixIgnoreCase(buffer);
+            if (!legacy)
+            {
+                // Fast path: one pass over the first segment finds the end and indexes the headers together.
+                var consumed = ParseContiguous(first, out var parsed, out var why);
+                if (consumed > 0)
+                {
+                    if (consumed > _maxMessageBytes + 2)
+                    {
+                        Report(AmiParseErrorKind.Oversized, $"message of {consumed} bytes, larger than {_maxMessageBytes}", buffer);
+                        OversizedMessages++;
+                        buffer = buffer.Slice(consumed);
+                        continue;
+                    }
+                    if (parsed is not null)
+                    {
+                        buffer = buffer.Slice(consumed);
+                        MessagesParsed++;
+                        message = parsed;
+                        return true;
+                    }
+                    MalformedMessages++;
+                    Report(AmiParseErrorKind.Malformed, why!, buffer.Slice(0, consumed));
+                    buffer = buffer.Slice(consumed);
+                    continue;
+                }
+            }
+
+            // A legacy "Response: Follows" body, or a message that straddles segments: find the end, then index.
             var length = buffer.IsSingleSegment ? FindEnd(first) : FindEnd(buffer);
             if (length < 0)
             {
@@ -101,7 +133,6 @@ public sealed class AmiParser
                 }
                 break;
             }
-
             if (length > _maxMessageBytes + 2)
             {
                 Report(AmiParseErrorKind.Oversized, $"message of {length} bytes, larger than {_maxMessageBytes}", buffer);
@@ -132,6 +163,69 @@ public sealed class AmiParser
         var seq = new ReadOnlySequence<byte>(bytes);
         while (TryRead(ref seq, out var m)) list.Add(m);
         return list;
+    }
+
+    /// <summary>Parses the message at the start of <paramref name="span"/> in one pass. Returns its length (blank line
+    /// included) or -1 when the span holds no complete message; <paramref name="message"/> is null when it was
+    /// malformed (<paramref name="reason"/> says why).</summary>
+    private int ParseContiguous(ReadOnlySpan<byte> span, out AmiMessage? message, out string? reason)
+    {
+        var pos = 0;
+        var count = 0;
+        var kind = AmiMessageKind.Unknown;
+        reason = null;
+        message = null;
+        while (true)
+        {
+            var rest = span[pos..];
+            var nl = rest.IndexOf((byte)'\n');
+            if (nl < 0) return -1;
+            var contentLength = nl > 0 && rest[nl - 1] == (byte)'\r' ? nl - 1 : nl;
+            if (contentLength == 0)
+            {
+                var length = pos + nl + 1;
+                if (reason is not null) return length;
+                if (count == 0)
+                {
+                    reason = "empty message";
+                    return length;
+                }
+                if (length > _maxMessageBytes + 2) return length; // the caller counts it; do not copy it
+                message = new AmiMessage(kind, span[..length].ToArray(), _scratch.AsSpan(0, count * 4).ToArray(), count);
+                return length;
+            }
+            if (reason is null)
+            {
+                var line = rest[..contentLength];
+                // Keys are short: one scalar loop finds the colon and checks the key is printable ASCII.
+                var c = 0;
+                while (c < line.Length && line[c] != (byte)':' && line[c] - 0x20u <= 0x7e - 0x20) c++;
+                if (c == line.Length)
+                    reason = "line without a ':' separator";
+                else if (line[c] != (byte)':')
+                    reason = "header key with control or non-ASCII bytes";
+                else if (c == 0)
+                    reason = "header line with an empty key";
+                else
+                {
+                    if (kind != AmiMessageKind.Event)
+                    {
+                        if (c == 5 && Ascii.EqualsIgnoreCase(line[..5], "Event"u8)) kind = AmiMessageKind.Event;
+                        else if (c == 8 && kind == AmiMessageKind.Unknown && Ascii.EqualsIgnoreCase(line[..8], "Response"u8))
+                            kind = AmiMessageKind.Response;
+                    }
+                    if ((count + 1) * 4 > _scratch.Length) Array.Resize(ref _scratch, _scratch.Length * 2);
+                    var valueStart = c + 1;
+                    if (valueStart < line.Length && line[valueStart] == (byte)' ') valueStart++;
+                    var o = count++ * 4;
+                    _scratch[o] = pos;
+                    _scratch[o + 1] = c;
+                    _scratch[o + 2] = pos + valueStart;
+                    _scratch[o + 3] = line.Length - valueStart;
+                }
+            }
+            pos += nl + 1;
+        }
     }
 
     private static bool IsLf(in ReadOnlySequence<byte> buffer, long index)
@@ -290,6 +384,11 @@ public sealed class AmiParser
                 return false;
             }
             var key = line[..c];
+            if (key.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) >= 0)
+            {
+                reason = "header key with control or non-ASCII bytes";
+                return false;
+            }
             if (kind != AmiMessageKind.Event)
             {
                 if (Ascii.EqualsIgnoreCase(key, "Event"u8)) kind = AmiMessageKind.Event;

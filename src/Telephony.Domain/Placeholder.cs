@@ -1,1 +1,0 @@
-namespace Telephony.Domain; internal static class Placeholder {}
