@@ -239,7 +239,7 @@ internal sealed class PeerConnection
         return SendRawAsync(writer.ToArray());
     }
 
-    public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
+    public Task SendRawAsync(string text, int chunk = 0) => SendRawAsync(Encoding.UTF8.GetBytes(text), chunk);
 
     public async Task SendRawAsync(byte[] bytes, int chunk = 0)
     {
