@@ -28,7 +28,9 @@ namespace Telephony.Domain.Billing.Interpretation;
 /// <item>A caller-side HANGUP carries a DIALSTATUS (ANSWER wins over any other, else the last one) → cdr.c's
 /// dial_status_to_disposition: BUSY → BUSY; NOANSWER, CANCEL → NO ANSWER; CONGESTION → CONGESTION (cdr.conf
 /// <c>congestion=yes</c>); CHANUNAVAIL and anything else → FAILED.</item>
-/// <item>Otherwise the caller side's hangup causes, mapped as cdr.c's cdr_object_set_disposition: 17 → BUSY;
+/// <item>Otherwise the caller side's non-zero hangup causes — or, when it has none (cause 0, unreadable Extra), those
+/// of the legs it dialled, as cdr.c falls back from party A's cause to party B's — mapped as cdr.c's
+/// cdr_object_set_disposition: 17 → BUSY;
 /// 34, 42 → CONGESTION; 16, 18, 19 → NO ANSWER; any other non-zero → FAILED; the strongest wins
 /// (BUSY &gt; CONGESTION &gt; FAILED &gt; NO ANSWER); no non-zero cause at all → FAILED (what Asterisk writes for a
 /// channel that ends with cause 0).</item>
@@ -44,7 +46,7 @@ namespace Telephony.Domain.Billing.Interpretation;
 /// answered), truncated like cdr.c (<see cref="AsteriskDurations"/>): exact with fractional times, and with the
 /// whole-second times of AMI CEL at most one second above Asterisk's own figures.</item>
 /// </list>
-/// <para><b>Hangup</b>: cause = first non-zero cause among the caller side's HANGUPs in event order; source = first
+/// <para><b>Hangup</b>: cause = the first of the causes used by disposition rule 3, in event order; source = first
 /// non-empty hangupsource among them; dial status as in disposition rule 2.</para>
 /// </summary>
 public static class BillingRules
@@ -78,11 +80,17 @@ public static class BillingRules
         var hangups = callerSide.Where(l => l.Hangup is not null).OrderBy(l => l.HangupOrdinal).Select(l => l.Hangup!).ToList();
         var dialStatuses = hangups.Select(h => h.DialStatus).Where(s => s.Length > 0).ToList();
         var dialStatus = dialStatuses.Contains("ANSWER", StringComparer.OrdinalIgnoreCase) ? "ANSWER" : dialStatuses.LastOrDefault() ?? "";
-        var hangupCause = hangups.Select(h => h.Cause).FirstOrDefault(c => c is not null and not 0);
+        // Causes: the caller side's; when it has none (cause 0, or an unreadable Extra), those of the legs it dialled,
+        // as cdr.c falls back from party A's cause to party B's.
+        var causes = hangups.Select(h => h.Cause ?? 0).Where(c => c != 0).ToList();
+        if (causes.Count == 0)
+            causes = call.Legs.Where(l => (l.IsDialedLeg || l.IsQueueMemberLeg) && l.Hangup?.Cause is not null and not 0)
+                .OrderBy(l => l.HangupOrdinal).Select(l => l.Hangup!.Cause!.Value).ToList();
+        int? hangupCause = causes.Count > 0 ? causes[0] : null;
 
         var disposition = answer is not null ? CallDisposition.Answered
             : dialStatus.Length > 0 ? FromDialStatus(dialStatus)
-            : FromHangupCauses(hangups.Select(h => h.Cause ?? 0));
+            : FromHangupCauses(causes);
 
         var start = origin.StartedAt ?? call.FirstEventAt!.Value;
         var conversation = callerSide.Concat(call.Connections.SelectMany(c => new[] { c.First, c.Second })).Distinct().ToList();
