@@ -1,0 +1,420 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Telephony.Ami.Protocol;
+using Telephony.Simulator.Actions;
+using Telephony.Simulator.Calls;
+using Telephony.Simulator.Load;
+using Telephony.Simulator.Model;
+using Telephony.Simulator.Nodes;
+using Telephony.Simulator.Replay;
+using Telephony.Simulator.Sessions;
+
+namespace Telephony.Simulator;
+
+/// <summary>
+/// One simulated Asterisk server on its own port: its manager sessions, calls, channel and queue models, identities
+/// and fault switches. Every event goes through one emission lock, so the models and what each session receives
+/// are always in the same order.
+/// </summary>
+public sealed class SimulatedNode : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<AmiSession> _sessions = [];
+    private readonly HashSet<CallRun> _calls = [];
+    private readonly ConcurrentDictionary<long, Task> _connectionTasks = new();
+    private readonly ChannelRegistry _channels = new();
+    private readonly QueueModel _queues;
+    private readonly ScriptLibrary _scripts;
+    private readonly SemaphoreSlim _restartLock = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
+    private TcpListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _nextSessionId;
+    private long _cdrSequence;
+    private long _callsStarted;
+    private long _callsCompleted;
+    private bool _accepting = true;
+
+    internal SimulatedNode(string name, int port, SimulatorOptions options, ScriptLibrary scripts)
+    {
+        Name = name;
+        Port = port;
+        Options = options;
+        _scripts = scripts;
+        StartedAt = DateTimeOffset.UtcNow;
+        Ids = new UniqueIdSource(StartedAt);
+        _queues = new QueueModel(options.Queues, StartedAt.ToUnixTimeSeconds());
+        Dispatcher = new ActionDispatcher(this);
+        Faults = new NodeFaults(this);
+        if (options.Load is { } load) Load = new LoadGenerator(this, load);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The bound port (the real one when the options asked for port 0).</summary>
+    public int Port { get; private set; }
+
+    public SimulatorOptions Options { get; }
+
+    /// <summary>Every manager session this node has seen, with login and logout/close times.</summary>
+    public SessionHistory Sessions { get; } = new();
+
+    /// <summary>Actions received, by name.</summary>
+    public ActionCounter Actions { get; } = new();
+
+    /// <summary>Switches for dropped connections, stalls, garbage and restarts.</summary>
+    public NodeFaults Faults { get; }
+
+    /// <summary>The load generator of this node, when <see cref="SimulatorOptions.Load"/> is set.</summary>
+    public LoadGenerator? Load { get; }
+
+    /// <summary>When this node (last) started: FullyBooted Uptime, CoreStatus, queue member LoginTime.</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
+    /// <summary>The uniqueid epoch floor: the (re)start second; every uniqueid issued since has an epoch at least this.</summary>
+    public long Epoch
+    {
+        get { lock (_lock) return Ids.EpochFloor; }
+    }
+
+    public int Restarts { get; private set; }
+
+    public bool IsListening => _listener is not null;
+
+    public int ActiveCalls
+    {
+        get { lock (_lock) return _calls.Count; }
+    }
+
+    public long CallsStarted => Interlocked.Read(ref _callsStarted);
+    public long CallsCompleted => Interlocked.Read(ref _callsCompleted);
+
+    /// <summary>The live channels (the node's own objects; read them, do not keep them).</summary>
+    public IReadOnlyList<Leg> LiveChannels
+    {
+        get { lock (_lock) return _channels.Live; }
+    }
+
+    internal UniqueIdSource Ids { get; }
+    internal StallGate Stall { get; } = new();
+    internal ActionDispatcher Dispatcher { get; }
+
+    public IReadOnlyList<QueueSnapshot> QueueSnapshot(string? queue = null)
+    {
+        lock (_lock)
+            return _queues.Queues.Where(q => string.IsNullOrEmpty(queue) ||
+                                             q.Definition.Name.Equals(queue, StringComparison.OrdinalIgnoreCase))
+                .Select(Model.QueueSnapshot.Of).ToArray();
+    }
+
+    /// <summary>Starts a call without any client asking (load, tests). Throws for an unknown script; returns null
+    /// while the node is restarting.</summary>
+    public CallHandle? StartCall(string script, CallOptions? options = null)
+    {
+        var s = _scripts[script] ?? throw new ArgumentException($"unknown call script '{script}'", nameof(script));
+        var run = StartRun(s, options ?? new CallOptions(), null);
+        return run is null ? null : new CallHandle(run);
+    }
+
+    /// <summary>Closes every session, hangs up every call, refuses connections for <paramref name="downtime"/>, then
+    /// comes back on the same port with a new uniqueid epoch and fresh counters.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        await _restartLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            StopListening();
+            CallRun[] runs;
+            lock (_lock)
+            {
+                _accepting = false;
+                runs = _calls.ToArray();
+            }
+            foreach (var run in runs) run.Abort();
+            await WhenAllOrTimeout(runs.Select(r => r.Completion), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+
+            Broadcast((EventClass.System, Reply.Event(("Event", "Shutdown"), ("Privilege", "system,all"),
+                ("Shutdown", "Cleanly"), ("Restart", "True"))));
+            AmiSession[] sessions;
+            lock (_lock) sessions = _sessions.ToArray();
+            foreach (var s in sessions) s.CloseAfterFlush("restart");
+
+            if (downtime > TimeSpan.Zero) await Task.Delay(downtime).ConfigureAwait(false);
+
+            lock (_lock)
+            {
+                var now = DateTimeOffset.UtcNow;
+                Ids.Restart(now);
+                StartedAt = now;
+                _channels.Clear();
+                _queues.Reset(now.ToUnixTimeSeconds());
+                _cdrSequence = 0;
+                _accepting = true;
+                Restarts++;
+            }
+            StartListening();
+        }
+        finally
+        {
+            _restartLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Load is not null) await Load.DisposeAsync().ConfigureAwait(false);
+        _lifetime.Cancel();
+        StopListening();
+        CallRun[] runs;
+        AmiSession[] sessions;
+        lock (_lock)
+        {
+            _accepting = false;
+            runs = _calls.ToArray();
+            sessions = _sessions.ToArray();
+        }
+        foreach (var run in runs) run.Abort();
+        await WhenAllOrTimeout(runs.Select(r => r.Completion), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        foreach (var s in sessions) s.Abort("simulator stopped");
+        Stall.Open();
+        await WhenAllOrTimeout(_connectionTasks.Values, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+    }
+
+    internal void StartListening()
+    {
+        var listener = new TcpListener(Options.BindAddress, Port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _listener = listener;
+        _acceptLoop = AcceptLoopAsync(listener, _lifetime.Token);
+    }
+
+    internal void StartLoad() => Load?.Start();
+
+    private void StopListening()
+    {
+        var listener = Interlocked.Exchange(ref _listener, null);
+        listener?.Stop();
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            var id = Interlocked.Increment(ref _nextSessionId);
+            var remote = socket.RemoteEndPoint?.ToString() ?? "";
+            Sessions.Add(new SessionRecord { Id = id, Node = Name, RemoteEndPoint = remote, ConnectedAt = DateTimeOffset.UtcNow });
+            Task task;
+            if (Options.ReplayBytes is { } replay)
+            {
+                task = CaptureReplay.RunAsync(this, socket, replay, id, ct);
+            }
+            else
+            {
+                var session = new AmiSession(this, socket, id);
+                lock (_lock) _sessions.Add(session);
+                task = session.RunAsync();
+            }
+            _connectionTasks[id] = task;
+            _ = task.ContinueWith(_ => _connectionTasks.TryRemove(id, out Task? _), TaskScheduler.Default);
+        }
+    }
+
+    internal void SessionLoggedIn(AmiSession s) =>
+        Sessions.Update(s.Id, r => r with { LoggedInAt = s.LoggedInAt, Username = s.Username });
+
+    internal void SessionLoggedOff(AmiSession s) =>
+        Sessions.Update(s.Id, r => r with { LoggedOffAt = r.LoggedOffAt ?? DateTimeOffset.UtcNow });
+
+    /// <summary>The session's last byte is out (or it was aborted): it counts as closed from now on.</summary>
+    internal void SessionClosing(long id, string reason) =>
+        Sessions.Update(id, r => r.ClosedAt is null ? r with { ClosedAt = DateTimeOffset.UtcNow, CloseReason = reason } : r);
+
+    internal void SessionEnded(AmiSession s, string reason)
+    {
+        lock (_lock) _sessions.Remove(s);
+        SessionClosing(s.Id, reason);
+    }
+
+    internal void ForEachSession(Action<AmiSession> action)
+    {
+        AmiSession[] sessions;
+        lock (_lock) sessions = _sessions.ToArray();
+        foreach (var s in sessions) action(s);
+    }
+
+    /// <summary>Offers an event to every session (each applies its login state and Events mask).</summary>
+    internal void Broadcast((EventClass Class, byte[] Bytes) e)
+    {
+        lock (_lock)
+            foreach (var s in _sessions) s.SendEvent(e.Class, e.Bytes);
+    }
+
+    internal (int Current, long Processed) ChannelCounts()
+    {
+        lock (_lock) return (_channels.Count, _channels.Processed);
+    }
+
+    internal void Originate(OriginateRequest request, AmiSession? syncOriginator)
+    {
+        var name = Options.Dialplan.Resolve(request);
+        var script = name is null ? null : _scripts[name];
+        if (script is not null && StartRun(script, new CallOptions { Originate = request }, syncOriginator) is not null)
+            return;
+
+        // Nothing answers this Channel: the Originate fails the way a failed dial does.
+        if (syncOriginator is not null)
+        {
+            syncOriginator.Send(Reply.Error(request.ActionId, "Originate failed"));
+            return;
+        }
+        var headers = new List<KeyValuePair<string, string>> { new("Event", "OriginateResponse"), new("Privilege", "call,all") };
+        if (request.ActionId is { Length: > 0 } id) headers.Add(new("ActionID", id));
+        headers.Add(new("Response", "Failure"));
+        headers.Add(new("Channel", request.Channel ?? ""));
+        if (request.Application is { } app)
+        {
+            headers.Add(new("Application", app));
+            headers.Add(new("Data", request.Data ?? ""));
+        }
+        else
+        {
+            headers.Add(new("Context", request.Context ?? ""));
+            headers.Add(new("Exten", request.Exten ?? ""));
+        }
+        headers.Add(new("Reason", "0"));
+        headers.Add(new("Uniqueid", "<unknown>"));
+        headers.Add(new("CallerIDNum", request.CallerIdNumber ?? "<unknown>"));
+        headers.Add(new("CallerIDName", request.CallerIdName ?? "<unknown>"));
+        lock (_lock) EmitLocked(headers, null);
+    }
+
+    private CallRun? StartRun(CallScript script, CallOptions options, AmiSession? syncOriginator)
+    {
+        CallRun run;
+        lock (_lock)
+        {
+            if (!_accepting) return null;
+            run = new CallRun(this, script, options, syncOriginator);
+            _calls.Add(run);
+        }
+        Interlocked.Increment(ref _callsStarted);
+        run.Start();
+        return run;
+    }
+
+    internal void CallEnded(CallRun run)
+    {
+        lock (_lock) _calls.Remove(run);
+        Interlocked.Increment(ref _callsCompleted);
+    }
+
+    internal void EmitScripted(CallRun run, EmitStep step)
+    {
+        lock (_lock)
+        {
+            if (step.EachVariable)
+            {
+                foreach (var variable in run.Variables) EmitLocked(run.Render(step.Template, variable), run);
+                return;
+            }
+            var headers = run.Render(step.Template, null);
+            if (step.Template.EventName == "OriginateResponse" && !run.ShouldEmitOriginateResponse(headers)) return;
+            EmitLocked(headers, run);
+        }
+    }
+
+    internal void TearDown(CallRun run, int cause)
+    {
+        lock (_lock)
+        {
+            var legs = _channels.Live.Where(l => l.Call == run).ToList();
+            foreach (var e in CallTeardown.Events(legs, run, cause, FormatTime)) EmitLocked(e, run);
+        }
+    }
+
+    internal bool HangupChannel(string channel, int cause)
+    {
+        CallRun? run;
+        lock (_lock)
+        {
+            var leg = _channels.ByName(channel);
+            if (leg is null) return false;
+            run = leg.Call;
+        }
+        run?.RequestHangup(cause);
+        return run is not null;
+    }
+
+    internal bool RedirectChannel(string channel, string context, string exten, string priority)
+    {
+        lock (_lock)
+        {
+            var leg = _channels.ByName(channel);
+            if (leg is null) return false;
+            var headers = new List<KeyValuePair<string, string>> { new("Event", "Newexten"), new("Privilege", "dialplan,all") };
+            headers.AddRange(leg.Snapshot());
+            if (context.Length > 0) headers.Set("Context", context);
+            headers.Set("Exten", exten);
+            headers.Set("Priority", priority);
+            headers.Add(new("Extension", exten));
+            headers.Add(new("Application", ""));
+            headers.Add(new("AppData", ""));
+            EmitLocked(headers, leg.Call);
+            return true;
+        }
+    }
+
+    private void EmitLocked(List<KeyValuePair<string, string>> headers, CallRun? run)
+    {
+        var name = headers.Get("Event");
+        if (name == "Cdr" && Options.CdrLinkedIdAndSequence)
+        {
+            var linkedid = run?.Linkedid ?? (headers.Get("UniqueID") is { } u ? _channels.ByUniqueid(u)?.Linkedid : null) ?? "";
+            headers.Add(new("LinkedID", linkedid));
+            headers.Add(new("Sequence", (_cdrSequence++).ToString(CultureInfo.InvariantCulture)));
+        }
+        _channels.Observe(headers, run, DateTimeOffset.UtcNow);
+        _queues.Observe(headers, run?.Now ?? DateTimeOffset.UtcNow);
+        var w = new AmiMessageWriter();
+        foreach (var (k, v) in headers) w.Add(k, v);
+        var bytes = w.ToArray();
+        var eventClass = EventMask.OfPrivilege(headers.Get("Privilege"));
+        foreach (var s in _sessions) s.SendEvent(eventClass, bytes);
+    }
+
+    /// <summary>Waits simulated milliseconds: scaled by <see cref="SimulatorOptions.TimeScale"/> on the wall clock.</summary>
+    internal Task DelayAsync(double simulatedMs, CancellationToken ct)
+    {
+        var wall = simulatedMs * Options.TimeScale;
+        if (wall < 0.5) return ct.IsCancellationRequested ? Task.FromCanceled(ct) : Task.CompletedTask;
+        return Task.Delay(TimeSpan.FromMilliseconds(wall), ct);
+    }
+
+    /// <summary>Asterisk's local <c>YYYY-MM-DD HH:MM:SS</c> in the configured zone.</summary>
+    internal string FormatTime(DateTimeOffset t) =>
+        TimeZoneInfo.ConvertTime(t, Options.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static async Task WhenAllOrTimeout(IEnumerable<Task> tasks, TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(tasks.ToArray()).WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException or SocketException)
+        {
+        }
+    }
+}
