@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Telephony.Actors.Serialization;
+using Telephony.Domain.Billing;
+using Telephony.Domain.Billing.Interpretation;
+using Telephony.Domain.Cel;
+
+namespace Telephony.Actors.Calls;
+
+/// <summary>The call entity's bridge to the pure CEL -> billing interpreter.</summary>
+internal static class CallBilling
+{
+    // One interpreter per derivation: the chain is cheap to build and nothing is shared between calls.
+    private static CelBillingInterpreter Interpreter => new();
+
+    public static IReadOnlyList<BillingRecord> Derive(string linkedId, IReadOnlyList<RecordedEvent> events, TimeZoneInfo zone)
+    {
+        var cels = new List<CelEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (e.Kind != RecordedEventKind.Cel) continue;
+            var parsed = CelEventFactory.Parse(e.Headers, zone);
+            if (parsed.IsValid) cels.Add(parsed.Value!);
+        }
+        return cels.Count == 0 ? [] : [Interpreter.InterpretCall(cels)];
+    }
+
+    /// <summary>Billing records are records with lists inside: compare what would be journaled.</summary>
+    public static bool SameRecords(IReadOnlyList<BillingRecord> a, IReadOnlyList<BillingRecord> b) =>
+        JsonSerializer.Serialize(a, TelephonySerializer.BillingJson) == JsonSerializer.Serialize(b, TelephonySerializer.BillingJson);
+}

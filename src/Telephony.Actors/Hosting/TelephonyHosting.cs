@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Telephony.Actors.Calls;
+using Telephony.Actors.Nodes;
+using Telephony.Actors.Persistence;
+
+namespace Telephony.Actors.Hosting;
+
+/// <summary>Registry keys of the actors a host wires.</summary>
+public sealed class CallRegion;
+public sealed class NodeRegion;
+public sealed class NodeDirectory;
+
+/// <summary>The one call a host makes: HOCON from hocon/, remoting, clustering, persistence, the call and node shard
+/// regions and the node directory singleton.</summary>
+public static class TelephonyHosting
+{
+    public static AkkaConfigurationBuilder AddTelephony(this AkkaConfigurationBuilder builder, TelephonyOptions options)
+    {
+        var config = LoadConfig(options);
+        builder.AddHocon(config, HoconAddMode.Prepend);
+        // The SQL plugin's own defaults (Akka.Persistence.Sql.Hosting, which would add them, is not available here).
+        builder.AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+        builder.WithRemoting(options.Hostname, options.Port);
+        builder.WithClustering(new ClusterOptions
+        {
+            SeedNodes = options.SeedNodes.ToArray(),
+            Roles = options.Roles.ToArray(),
+        });
+
+        var shards = config.GetInt("telephony.shards", 50);
+        var callSettings = CallSettings.From(config);
+        var directory = new AsteriskNodeDirectory(options.Nodes);
+        var batchSize = config.GetInt("telephony.nodes.delivery-batch-size", 2000);
+        var deliveryTimeout = config.GetTimeSpan("telephony.nodes.delivery-timeout", TimeSpan.FromSeconds(10));
+        var tick = config.GetTimeSpan("telephony.nodes.directory-tick", TimeSpan.FromSeconds(2));
+
+        builder.WithShardRegion<CallRegion>("call",
+            entityId => CallEntity.Props(entityId, callSettings, directory.TimeZoneOf),
+            new CallMessageExtractor(shards),
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+
+        builder.WithShardRegion<NodeRegion>("asterisk-node",
+            (_, registry) =>
+            {
+                var calls = registry.Get<CallRegion>();
+                return entityId =>
+                {
+                    var settings = directory.Find(entityId)
+                        ?? throw new InvalidOperationException($"node '{entityId}' is not configured");
+                    return AsteriskNodeActor.Props(settings, calls, batchSize, deliveryTimeout);
+                };
+            },
+            new NodeMessageExtractor(shards),
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+
+        builder.WithSingleton<NodeDirectory>("node-directory",
+            (_, registry, _) => NodeDirectoryActor.Props(directory.All.Select(n => n.Name).ToArray(), registry.Get<NodeRegion>(), tick),
+            new ClusterSingletonOptions(), createProxyToo: false);
+
+        if (options.SeedNodes.Count == 0)
+        {
+            builder.WithActors((system, _) =>
+            {
+                var cluster = Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+        return builder;
+    }
+
+    /// <summary>The effective configuration: overrides, then the provider's persistence file, then telephony.conf.</summary>
+    public static Config LoadConfig(TelephonyOptions options)
+    {
+        var baseConfig = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(options.HoconDirectory, "telephony.conf")));
+        var persistence = ConfigurationFactory.ParseString(
+            File.ReadAllText(Path.Combine(options.HoconDirectory, options.JournalProvider.HoconFile())));
+        var cs = Quote(options.JournalConnectionString);
+        var overrides = ConfigurationFactory.ParseString($"""
+            akka.persistence.journal.sql.connection-string = {cs}
+            akka.persistence.snapshot-store.sql.connection-string = {cs}
+            akka.persistence.query.journal.sql.connection-string = {cs}
+            """);
+        var extra = string.IsNullOrWhiteSpace(options.ExtraHocon) ? Config.Empty : ConfigurationFactory.ParseString(options.ExtraHocon);
+        return extra.WithFallback(overrides).WithFallback(persistence).WithFallback(baseConfig);
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,32 @@
+using Telephony.Actors.Nodes;
+using Telephony.Actors.Persistence;
+
+namespace Telephony.Actors.Hosting;
+
+/// <summary>Everything a host decides about this member. Secrets and connection strings come from the environment
+/// (see the README); Akka itself is configured by the HOCON files in <see cref="HoconDirectory"/>.</summary>
+public sealed record TelephonyOptions
+{
+    public JournalProvider JournalProvider { get; init; } = JournalProvider.Sqlite;
+
+    /// <summary>Journal and snapshot store connection string (default: SQLite file <c>./data/telephony.db</c>).</summary>
+    public required string JournalConnectionString { get; init; }
+
+    /// <summary>Folder holding telephony.conf and persistence-*.conf.</summary>
+    public required string HoconDirectory { get; init; }
+
+    public IReadOnlyList<AsteriskNodeSettings> Nodes { get; init; } = [];
+
+    public string Hostname { get; init; } = "127.0.0.1";
+    public int Port { get; init; }
+
+    /// <summary>Seed node addresses (<c>akka.tcp://telephony@host:port</c>). Empty: this member forms a cluster alone.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Extra HOCON laid over the files (tests, tuning).</summary>
+    public string? ExtraHocon { get; init; }
+
+    public const string ActorSystemName = "telephony";
+}

@@ -1,0 +1,31 @@
+namespace Telephony.Actors.Nodes;
+
+/// <summary>What <c>pbm node show</c> prints: the AMI session and everything counted on it.</summary>
+public sealed record NodeStatus
+{
+    public required string Node { get; init; }
+    public required string Member { get; init; }
+    public required string AmiState { get; init; }
+    public string? Banner { get; init; }
+    public DateTimeOffset? ConnectedSince { get; init; }
+    public DateTimeOffset? DisconnectedSince { get; init; }
+    public string? LastError { get; init; }
+    public long EventsIn { get; init; }
+    public double EventsPerSecond { get; init; }
+    public IReadOnlyDictionary<string, long> EventsByType { get; init; } = new Dictionary<string, long>();
+    public long CelEvents { get; init; }
+    public long CdrEvents { get; init; }
+    public long EventsJournaled { get; init; }
+    public long DuplicatesIgnored { get; init; }
+    public long Quarantined { get; init; }
+    public long Gaps { get; init; }
+    public long MalformedMessages { get; init; }
+    public long OversizedMessages { get; init; }
+    public long EventsDroppedOnOverflow { get; init; }
+    public long Reconnects { get; init; }
+    public int BufferUsed { get; init; }
+    public int BufferCapacity { get; init; }
+    public int DeliveriesInFlight { get; init; }
+    public long Redeliveries { get; init; }
+    public int LiveChannelsAtLastResync { get; init; }
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Telephony.Actors.Calls;
+using Telephony.Actors.Nodes;
+using Telephony.Domain.Billing;
+
+namespace Telephony.Actors.Serialization;
+
+/// <summary>
+/// The one serializer of everything we persist or send between members. Each type has a short manifest that never
+/// changes meaning: a new shape gets a new manifest (and the old one stays readable, proved by the golden files in
+/// tests/fixtures/golden). Hot types (events of calls) are a compact binary layout; billing records are JSON inside that
+/// layout with fixed, explicit options because their shape is rich and read rarely.
+/// </summary>
+public sealed class TelephonySerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int SerializerId = 7170;
+
+    private const string RecordCallEventsManifest = "rce1";
+    private const string CallEventsAcceptedManifest = "cea1";
+    private const string CallEventsRecordedManifest = "cer1";
+    private const string CallCompletedManifest = "ccp1";
+    private const string GetCallStateManifest = "gcs1";
+    private const string CallStateViewManifest = "csv1";
+    private const string GapRecordedManifest = "gap1";
+    private const string EventQuarantinedManifest = "qrn1";
+    private const string NodeCommandManifest = "ncm1";
+
+    internal static readonly JsonSerializerOptions BillingJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = false,
+    };
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        RecordCallEvents => RecordCallEventsManifest,
+        CallEventsAccepted => CallEventsAcceptedManifest,
+        CallEventsRecorded => CallEventsRecordedManifest,
+        CallCompleted => CallCompletedManifest,
+        GetCallState => GetCallStateManifest,
+        CallStateView => CallStateViewManifest,
+        GapRecorded => GapRecordedManifest,
+        EventQuarantined => EventQuarantinedManifest,
+        NodeCommand => NodeCommandManifest,
+        _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(TelephonySerializer)}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case RecordCallEvents m:
+                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); WriteEvents(w, m.Events);
+                    break;
+                case CallEventsAccepted m:
+                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); w.Write(m.Persisted); w.Write(m.Duplicates);
+                    break;
+                case CallEventsRecorded m:
+                    w.Write(m.Node); w.Write(m.LinkedId); WriteEvents(w, m.Events);
+                    break;
+                case CallCompleted m:
+                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.Revision); w.Write(m.Reason);
+                    WriteTime(w, m.CompletedAt);
+                    w.Write(JsonSerializer.Serialize(m.Records, BillingJson));
+                    break;
+                case GetCallState m:
+                    w.Write(m.Node); w.Write(m.LinkedId);
+                    break;
+                case CallStateView m:
+                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.CelCount); w.Write(m.CdrCount); w.Write(m.LiveChannels);
+                    w.Write(m.LinkedIdEnded); w.Write(m.Revision); WriteNullable(w, m.CompletionReason);
+                    break;
+                case GapRecorded m:
+                    w.Write(m.Node); WriteTime(w, m.From); WriteTime(w, m.To); w.Write(m.Reason); w.Write(m.LostEvents);
+                    break;
+                case EventQuarantined m:
+                    w.Write(m.Node); WriteTime(w, m.At); w.Write(m.Reason); WriteHeaders(w, m.Headers);
+                    break;
+                case NodeCommand m:
+                    w.Write(m.Node); w.Write((byte)m.Kind);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not serialized by {nameof(TelephonySerializer)}");
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+        return manifest switch
+        {
+            RecordCallEventsManifest => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r)),
+            CallEventsAcceptedManifest => new CallEventsAccepted(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()),
+            CallEventsRecordedManifest => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r)),
+            CallCompletedManifest => new CallCompleted(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), ReadTime(r),
+                JsonSerializer.Deserialize<List<BillingRecord>>(r.ReadString(), BillingJson) ?? []),
+            GetCallStateManifest => new GetCallState(r.ReadString(), r.ReadString()),
+            CallStateViewManifest => new CallStateView(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(),
+                r.ReadBoolean(), r.ReadInt32(), ReadNullable(r)),
+            GapRecordedManifest => new GapRecorded(r.ReadString(), ReadTime(r), ReadTime(r), r.ReadString(), r.ReadInt64()),
+            EventQuarantinedManifest => new EventQuarantined(r.ReadString(), ReadTime(r), r.ReadString(), ReadHeaders(r)),
+            NodeCommandManifest => new NodeCommand(r.ReadString(), (NodeCommandKind)r.ReadByte()),
+            _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest '{manifest}' for {nameof(TelephonySerializer)}"),
+        };
+    }
+
+    private static void WriteEvents(BinaryWriter w, IReadOnlyList<RecordedEvent> events)
+    {
+        w.Write(events.Count);
+        foreach (var e in events)
+        {
+            w.Write((byte)e.Kind);
+            w.Write(e.Identity);
+            WriteTime(w, e.ReceivedAt);
+            WriteHeaders(w, e.Headers);
+        }
+    }
+
+    private static RecordedEvent[] ReadEvents(BinaryReader r)
+    {
+        var events = new RecordedEvent[r.ReadInt32()];
+        for (var i = 0; i < events.Length; i++)
+            events[i] = new RecordedEvent((RecordedEventKind)r.ReadByte(), r.ReadString(), ReadTime(r), ReadHeaders(r));
+        return events;
+    }
+
+    private static void WriteHeaders(BinaryWriter w, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        w.Write(headers.Count);
+        foreach (var (k, v) in headers)
+        {
+            w.Write(k);
+            w.Write(v);
+        }
+    }
+
+    private static KeyValuePair<string, string>[] ReadHeaders(BinaryReader r)
+    {
+        var headers = new KeyValuePair<string, string>[r.ReadInt32()];
+        for (var i = 0; i < headers.Length; i++) headers[i] = new(string.Intern(r.ReadString()), r.ReadString());
+        return headers;
+    }
+
+    private static void WriteTime(BinaryWriter w, DateTimeOffset t) => w.Write(t.UtcTicks);
+
+    private static DateTimeOffset ReadTime(BinaryReader r) => new(r.ReadInt64(), TimeSpan.Zero);
+
+    private static void WriteNullable(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null) w.Write(s);
+    }
+
+    private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+}
