@@ -35,6 +35,7 @@ public sealed class SimulatedNode : IAsyncDisposable
     private long _cdrSequence;
     private long _callsStarted;
     private long _callsCompleted;
+    private long _callFaults;
     private bool _accepting = true;
 
     internal SimulatedNode(string name, int port, SimulatorOptions options, ScriptLibrary scripts)
@@ -313,6 +314,17 @@ public sealed class SimulatedNode : IAsyncDisposable
         Interlocked.Increment(ref _callsStarted);
         run.Start();
         return run;
+    }
+
+    /// <summary>Calls that stopped on an error of their script (see <see cref="LastCallFault"/>).</summary>
+    public long CallFaults => Interlocked.Read(ref _callFaults);
+
+    public Exception? LastCallFault { get; private set; }
+
+    internal void CallFailed(CallRun run, Exception e)
+    {
+        Interlocked.Increment(ref _callFaults);
+        LastCallFault = new InvalidOperationException($"call script '{run.Script.Name}' failed: {e.Message}", e);
     }
 
     internal void CallEnded(CallRun run)

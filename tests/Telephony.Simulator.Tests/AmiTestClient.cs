@@ -103,6 +103,18 @@ internal sealed class AmiTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until everything received so far (consumed or not) satisfies <paramref name="condition"/>.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<AmiMessage>, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Patience);
+        while (!condition(Received))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"condition not met within {timeout ?? Patience}; received {Received.Count} messages");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Collects messages until one matches <paramref name="last"/> (included).</summary>
     public async Task<List<AmiMessage>> UntilAsync(Func<AmiMessage, bool> last, TimeSpan? timeout = null)
     {

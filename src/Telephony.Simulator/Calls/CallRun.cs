@@ -114,6 +114,12 @@ internal sealed class CallRun
         {
             _node.TearDown(this, _teardownCause);
         }
+        catch (Exception e)
+        {
+            // A script that cannot be played (bad template, ...) must not take the node down: count it, hang up.
+            _node.CallFailed(this, e);
+            _node.TearDown(this, _teardownCause);
+        }
         finally
         {
             AnswerSyncOriginate(success: false);
