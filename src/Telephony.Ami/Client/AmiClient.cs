@@ -266,6 +266,11 @@ public sealed class AmiClient : IAsyncDisposable
                     catch (Exception ex) when (!stop.IsCancellationRequested)
                     {
                         Interlocked.Increment(ref Counters._connectFailures);
+                        if (!policy.Enabled)
+                        {
+                            Stop($"could not connect and reconnect is disabled: {ex.Message}", ex);
+                            return;
+                        }
                         SetState(everConnected ? AmiConnectionState.Reconnecting : AmiConnectionState.Connecting);
                         var next = policy.DelayFor(backoff, _random); // an estimate: the real delay is drawn again
                         Notify(new AmiConnectAttemptFailed(ex.Message, ex, DateTimeOffset.UtcNow, attempts, next));

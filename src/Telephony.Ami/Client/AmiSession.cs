@@ -196,7 +196,7 @@ internal sealed class AmiSession : IAsyncDisposable
             throw new AmiConnectionException(
                 $"{_options.Host}:{_options.Port} sent no {what} within {_options.LoginTimeout.TotalSeconds:0.#} s");
         }
-        catch (AmiConnectionLostException ex)
+        catch (Exception ex) when (ex is AmiConnectionLostException or AmiNotConnectedException)
         {
             throw new AmiConnectionException(
                 $"{_options.Host}:{_options.Port} closed the connection during login: {ex.Message}", ex);

@@ -1,3 +1,4 @@
+using Telephony.Ami.Actions;
 using Telephony.Ami.Client;
 using static Telephony.Ami.Tests.Client.ClientTestKit;
 
@@ -40,6 +41,35 @@ public class ConnectionLifecycleTests
         Assert.Equal(2, reconnected.Session);
         Assert.Equal(1, client.Counters.DeadPeersDetected);
         Assert.Equal(1, client.Counters.Reconnects);
+        Assert.True((await client.PingAsync()).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_peer_that_stops_reading_stalls_the_writer_and_is_detected_dead()
+    {
+        await using var peer = new ScriptedAmiPeer();
+        peer.AfterLogin = c => c.Number == 1 ? Task.Delay(TimeSpan.FromSeconds(10)) : Task.CompletedTask; // reads nothing
+        var options = Options(peer) with { WriteTimeout = TimeSpan.FromMilliseconds(300), ActionTimeout = TimeSpan.FromSeconds(5) };
+        await using var client = await ConnectedClientAsync(peer, options);
+        var big = new string('x', 60_000);
+
+        // Far more than the socket buffers hold: the writes back up until the write timeout calls the peer dead.
+        var actions = new List<Task<Telephony.Ami.Protocol.AmiMessage>>();
+        try
+        {
+            for (var i = 0; i < 400; i++) actions.Add(client.SendActionAsync(AmiActions.UserEvent("fill", [new("Payload", big)])));
+        }
+        catch (AmiNotConnectedException)
+        {
+            // the stall was detected while we were still queueing
+        }
+        var seen = new List<AmiConnectionNotification>();
+        await client.Notifications.WaitForAsync<AmiReconnected>(seen);
+
+        var disconnected = Assert.Single(seen.OfType<AmiDisconnected>());
+        Assert.Contains("write did not complete", disconnected.Reason);
+        Assert.Equal(1, client.Counters.DeadPeersDetected);
+        await Assert.ThrowsAsync<AmiConnectionLostException>(() => actions[0]); // later ones may have gone to the new connection
         Assert.True((await client.PingAsync()).IsSuccess);
     }
 

@@ -36,7 +36,10 @@ public class LoginTests
         Assert.Equal(["Challenge", "Login"], sent.Select(m => m["Action"]));
         Assert.Equal("MD5", sent[0]["AuthType"]);
         Assert.Equal("MD5", sent[1]["AuthType"]);
-        Assert.Equal("6a3bd3e5a6bf7a9d1a48d3b1e4e7a8c1".Length, sent[1]["Key"]!.Length);
+        var expectedKey = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(
+            System.Text.Encoding.UTF8.GetBytes(peer.Challenge + "probe")));
+        Assert.Equal(expectedKey, sent[1]["Key"]);
+        Assert.Equal("probe", sent[1]["Username"]);
         Assert.Null(sent[1]["Secret"]);
         Assert.True((await client.PingAsync()).IsSuccess);
     }

@@ -158,8 +158,8 @@ internal sealed class ScriptedAmiPeer : IAsyncDisposable
     /// <summary>A self-signed certificate for the TLS tests.</summary>
     public static X509Certificate2 CreateSelfSignedCertificate()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("localhost");
         request.CertificateExtensions.Add(san.Build());
