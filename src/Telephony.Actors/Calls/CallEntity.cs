@@ -118,6 +118,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         Persist(new Tagged(completed, [CallTags.Billing]), _ =>
         {
             _state.Apply(completed);
+            Context.System.EventStream.Publish(completed); // this member's progress line and metrics
             Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
         });
     }

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Configuration;
+using Telephony.Actors.Hosting;
+using Telephony.Actors.Nodes;
+using Telephony.Actors.Persistence;
+using Telephony.Ami.Client;
+
+namespace Telephony.Host;
+
+/// <summary>A configuration value that cannot be used; <see cref="Key"/> is what the user must fix.</summary>
+public sealed class ConfigurationError(string key, string message) : Exception($"{key}: {message}")
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>
+/// Reads the <c>Telephony</c> section (appsettings.json, then environment variables such as
+/// <c>TELEPHONY__JOURNAL__PROVIDER</c>, then <c>--Telephony:...</c> arguments) into the options the actors take.
+/// </summary>
+public sealed record HostSettings
+{
+    public required TelephonyOptions Telephony { get; init; }
+    public bool Demo { get; init; }
+    public double DemoCallsPerSecond { get; init; }
+    public int DemoMaxConcurrentCalls { get; init; }
+    public double DemoTimeScale { get; init; }
+    public TimeSpan ProgressInterval { get; init; }
+
+    public static HostSettings From(IConfiguration configuration, string contentRoot)
+    {
+        var section = configuration.GetSection("Telephony");
+        var providerName = section["Journal:Provider"];
+        JournalProvider provider;
+        try
+        {
+            provider = JournalProviders.Parse(providerName);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationError("Telephony:Journal:Provider", e.Message);
+        }
+        var connectionString = section["Journal:ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider != JournalProvider.Sqlite)
+                throw new ConfigurationError("Telephony:Journal:ConnectionString",
+                    $"required for the {provider} journal (set TELEPHONY__JOURNAL__CONNECTIONSTRING)");
+            connectionString = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", "telephony.db"));
+        }
+
+        var nodes = section.GetSection("Nodes").GetChildren().Select((n, i) => ReadNode(n, i)).ToList();
+        var duplicate = nodes.GroupBy(n => n.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ConfigurationError("Telephony:Nodes", $"node name '{duplicate.Key}' is configured twice");
+
+        var cluster = section.GetSection("Cluster");
+        return new HostSettings
+        {
+            Telephony = new TelephonyOptions
+            {
+                JournalProvider = provider,
+                JournalConnectionString = connectionString,
+                HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon"),
+                Nodes = nodes,
+                Hostname = cluster["Hostname"] ?? "127.0.0.1",
+                Port = ParseInt(cluster, "Port", "Telephony:Cluster:Port", 0),
+                SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
+                Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
+            },
+            Demo = nodes.Count == 0,
+            DemoCallsPerSecond = ParseDouble(section, "Demo:CallsPerSecond", 5),
+            DemoMaxConcurrentCalls = ParseInt(section, "Demo:MaxConcurrentCalls", "Telephony:Demo:MaxConcurrentCalls", 50),
+            DemoTimeScale = ParseDouble(section, "Demo:TimeScale", 0.1),
+            ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
+        };
+    }
+
+    private static AsteriskNodeSettings ReadNode(IConfigurationSection n, int index)
+    {
+        var key = $"Telephony:Nodes:{index}";
+        string Required(string name) => n[name] is { Length: > 0 } v
+            ? v
+            : throw new ConfigurationError($"{key}:{name}", $"required (environment: TELEPHONY__NODES__{index}__{name.ToUpperInvariant()})");
+        var zoneId = n["TimeZone"] ?? "UTC";
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ConfigurationError($"{key}:TimeZone", $"unknown time zone '{zoneId}' (use an IANA name such as Europe/Paris)");
+        }
+        var auth = (n["AuthType"] ?? "md5").ToLowerInvariant() switch
+        {
+            "md5" => AmiAuthType.Md5,
+            "plain" => AmiAuthType.Plain,
+            var other => throw new ConfigurationError($"{key}:AuthType", $"'{other}' is not md5 or plain"),
+        };
+        return new AsteriskNodeSettings
+        {
+            Name = Required("Name"),
+            Host = Required("Host"),
+            Port = ParseInt(n, "Port", $"{key}:Port", 5038),
+            Username = Required("Username"),
+            Secret = Required("Secret"),
+            AuthType = auth,
+            UseTls = bool.TryParse(n["Tls"], out var tls) && tls,
+            EventMask = n["EventMask"] ?? "call,cdr,system,agent,user",
+            TimeZone = zone,
+            EventBufferCapacity = ParseInt(n, "EventBufferCapacity", $"{key}:EventBufferCapacity", 200_000),
+            Region = n["Region"],
+        };
+    }
+
+    private static int ParseInt(IConfiguration c, string name, string key, int fallback) =>
+        c[name] is not { Length: > 0 } v ? fallback
+        : int.TryParse(v, out var i) && i >= 0 ? i
+        : throw new ConfigurationError(key, $"'{v}' is not a non-negative whole number");
+
+    private static double ParseDouble(IConfiguration c, string name, double fallback) =>
+        c[name] is not { Length: > 0 } v ? fallback
+        : double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > 0 ? d
+        : throw new ConfigurationError("Telephony:" + name, $"'{v}' is not a positive number");
+}

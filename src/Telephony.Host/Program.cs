@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Akka.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Telephony.Actors.Hosting;
+using Telephony.Actors.Persistence;
+using Telephony.Host;
+
+// The service: one cluster member. With no Asterisk configured it runs the demo: a built-in simulated Asterisk
+// making calls, journaled into SQLite under ./data. See README.md for every key.
+// appsettings.json sits next to the binary; ./data (the SQLite journal) is relative to where it is started.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+HostSettings settings;
+Demo? demo = null;
+try
+{
+    settings = HostSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+    if (settings.Demo)
+    {
+        demo = await Demo.StartAsync(settings);
+        settings = settings with { Telephony = settings.Telephony with { Nodes = [demo.Node] } };
+    }
+    await JournalSchema.EnsureAsync(settings.Telephony.JournalProvider, settings.Telephony.JournalConnectionString);
+}
+catch (ConfigurationError e)
+{
+    Console.Error.WriteLine($"telephony: configuration error: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or ArgumentException)
+{
+    Console.Error.WriteLine($"telephony: cannot open the journal database (Telephony:Journal:ConnectionString): {e.Message}");
+    return 2;
+}
+
+builder.Services.AddSingleton(settings);
+builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
+    .ConfigureLoggers(loggers =>
+    {
+        // Akka logs through Microsoft.Extensions.Logging, one format and one level switch (Logging:LogLevel:Akka).
+        loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+        loggers.ClearLoggers();
+        loggers.AddLoggerFactory();
+    })
+    .AddTelephony(settings.Telephony));
+builder.Services.AddHostedService<ProgressReporter>();
+
+var app = builder.Build();
+var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Host");
+if (demo is not null)
+{
+    log.LogInformation(
+        "demo mode: no Asterisk configured, so a simulated Asterisk on 127.0.0.1:{Port} makes {Rate} calls/s; journal: {Journal}",
+        demo.Node.Port, settings.DemoCallsPerSecond, settings.Telephony.JournalConnectionString);
+    log.LogInformation(
+        "to use a real Asterisk set Telephony:Nodes:0:Name/Host/Port/Username/Secret (e.g. TELEPHONY__NODES__0__HOST); " +
+        "for MySQL set TELEPHONY__JOURNAL__PROVIDER=mysql and TELEPHONY__JOURNAL__CONNECTIONSTRING (README.md)");
+}
+await app.RunAsync();
+if (demo is not null) await demo.DisposeAsync();
+return 0;
