@@ -359,6 +359,7 @@ public sealed class AmiClient : IAsyncDisposable
             await _supervisor.ConfigureAwait(false);
             return;
         }
+        _stopping.Cancel(); // first: the Logoff's goodbye must not look like a lost connection to reconnect
         var session = _current;
         if (session?.IsLoggedIn == true)
         {
@@ -372,7 +373,6 @@ public sealed class AmiClient : IAsyncDisposable
                 // leaving anyway
             }
         }
-        _stopping.Cancel();
         _current?.Close("client stopped", null);
         await _supervisor.ConfigureAwait(false);
         SetState(AmiConnectionState.Stopped);

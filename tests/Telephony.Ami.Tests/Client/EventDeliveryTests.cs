@@ -98,6 +98,56 @@ public class EventDeliveryTests
     }
 
     [Fact]
+    public async Task Malformed_and_oversized_messages_are_counted_and_skipped_without_losing_the_next_event()
+    {
+        await using var peer = new ScriptedAmiPeer
+        {
+            AfterLogin = async c =>
+            {
+                await c.SendRawAsync("this line has no colon\r\nEvent: Broken\r\n\r\n");
+                await c.SendRawAsync("Event: UserEvent\r\nPayload: " + new string('x', 5000) + "\r\n\r\n");
+                await c.SendAsync(("Event", "UserEvent"), ("UserEvent", "after"));
+            },
+        };
+        await using var client = await ConnectedClientAsync(peer, Options(peer) with { MaxMessageBytes = 1024 });
+
+        var events = await client.ReadEventsAsync(1);
+
+        Assert.Equal("after", events[0]["UserEvent"]);
+        Assert.Equal(1, client.Counters.MalformedMessages);
+        Assert.Equal(1, client.Counters.OversizedMessages);
+        Assert.True((await client.PingAsync()).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_message_delivers_no_half_event_and_the_next_connection_carries_on()
+    {
+        var bytes = CaptureReplay.EventBytes("answered.ami", m => m.EventName == "Newchannel");
+        await using var peer = new ScriptedAmiPeer
+        {
+            AfterLogin = async c =>
+            {
+                if (c.Number == 1)
+                {
+                    await c.SendRawAsync(bytes[..(bytes.Length / 3)]);
+                    c.Close();
+                }
+                else
+                {
+                    await c.SendAsync(("Event", "UserEvent"), ("UserEvent", "second connection"));
+                }
+            },
+        };
+        await using var client = await ConnectedClientAsync(peer);
+
+        var events = await client.ReadEventsAsync(1);
+
+        Assert.Equal("second connection", events[0]["UserEvent"]);
+        Assert.Equal(0, client.Counters.EventsOfType("Newchannel"));
+        Assert.Equal(0, client.Counters.MalformedMessages);
+    }
+
+    [Fact]
     public async Task Events_flow_on_across_a_reconnect_in_one_ordered_stream()
     {
         await using var peer = new ScriptedAmiPeer();
