@@ -149,6 +149,7 @@ internal sealed class AmiSession
             {
                 await _node.Stall.WaitAsync(ct).ConfigureAwait(false);
                 var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+                await _node.Stall.WaitAsync(ct).ConfigureAwait(false); // a stall that began while we waited for bytes
                 var buffer = result.Buffer;
                 if (_closing)
                 {
