@@ -1,0 +1,63 @@
+using Telephony.Simulator.Cli;
+
+namespace Telephony.Simulator.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void The_documented_command_line_gives_the_matching_options()
+    {
+        var command = SimulatorCommandLine.Parse(["--port", "5038", "--user", "admin", "--secret", "s3cret",
+            "--calls-per-second", "20", "--nodes", "4", "--time-scale", "0.5", "--cdr-mappings", "--script", "busy=2"]);
+
+        var o = command.Options!;
+        Assert.Null(command.Error);
+        Assert.Equal((5038, 4, 0.5, true), (o.Port, o.Nodes, o.TimeScale, o.CdrLinkedIdAndSequence));
+        Assert.Equal("s3cret", o.Users["admin"]);
+        Assert.Equal(20, o.Load!.CallsPerSecond);
+        Assert.Equal(new KeyValuePair<string, double>("busy", 2), Assert.Single(o.Load.Scripts));
+    }
+
+    [Fact]
+    public void Help_describes_every_option()
+    {
+        var help = SimulatorCommandLine.Parse(["--help"]).Output!;
+
+        foreach (var option in new[] { "--port", "--user", "--secret", "--calls-per-second", "--nodes", "--replay", "--time-scale" })
+            Assert.Contains(option, help);
+    }
+
+    [Theory]
+    [InlineData("--port", "70000")]
+    [InlineData("--nodes", "0")]
+    [InlineData("--time-scale", "fast")]
+    [InlineData("--replay", "/no/such/file.ami")]
+    [InlineData("--script", "no-such-script")]
+    [InlineData("--bogus", "1")]
+    public void Bad_arguments_get_a_clear_error(string option, string value)
+    {
+        var args = option == "--script" ? new[] { "--calls-per-second", "1", option, value } : [option, value];
+
+        var command = SimulatorCommandLine.Parse(args);
+
+        Assert.Null(command.Options);
+        Assert.Contains(option.TrimStart('-'), command.Error);
+    }
+
+    [Fact]
+    public void A_missing_value_is_an_error_not_a_crash()
+    {
+        Assert.Equal("--port needs a value", SimulatorCommandLine.Parse(["--port"]).Error);
+    }
+
+    [Fact]
+    public void Replay_reads_the_capture_file()
+    {
+        var file = Path.Combine(Fixtures.Capture.Directory, "ping.ami");
+
+        var o = SimulatorCommandLine.Parse(["--replay", file, "--replay-chunk", "10"]).Options!;
+
+        Assert.Equal(File.ReadAllBytes(file), o.ReplayBytes!.Value.ToArray());
+        Assert.Equal(10, o.ReplayChunkSize);
+    }
+}
