@@ -50,6 +50,10 @@ public sealed record SimulatorOptions
     /// <summary>Write replayed bytes in pieces of this size (0 = all at once), to exercise a client's framing.</summary>
     public int ReplayChunkSize { get; init; }
 
+    /// <summary>Replay for a real client: answer its Challenge/Login with its own ActionIDs, then stream the capture
+    /// without the capture's banner and login response (so a client that logs in normally can be fed a capture).</summary>
+    public bool ReplayAnswersLogin { get; init; }
+
     /// <summary>Close the connection once the capture is replayed (as Asterisk did after its Goodbye).</summary>
     public bool ReplayCloseAtEnd { get; init; } = true;
 

@@ -16,6 +16,8 @@ internal static class CaptureReplay
         {
             socket.NoDelay = true;
             await using var stream = new NetworkStream(socket, ownsSocket: false);
+            if (node.Options.ReplayAnswersLogin)
+                capture = await AnswerLoginAsync(stream, capture, ct).ConfigureAwait(false);
             var drain = DrainAsync(stream, ct);
             var chunk = node.Options.ReplayChunkSize > 0 ? node.Options.ReplayChunkSize : capture.Length;
             for (var offset = 0; offset < capture.Length; offset += chunk)
@@ -46,6 +48,51 @@ internal static class CaptureReplay
             socket.Dispose();
             node.SessionClosing(id, reason);
         }
+    }
+
+    /// <summary>
+    /// For a real client (whose ActionIDs are its own): sends the capture's banner, answers Challenge and Login with the
+    /// client's ActionIDs, and returns the rest of the capture without its banner and its own login response.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> AnswerLoginAsync(Stream stream, ReadOnlyMemory<byte> capture, CancellationToken ct)
+    {
+        var messages = new Telephony.Ami.Protocol.AmiParser().ParseAll(capture);
+        var banner = messages.Count > 0 && messages[0].Kind == Telephony.Ami.Protocol.AmiMessageKind.Banner ? messages[0] : null;
+        var loginResponse = messages.FirstOrDefault(m => m.IsResponse);
+        await stream.WriteAsync(banner is null ? "Asterisk Call Manager/9.0.0\r\n"u8.ToArray() : banner.RawBytes.ToArray(), ct).ConfigureAwait(false);
+
+        var parser = new Telephony.Ami.Protocol.AmiParser(expectBanner: false);
+        var pending = new List<byte>();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var n = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
+            if (n == 0) throw new IOException("client closed before logging in");
+            pending.AddRange(buffer.AsSpan(0, n).ToArray());
+            var seq = new System.Buffers.ReadOnlySequence<byte>(pending.ToArray());
+            var loggedIn = false;
+            while (parser.TryRead(ref seq, out var action))
+            {
+                var id = action.ActionId ?? "";
+                var name = action["Action"] ?? "";
+                var reply = new Telephony.Ami.Protocol.AmiMessageWriter().Add("Response", "Success").Add("ActionID", id);
+                if (name.Equals("Challenge", StringComparison.OrdinalIgnoreCase)) reply.Add("Challenge", "840267311");
+                else if (name.Equals("Login", StringComparison.OrdinalIgnoreCase))
+                {
+                    reply.Add("Message", "Authentication accepted");
+                    loggedIn = true;
+                }
+                else continue; // anything before login is ignored, as the capture cannot answer it
+                await stream.WriteAsync(reply.ToArray(), ct).ConfigureAwait(false);
+            }
+            pending = System.Buffers.BuffersExtensions.ToArray(seq).ToList();
+            if (loggedIn) break;
+        }
+
+        var rest = new List<byte>(capture.Length);
+        foreach (var m in messages)
+            if (!ReferenceEquals(m, banner) && !ReferenceEquals(m, loginResponse)) rest.AddRange(m.RawBytes.ToArray());
+        return rest.ToArray();
     }
 
     private static async Task DrainAsync(Stream stream, CancellationToken ct)
