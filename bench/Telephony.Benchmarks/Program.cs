@@ -5,6 +5,8 @@ var name = args.FirstOrDefault() ?? "";
 return name switch
 {
     "ami-parse" => AmiParseBenchmark.Run(args.Skip(1).ToArray()),
+    "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "recover" => await RecoverBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -12,5 +14,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Telephony.Benchmarks -- <benchmark> [options]");
     Console.Error.WriteLine("  ami-parse [--megabytes N]   AMI framing parser vs a raw line/colon scan of the same bytes");
+    Console.Error.WriteLine("  ingest [--mariadb] [--seconds N] [--nodes K] [--cps N] [--batch N] [--hocon '...']");
+    Console.Error.WriteLine("                              simulator -> nodes -> call entities -> journal vs a raw batched insert");
+    Console.Error.WriteLine("  recover [--calls N] [--hocon '...']  replay of a 1M-event journal into call entities");
     return 2;
 }
