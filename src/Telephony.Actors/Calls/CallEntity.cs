@@ -30,6 +30,9 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         _settings = settings;
         _timeZone = timeZoneOfNode(_node);
         PersistenceId = "call/" + entityId;
+        // A call never snapshots (it is short and small): not asking the snapshot store on every start saves a
+        // database round trip per call.
+        SnapshotPluginId = "akka.persistence.no-snapshot-store";
 
         Recover<CallEventsRecorded>(_state.Apply);
         Recover<CallCompleted>(_state.Apply);
@@ -71,8 +74,11 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         Persist(new Tagged(recorded, tags), _ =>
         {
             _state.Apply(recorded);
-            sender.Tell(new CallEventsAccepted(_node, _linkedId, command.DeliveryId, fresh.Count, duplicates));
             AfterEvents();
+            // Acknowledge only once everything these events caused is journaled too (the billing record when they
+            // completed the call): if that write fails we stop unacknowledged, the node redelivers, and recovery
+            // completes the call. Acknowledging earlier could leave a call that never gets billed.
+            DeferAsync(new CallEventsAccepted(_node, _linkedId, command.DeliveryId, fresh.Count, duplicates), sender.Tell);
         });
     }
 

@@ -30,7 +30,14 @@ public static class JournalSchema
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return new SqliteConnectionStringBuilder { DataSource = full, Cache = SqliteCacheMode.Default, Pooling = true }.ToString();
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Cache = SqliteCacheMode.Default,
+            Pooling = true,
+            // How long a statement waits for a locked file before failing (the node redelivers what failed).
+            DefaultTimeout = 10,
+        }.ToString();
     }
 
     public static DbConnection Open(JournalProvider provider, string connectionString) => provider switch
