@@ -88,6 +88,7 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
             ["gap-recorded"] = new GapRecorded("pbx1", at, at.AddSeconds(12), "AMI disconnected (peer closed)", -1),
             ["event-quarantined"] = new EventQuarantined("pbx1", at, "CEL rejected: LinkedID is missing", cels[0].Headers.Where(h => h.Key != "LinkedID").ToList()),
             ["node-command"] = new NodeCommand("pbx1", NodeCommandKind.EnsureConnected),
+            ["node-seen"] = new NodeSeen("pbx1", at),
         };
     }
 

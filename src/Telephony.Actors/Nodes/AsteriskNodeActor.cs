@@ -24,6 +24,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private sealed record Redeliver;
     private sealed record ResyncDone(int LiveChannels, IReadOnlyList<(string UniqueId, string LinkedId)> Channels);
     private sealed record ResyncFailed(string Reason);
+    private sealed record Heartbeat;
+    private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt);
+
+    /// <summary>How often a connected node journals that it is observing Asterisk (bounds a crash's unknown window).</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     private const int MaxKnownChannels = 200_000;
 
@@ -49,6 +54,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private string? _banner;
     private long _eventsIn, _cel, _cdr, _journaled, _duplicates, _quarantined, _gaps, _redeliveries;
     private int _liveAtResync;
+    private bool _firstConnection = true;
 
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
     {
@@ -72,6 +78,15 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        Receive<Heartbeat>(_ =>
+        {
+            if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
+        });
+        Receive<PreviousIncarnation>(p =>
+        {
+            if (p.LastSeen is { } last && last < p.ConnectedAt)
+                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -96,6 +111,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _client.Start();
         _log.Info("node {0}: connecting to {1}:{2} as {3}", _settings.Name, _settings.Host, _settings.Port, _settings.Username);
         Self.Tell(new Pull());
+        Timers.StartPeriodicTimer("heartbeat", new Heartbeat(), HeartbeatInterval);
     }
 
     protected override void PostStop()
@@ -282,6 +298,15 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 _disconnectedSince = null;
                 _banner = c.Banner;
                 _log.Info("node {0}: connected ({1})", _settings.Name, c.Banner);
+                if (_firstConnection)
+                {
+                    // A previous incarnation (a crash, a moved shard) may have been cut off: journal that window.
+                    _firstConnection = false;
+                    var at = c.At;
+                    _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(30))
+                        .PipeTo(Self, success: l => new PreviousIncarnation(l.At, at), failure: _ => new PreviousIncarnation(null, at));
+                }
+                Self.Tell(new Heartbeat());
                 Resync();
                 break;
             case AmiDisconnected d:

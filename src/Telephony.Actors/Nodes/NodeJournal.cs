@@ -15,22 +15,45 @@ internal sealed class NodeJournal : ReceivePersistentActor
 
     public sealed record Written(long DeliveryId);
 
+    /// <summary>Asks when this node was last known to be observed (null: never).</summary>
+    public sealed record GetLastSeen;
+
+    public sealed record LastSeen(DateTimeOffset? At);
+
     public NodeJournal(string node)
     {
         PersistenceId = "node/" + node;
-        Recover<GapRecorded>(_ => Gaps++);
+        Recover<GapRecorded>(g =>
+        {
+            Gaps++;
+            Seen(g.To);
+        });
         Recover<EventQuarantined>(_ => Quarantined++);
+        Recover<NodeSeen>(s => Seen(s.At));
+        Command<NodeSeen>(seen => Persist(seen, s => Seen(s.At)));
+        Command<GetLastSeen>(_ => Sender.Tell(new LastSeen(_lastSeen)));
         Command<Write>(write =>
         {
             var sender = Sender;
             var tagged = write.Entries.Select(e => new Tagged(e, [e is GapRecorded ? CallTags.Gap : CallTags.Quarantine]));
             PersistAll(tagged, t =>
             {
-                if (t.Payload is GapRecorded) Gaps++;
+                if (t.Payload is GapRecorded g)
+                {
+                    Gaps++;
+                    Seen(g.To);
+                }
                 else Quarantined++;
             });
             DeferAsync(write, w => sender.Tell(new Written(w.DeliveryId)));
         });
+    }
+
+    private DateTimeOffset? _lastSeen;
+
+    private void Seen(DateTimeOffset at)
+    {
+        if (_lastSeen is null || at > _lastSeen) _lastSeen = at;
     }
 
     public long Gaps { get; private set; }

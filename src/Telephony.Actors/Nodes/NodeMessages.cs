@@ -20,3 +20,7 @@ public sealed record GapRecorded(string Node, DateTimeOffset From, DateTimeOffse
 /// <summary>Journaled by the node: an event that could not be routed or understood, kept with the reason.</summary>
 public sealed record EventQuarantined(string Node, DateTimeOffset At, string Reason, IReadOnlyList<KeyValuePair<string, string>> Headers)
     : ITelephonyMessage;
+
+/// <summary>Journaled by the node every few seconds while connected: it observed Asterisk up to <paramref name="At"/>.
+/// After a crash, the next incarnation journals a gap from the last of these to its own first connection.</summary>
+public sealed record NodeSeen(string Node, DateTimeOffset At) : ITelephonyMessage;

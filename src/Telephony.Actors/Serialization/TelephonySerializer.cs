@@ -28,6 +28,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
     private const string GapRecordedManifest = "gap1";
     private const string EventQuarantinedManifest = "qrn1";
     private const string NodeCommandManifest = "ncm1";
+    private const string NodeSeenManifest = "nsn1";
 
     internal static readonly JsonSerializerOptions BillingJson = new()
     {
@@ -50,6 +51,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         GapRecorded => GapRecordedManifest,
         EventQuarantined => EventQuarantinedManifest,
         NodeCommand => NodeCommandManifest,
+        NodeSeen => NodeSeenManifest,
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(TelephonySerializer)}"),
     };
 
@@ -90,6 +92,9 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
                 case NodeCommand m:
                     w.Write(m.Node); w.Write((byte)m.Kind);
                     break;
+                case NodeSeen m:
+                    w.Write(m.Node); WriteTime(w, m.At);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not serialized by {nameof(TelephonySerializer)}");
             }
@@ -113,6 +118,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             GapRecordedManifest => new GapRecorded(r.ReadString(), ReadTime(r), ReadTime(r), r.ReadString(), r.ReadInt64()),
             EventQuarantinedManifest => new EventQuarantined(r.ReadString(), ReadTime(r), r.ReadString(), ReadHeaders(r)),
             NodeCommandManifest => new NodeCommand(r.ReadString(), (NodeCommandKind)r.ReadByte()),
+            NodeSeenManifest => new NodeSeen(r.ReadString(), ReadTime(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest '{manifest}' for {nameof(TelephonySerializer)}"),
         };
     }
