@@ -307,6 +307,9 @@ public sealed class AmiClient : IAsyncDisposable
         {
             if (session is not null)
             {
+                // Stopped before this loop even began (StopAsync right after ConnectAsync): StopAsync logs off on this
+                // session and then closes it; disposing it here first would race the Logoff off the wire.
+                if (stop.IsCancellationRequested) await session.Ended.ConfigureAwait(false);
                 _current = null;
                 await session.DisposeAsync().ConfigureAwait(false);
             }
