@@ -71,36 +71,90 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         var tags = new HashSet<string>();
         foreach (var e in fresh) tags.Add(e.Kind == RecordedEventKind.Cel ? CallTags.Cel : CallTags.Cdr);
         var sender = Sender;
+        var accepted = new CallEventsAccepted(_node, _linkedId, command.DeliveryId, fresh.Count, duplicates);
+
+        // Events that complete (or amend) the call are journaled with their billing record in ONE atomic write: one
+        // round trip instead of two, and never events without the billing they caused. The delivery is acknowledged
+        // only in the billing record's handler, i.e. once both are safe: if the write fails we stop unacknowledged,
+        // the node redelivers and recovery completes the call.
+        if (CompletionDue(fresh) is { } completion)
+        {
+            var completed = completion.Completed;
+            PersistAll([new Tagged(recorded, tags), new Tagged(completed, [CallTags.Billing])], tagged =>
+            {
+                if (tagged.Payload is CallEventsRecorded)
+                {
+                    _state.Apply(recorded);
+                    return;
+                }
+                Completed(completed);
+                sender.Tell(accepted);
+            });
+            return;
+        }
+
         Persist(new Tagged(recorded, tags), _ =>
         {
             _state.Apply(recorded);
-            AfterEvents();
             // Acknowledge only once everything these events caused is journaled too (the billing record when they
             // completed the call): if that write fails we stop unacknowledged, the node redelivers, and recovery
             // completes the call. Acknowledging earlier could leave a call that never gets billed.
-            DeferAsync(new CallEventsAccepted(_node, _linkedId, command.DeliveryId, fresh.Count, duplicates), sender.Tell);
+            if (AfterEvents()) DeferAsync(accepted, sender.Tell); // rides with the billing write just queued
+            else sender.Tell(accepted);
         });
     }
 
-    /// <summary>Decides what the events so far mean: complete now, later (idle), amend, or wait.</summary>
-    private void AfterEvents()
+    private sealed record PendingCompletion(CallCompleted Completed);
+
+    /// <summary>Whether journaling <paramref name="fresh"/> would make <see cref="AfterEvents"/> complete the call, and
+    /// with which billing record; null when it would not (or when deriving fails or changes nothing: the ordinary path
+    /// then handles and logs it as before).</summary>
+    private PendingCompletion? CompletionDue(List<RecordedEvent> fresh)
+    {
+        var endsNow = _state.LinkedIdEnded;
+        if (!endsNow)
+            foreach (var e in fresh)
+                if (e.Kind == RecordedEventKind.Cel && e.Header("EventName") == "LINKEDID_END")
+                {
+                    endsNow = true;
+                    break;
+                }
+        // After fresh events, AfterEvents completes when LINKEDID_END is known or the call was already completed.
+        if (!endsNow && _state.Revision == 0) return null;
+        var reason = endsNow ? "linkedid-end" : "late-events";
+        IReadOnlyList<BillingRecord> records;
+        try
+        {
+            var all = new List<RecordedEvent>(_state.Events.Count + fresh.Count);
+            all.AddRange(_state.Events);
+            all.AddRange(fresh);
+            records = CallBilling.Derive(_linkedId, all, _timeZone);
+        }
+        catch (Exception)
+        {
+            return null; // the ordinary path logs it and leaves the call open
+        }
+        if (_state.Revision > 0 && CallBilling.SameRecords(records, _state.Records)) return null;
+        return new PendingCompletion(new CallCompleted(_node, _linkedId, _state.Revision + 1, reason, DateTimeOffset.UtcNow, records));
+    }
+
+    /// <summary>Decides what the events so far mean: complete now, later (idle), amend, or wait. True when a billing
+    /// record was queued for journaling.</summary>
+    private bool AfterEvents()
     {
         if (_state.LinkedIdEnded)
         {
-            if (_state.Revision == 0 || _state.EventsSinceCompletion > 0) Complete("linkedid-end");
-            else Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
-            return;
+            if (_state.Revision == 0 || _state.EventsSinceCompletion > 0) return Complete("linkedid-end");
+            Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
+            return false;
         }
-        if (_state.Revision > 0 && _state.EventsSinceCompletion > 0)
-        {
-            Complete("late-events");
-            return;
-        }
+        if (_state.Revision > 0 && _state.EventsSinceCompletion > 0) return Complete("late-events");
         if (_state.AnyChannelEnded && _state.LiveChannels == 0 && _state.Revision == 0)
             Timers.StartSingleTimer("idle", new IdleCompletionDue(_state.Events.Count), _settings.IdleCompletionTimeout);
+        return false;
     }
 
-    private void Complete(string reason)
+    private bool Complete(string reason)
     {
         IReadOnlyList<BillingRecord> records;
         try
@@ -111,22 +165,25 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         {
             // A bug in interpretation must not lose the call: the raw events are journaled; log and leave it open.
             _log.Error(e, "call {0}/{1}: billing interpretation failed", _node, _linkedId);
-            return;
+            return false;
         }
         if (_state.Revision > 0 && CallBilling.SameRecords(records, _state.Records))
         {
             // Late events that change nothing billable (a Cdr after LINKEDID_END): no amendment.
             _state.MarkUpToDate();
             Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
-            return;
+            return false;
         }
         var completed = new CallCompleted(_node, _linkedId, _state.Revision + 1, reason, DateTimeOffset.UtcNow, records);
-        Persist(new Tagged(completed, [CallTags.Billing]), _ =>
-        {
-            _state.Apply(completed);
-            Context.System.EventStream.Publish(completed); // this member's progress line and metrics
-            Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
-        });
+        Persist(new Tagged(completed, [CallTags.Billing]), _ => Completed(completed));
+        return true;
+    }
+
+    private void Completed(CallCompleted completed)
+    {
+        _state.Apply(completed);
+        Context.System.EventStream.Publish(completed); // this member's progress line and metrics
+        Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
     }
 
     private CallStateView View() => new(_node, _linkedId, _state.CelCount, _state.CdrCount, _state.LiveChannels,
