@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,9 @@ try
         settings = settings with { Telephony = settings.Telephony with { Nodes = [demo.Node] } };
     }
     await JournalSchema.EnsureAsync(settings.Telephony.JournalProvider, settings.Telephony.JournalConnectionString);
+    if (builder.Configuration.GetValue("Telephony:PreflightLogin", true))
+        foreach (var warning in await NodePreflight.CheckAsync(settings, TimeSpan.FromSeconds(5)))
+            Console.Error.WriteLine($"telephony: warning: {warning}");
 }
 catch (ConfigurationError e)
 {

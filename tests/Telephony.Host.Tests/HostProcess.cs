@@ -68,10 +68,15 @@ public sealed class HostProcess : IDisposable
     {
         if (_process.HasExited) return true;
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
-        return _process.WaitForExit((int)wait.TotalMilliseconds);
+        return WaitForExit(wait);
     }
 
-    public bool WaitForExit(TimeSpan wait) => _process.WaitForExit((int)wait.TotalMilliseconds);
+    public bool WaitForExit(TimeSpan wait)
+    {
+        if (!_process.WaitForExit((int)wait.TotalMilliseconds)) return false;
+        _process.WaitForExit(); // also drains the redirected output
+        return true;
+    }
 
     public void Dispose()
     {

@@ -1,0 +1,53 @@
+using Telephony.Simulator;
+
+namespace Telephony.Host.Tests;
+
+/// <summary>Bad configuration stops the service at start with one line naming the key to fix — not a stack trace.</summary>
+public class ConfigurationErrorTests
+{
+    [Fact]
+    public async Task A_wrong_AMI_secret_is_one_line_naming_the_secret_key_and_exit_code_2()
+    {
+        await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions { Port = 0 });
+        var work = Directory.CreateTempSubdirectory("telephony-config-");
+        using var host = HostProcess.Start(work.FullName, new Dictionary<string, string>
+        {
+            ["TELEPHONY__NODES__0__NAME"] = "pbx1",
+            ["TELEPHONY__NODES__0__HOST"] = "127.0.0.1",
+            ["TELEPHONY__NODES__0__PORT"] = sim.Port.ToString(),
+            ["TELEPHONY__NODES__0__USERNAME"] = "admin",
+            ["TELEPHONY__NODES__0__SECRET"] = "not-the-secret",
+        });
+
+        Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)), "the host should stop by itself");
+        Assert.Equal(2, host.ExitCode);
+        var line = Assert.Single(host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("telephony: configuration error: Telephony:Nodes:0:Secret:", line);
+        Assert.Contains("rejected the login of 'admin'", line);
+        work.Delete(recursive: true);
+    }
+
+    [Theory]
+    [InlineData("TELEPHONY__JOURNAL__PROVIDER", "oracle", "Telephony:Journal:Provider")]
+    [InlineData("TELEPHONY__NODES__0__TIMEZONE", "Mars/Olympus", "Telephony:Nodes:0:TimeZone")]
+    [InlineData("TELEPHONY__NODES__0__PORT", "fifty", "Telephony:Nodes:0:Port")]
+    public void A_bad_value_is_one_line_naming_its_key(string variable, string value, string key)
+    {
+        var work = Directory.CreateTempSubdirectory("telephony-config-");
+        var environment = new Dictionary<string, string>
+        {
+            ["TELEPHONY__NODES__0__NAME"] = "pbx1",
+            ["TELEPHONY__NODES__0__HOST"] = "127.0.0.1",
+            ["TELEPHONY__NODES__0__USERNAME"] = "admin",
+            ["TELEPHONY__NODES__0__SECRET"] = "secret",
+            [variable] = value,
+        };
+        using var host = HostProcess.Start(work.FullName, environment);
+
+        Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, host.ExitCode);
+        var line = Assert.Single(host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"telephony: configuration error: {key}:", line);
+        work.Delete(recursive: true);
+    }
+}
