@@ -1,0 +1,224 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Telephony.Billing.Rows;
+using Telephony.Billing.Sinks;
+
+namespace Telephony.Billing.Projections;
+
+/// <summary>The settings a projection runs with (from <see cref="Hosting.BillingOptions"/>).</summary>
+public sealed record ProjectionSettings(
+    int BatchSize,
+    TimeSpan BatchWindow,
+    TimeSpan MinBackoff,
+    TimeSpan MaxBackoff,
+    TimeSpan LagInterval,
+    TimeSpan LagLogInterval);
+
+/// <summary>
+/// One projection (journal tag -> sink) as an Akka.Streams pipeline: EventsByTag from the offset the sink stored,
+/// batches by size and time, each batch written with its offset in one transaction, the whole source restarted with
+/// backoff when the sink fails (and the offset read again, so a failed batch is simply read again). The actor keeps
+/// the status: offset, counters, last error, and the lag it measures against the journal.
+/// </summary>
+public sealed class ProjectionActor : ReceiveActor, IWithTimers
+{
+    private sealed record BatchWritten(long Offset, int Events, int Rows, long LastEventTimestamp);
+    private sealed record Resumed(long Offset);
+    private sealed record Failed(Exception Error);
+    private sealed record StreamEnded(Exception? Error);
+    private sealed record LagMeasured(JournalLag Lag, DateTimeOffset StartedAt);
+    private sealed record MeasureLag
+    {
+        public static readonly MeasureLag Instance = new();
+    }
+
+    private readonly string _name;
+    private readonly string _tag;
+    private readonly IBillingSink _sink;
+    private readonly BillingRowMapper _mapper;
+    private readonly JournalLagProbe? _lagProbe;
+    private readonly ProjectionSettings _settings;
+    private readonly bool _isRebuild;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SharedKillSwitch _drain;
+
+    private ProjectionState _state = ProjectionState.Starting;
+    private long _offset;
+    private long _head;
+    private long _lagEvents = -1;
+    private double _lagSeconds;
+    private long _events, _rows, _batches, _failures, _restarts;
+    private string? _lastError;
+    private DateTimeOffset? _lastWriteAt, _lagMeasuredAt;
+    private bool _measuring;
+    private DateTime _lastLog = DateTime.MinValue;
+    private IActorRef? _stopRequester;
+
+    public ProjectionActor(string name, string tag, IBillingSink sink, BillingRowMapper mapper, JournalLagProbe? lagProbe,
+        ProjectionSettings settings, bool isRebuild)
+    {
+        _name = name;
+        _tag = tag;
+        _sink = sink;
+        _mapper = mapper;
+        _lagProbe = lagProbe;
+        _settings = settings;
+        _isRebuild = isRebuild;
+        _drain = KillSwitches.Shared("drain-" + name);
+
+        Receive<BatchWritten>(w =>
+        {
+            var wasBehind = _lagEvents != 0;
+            _offset = Math.Max(_offset, w.Offset);
+            _events += w.Events;
+            _rows += w.Rows;
+            _batches++;
+            _lastWriteAt = DateTimeOffset.UtcNow;
+            _state = ProjectionState.Running;
+            if (wasBehind && _lastError is not null)
+            {
+                _log.Info("projection {0}: writing again at offset {1} after {2} failure(s)", _name, _offset, _failures);
+                _lastError = null;
+            }
+        });
+        Receive<Resumed>(r =>
+        {
+            if (_state != ProjectionState.Starting) _restarts++;
+            _offset = r.Offset;
+            if (_state != ProjectionState.Stopping) _state = ProjectionState.Running;
+            _log.Info("projection {0}: reading tag '{1}' after offset {2} into {3}", _name, _tag, r.Offset, _sink.Tables);
+        });
+        Receive<Failed>(f =>
+        {
+            _failures++;
+            _lastError = f.Error.GetBaseException().Message;
+            if (_state != ProjectionState.Stopping) _state = ProjectionState.BackingOff;
+            _log.Warning("projection {0}: sink failed, backing off (failure {1}): {2}", _name, _failures, _lastError);
+        });
+        Receive<MeasureLag>(_ =>
+        {
+            if (_lagProbe is null || _measuring) return;
+            _measuring = true;
+            var startedAt = DateTimeOffset.UtcNow;
+            _lagProbe.MeasureAsync(_tag, _offset).PipeTo(Self, success: lag => new LagMeasured(lag, startedAt), failure: ex => new Status.Failure(ex));
+        });
+        Receive<LagMeasured>(m =>
+        {
+            var lag = m.Lag;
+            _measuring = false;
+            _head = lag.Head;
+            var caughtUpNow = lag.Events == 0 && _lagEvents != 0;
+            _lagEvents = lag.Events;
+            _lagSeconds = lag.OldestCreatedUtc is { } oldest ? Math.Max(0, (DateTime.UtcNow - oldest).TotalSeconds) : 0;
+            // When the measurement began: events journaled after that are not in it.
+            _lagMeasuredAt = m.StartedAt;
+            if (caughtUpNow || DateTime.UtcNow - _lastLog >= _settings.LagLogInterval)
+            {
+                _lastLog = DateTime.UtcNow;
+                _log.Info("projection {0}: offset {1}, journal head {2}, lag {3} events / {4:F1} s, {5} rows written",
+                    _name, _offset, _head, _lagEvents, _lagSeconds, _rows);
+            }
+        });
+        Receive<Status.Failure>(f =>
+        {
+            _measuring = false;
+            _log.Debug("projection {0}: lag not measured: {1}", _name, f.Cause.Message);
+        });
+        Receive<GetProjectionStatus>(_ => Sender.Tell(Status()));
+        Receive<StopProjection>(_ =>
+        {
+            _state = ProjectionState.Stopping;
+            _stopRequester = Sender;
+            // Completes the journal source: the batch being filled is flushed and written, then the stream ends.
+            _drain.Shutdown();
+            // A projection backing off only sees the drain when its next attempt starts: do not wait for that.
+            Timers.StartSingleTimer("stop-timeout", new StreamEnded(null), TimeSpan.FromSeconds(10));
+        });
+        Receive<StreamEnded>(e =>
+        {
+            if (e.Error is not null) _log.Error(e.Error, "projection {0}: stream ended", _name);
+            _stopRequester?.Tell(new ProjectionStopped(_name));
+            _stopRequester = null;
+            Context.Stop(Self);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string name, string tag, IBillingSink sink, BillingRowMapper mapper, JournalLagProbe? lagProbe,
+        ProjectionSettings settings, bool isRebuild = false) =>
+        Akka.Actor.Props.Create(() => new ProjectionActor(name, tag, sink, mapper, lagProbe, settings, isRebuild));
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var name = _name;
+        var tag = _tag;
+        var sink = _sink;
+        var mapper = _mapper;
+        var drain = _drain;
+        var restart = RestartSettings.Create(_settings.MinBackoff, _settings.MaxBackoff, 0.2);
+
+        var completion = RestartSource.OnFailuresWithBackoff(() =>
+                Source.FromTask(ReadOffsetAsync(sink, name, self))
+                    .ConcatMany(offset => journal.EventsByTag(tag, Offset.Sequence(offset))
+                        // The plugin reads after the offset; the filter makes that a guarantee whatever the plugin does.
+                        .Where(e => e.Offset is not Sequence s || s.Value > offset))
+                    .Via(drain.Flow<EventEnvelope>())
+                    .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
+                    .SelectAsync(1, envelopes => WriteAsync(sink, mapper, name, tag, envelopes.ToList(), self)),
+                restart)
+            .RunWith(Sink.ForEach<BatchWritten>(w => self.Tell(w)), Context.Materializer());
+        completion.ContinueWith(t => new StreamEnded(t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
+
+        if (_lagProbe is not null)
+            Timers.StartPeriodicTimer("lag", MeasureLag.Instance, TimeSpan.FromMilliseconds(50), _settings.LagInterval);
+    }
+
+    protected override void PostStop() => _drain.Shutdown();
+
+    private static async Task<long> ReadOffsetAsync(IBillingSink sink, string name, IActorRef self)
+    {
+        try
+        {
+            var offset = await sink.ReadOffsetAsync(name, CancellationToken.None).ConfigureAwait(false);
+            self.Tell(new Resumed(offset));
+            return offset;
+        }
+        catch (Exception ex)
+        {
+            self.Tell(new Failed(ex));
+            throw;
+        }
+    }
+
+    private static async Task<BatchWritten> WriteAsync(IBillingSink sink, BillingRowMapper mapper, string name, string tag,
+        IReadOnlyList<EventEnvelope> envelopes, IActorRef self)
+    {
+        var batch = mapper.Map(name, tag, envelopes);
+        try
+        {
+            await sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            self.Tell(new Failed(ex));
+            throw;
+        }
+        return new BatchWritten(batch.Offset, batch.EventCount, batch.RowCount, batch.LastEventTimestamp);
+    }
+
+    private ProjectionStatus Status()
+    {
+        var separator = _name.IndexOf(':');
+        return new ProjectionStatus(_name, separator > 0 ? _name[..separator] : _name, _tag, _sink.Tables, _isRebuild, _state,
+            _offset, _head, _lagEvents, _lagSeconds, _events, _rows, _batches, _failures, _restarts, _lastError,
+            _lastWriteAt, _lagMeasuredAt);
+    }
+}

@@ -1,0 +1,71 @@
+namespace Telephony.Billing.Projections;
+
+public enum ProjectionState
+{
+    Starting,
+    Running,
+    BackingOff,
+    Stopping,
+}
+
+/// <summary>Ask a projection actor (or the billing singleton, for all of them) where it is.</summary>
+public sealed record GetProjectionStatus
+{
+    public static readonly GetProjectionStatus Instance = new();
+}
+
+/// <param name="Name">The projection, <c>sink:tag</c>.</param>
+/// <param name="Tables">The tables it writes (rebuild projections write suffixed ones).</param>
+/// <param name="Offset">Journal ordering of the last event written with its rows.</param>
+/// <param name="JournalHead">Highest ordering in the journal at the last lag measurement.</param>
+/// <param name="LagEvents">Events with this tag past <paramref name="Offset"/>; -1 until measured.</param>
+/// <param name="LagSeconds">Age of the oldest of those events; 0 when caught up.</param>
+public sealed record ProjectionStatus(
+    string Name,
+    string Sink,
+    string Tag,
+    string Tables,
+    bool IsRebuild,
+    ProjectionState State,
+    long Offset,
+    long JournalHead,
+    long LagEvents,
+    double LagSeconds,
+    long EventsProjected,
+    long RowsWritten,
+    long BatchesWritten,
+    long Failures,
+    long Restarts,
+    string? LastError,
+    DateTimeOffset? LastWriteAt,
+    DateTimeOffset? LagMeasuredAt);
+
+/// <summary>The status of every projection of every sink (asked of the billing singleton).</summary>
+public sealed record BillingStatus(IReadOnlyList<ProjectionStatus> Projections, IReadOnlyList<RebuildStatus> Rebuilds);
+
+/// <summary>Rebuild one sink from offset zero into fresh tables, then swap them in; other sinks keep running, and so do
+/// this sink's live projections until the swap.</summary>
+public sealed record RebuildSink(string Sink);
+
+public sealed record RebuildAccepted(string Sink);
+
+public sealed record RebuildRejected(string Sink, string Reason);
+
+public enum RebuildPhase
+{
+    CreatingTables,
+    CatchingUp,
+    Swapping,
+    Completed,
+    Failed,
+}
+
+public sealed record RebuildStatus(string Sink, RebuildPhase Phase, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Error);
+
+/// <summary>Stop a projection after its current batch is written (reply <see cref="ProjectionStopped"/>).</summary>
+internal sealed record StopProjection
+{
+    public static readonly StopProjection Instance = new();
+}
+
+internal sealed record ProjectionStopped(string Name);

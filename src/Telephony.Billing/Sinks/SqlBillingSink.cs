@@ -1,0 +1,232 @@
+using System.Data;
+using System.Data.Common;
+using System.Text;
+using Telephony.Billing.Rows;
+
+namespace Telephony.Billing.Sinks;
+
+/// <summary>
+/// The <c>cdr</c>, <c>cel</c>, <c>call</c> and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
+/// SQLite (Microsoft.Data.Sqlite). A batch is a few multi-row upserts and the offset upsert in one transaction. The
+/// schema is created or migrated the first time an instance reads an offset (so a database that is down at start is
+/// retried with the projection's backoff, not a crash).
+/// </summary>
+public sealed class SqlBillingSink : IBillingSink
+{
+    private const string RebuildSuffix = "_rebuild";
+    private const string OldSuffix = "_old";
+
+    private readonly SqlDialect _dialect;
+    private readonly string _connectionString;
+    private readonly TableNames _tables;
+    private readonly TableNames _live;
+    // SQLite has one writer per file: projections of one sink take turns here instead of spinning on a busy file.
+    private readonly SemaphoreSlim? _writeGate;
+    private readonly Dictionary<string, string> _insertHeads = new();
+    private volatile bool _schemaReady;
+
+    private SqlBillingSink(string name, SqlDialect dialect, string connectionString, TableNames tables, TableNames live, SemaphoreSlim? gate)
+    {
+        Name = name;
+        _dialect = dialect;
+        _connectionString = connectionString;
+        _tables = tables;
+        _live = live;
+        _writeGate = gate;
+    }
+
+    public static SqlBillingSink MySql(string name, string connectionString, string tablePrefix = "") =>
+        new(name, SqlDialect.MySql, connectionString, new TableNames(tablePrefix, ""), new TableNames(tablePrefix, ""), null);
+
+    public static SqlBillingSink Sqlite(string name, string connectionString, string tablePrefix = "") =>
+        new(name, SqlDialect.Sqlite, connectionString, new TableNames(tablePrefix, ""), new TableNames(tablePrefix, ""), new SemaphoreSlim(1, 1));
+
+    public string Name { get; }
+    public string Tables => _tables.ToString();
+    internal TableNames TableNames => _tables;
+
+    public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct)
+    {
+        if (!_schemaReady) await EnsureSchemaAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {_dialect.Q("offset")} FROM {_dialect.Q(_tables.Offsets)} WHERE {_dialect.Q("name")} = @name";
+        Add(command, "@name", projection);
+        var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task WriteAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        if (!_schemaReady) await EnsureSchemaAsync(ct).ConfigureAwait(false);
+        if (_writeGate is not null) await _writeGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+            await UpsertAsync(connection, tx, _tables.Cdr, BillingSchema.Cdr, batch.Cdr, ct).ConfigureAwait(false);
+            await UpsertAsync(connection, tx, _tables.Cel, BillingSchema.Cel, batch.Cel, ct).ConfigureAwait(false);
+            await UpsertAsync(connection, tx, _tables.Call, BillingSchema.Call, batch.Calls, ct).ConfigureAwait(false);
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = tx;
+                command.CommandText = _dialect.UpsertOffset(_tables.Offsets);
+                Add(command, "@name", batch.Projection);
+                Add(command, "@offset", batch.Offset);
+                Add(command, "@updated", _dialect.Value(DateTime.UtcNow, new Column("updated", ColumnType.DateTime6)));
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate?.Release();
+        }
+    }
+
+    public async Task<IBillingSink> BeginRebuildAsync(CancellationToken ct)
+    {
+        if (!_schemaReady) await EnsureSchemaAsync(ct).ConfigureAwait(false);
+        var rebuilt = new TableNames(_live.Prefix, RebuildSuffix);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        foreach (var table in rebuilt.All)
+            await ExecuteAsync(connection, null, $"DROP TABLE IF EXISTS {_dialect.Q(table)}", ct).ConfigureAwait(false);
+        foreach (var statement in BillingSchema.CreateTables(_dialect, rebuilt))
+            await ExecuteAsync(connection, null, statement, ct).ConfigureAwait(false);
+        return new SqlBillingSink(Name, _dialect, _connectionString, rebuilt, _live, _writeGate) { _schemaReady = true };
+    }
+
+    public async Task CompleteRebuildAsync(CancellationToken ct)
+    {
+        var rebuilt = new TableNames(_live.Prefix, RebuildSuffix);
+        var pairs = _live.All.Zip(rebuilt.All).ToList();
+        if (_writeGate is not null) await _writeGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            foreach (var statement in _dialect.Swap(pairs, OldSuffix))
+                await ExecuteAsync(connection, tx, statement, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate?.Release();
+        }
+    }
+
+    /// <summary>Creates the version table and applies every migration the database has not seen, idempotently.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        if (_dialect == SqlDialect.Sqlite)
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, _dialect.CreateVersionTable(_live.Version), ct).ConfigureAwait(false);
+        var current = await SchemaVersionAsync(connection, ct).ConfigureAwait(false);
+        foreach (var (version, description, statements) in BillingSchema.Migrations)
+        {
+            if (version <= current) continue;
+            foreach (var statement in statements(_dialect, _live))
+                await ExecuteAsync(connection, null, statement, ct).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = _dialect.InsertVersion(_live.Version);
+            Add(command, "@v", version);
+            Add(command, "@d", description);
+            Add(command, "@a", _dialect.Value(DateTime.UtcNow, new Column("applied", ColumnType.DateTime6)));
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        _schemaReady = true;
+    }
+
+    public async Task<int> SchemaVersionAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await SchemaVersionAsync(connection, ct).ConfigureAwait(false);
+    }
+
+    private async Task<int> SchemaVersionAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COALESCE(MAX({_dialect.Q("version")}), 0) FROM {_dialect.Q(_live.Version)}";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task UpsertAsync<TRow>(DbConnection connection, DbTransaction tx, string table, TableDefinition<TRow> definition,
+        IReadOnlyList<TRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var columns = definition.Columns;
+        var perStatement = _dialect.RowsPerStatement(columns.Count);
+        var head = InsertHead(table, definition);
+        var tail = _dialect.OnConflict(table, columns, definition.Key, definition.UpdateOnConflict);
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - start);
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            var sql = new StringBuilder(head.Length + tail.Length + count * columns.Count * 8);
+            sql.Append(head);
+            var p = 0;
+            for (var r = 0; r < count; r++)
+            {
+                var values = definition.Values(rows[start + r]);
+                sql.Append(r == 0 ? "(" : ",(");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = "@p" + p++;
+                    if (c > 0) sql.Append(',');
+                    sql.Append(name);
+                    Add(command, name, _dialect.Value(values[c], columns[c]));
+                }
+                sql.Append(')');
+            }
+            sql.Append(tail);
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private string InsertHead<TRow>(string table, TableDefinition<TRow> definition)
+    {
+        lock (_insertHeads)
+        {
+            if (!_insertHeads.TryGetValue(table, out var head))
+            {
+                head = $"INSERT INTO {_dialect.Q(table)} ({string.Join(", ", definition.Columns.Select(c => _dialect.Q(c.Name)))}) VALUES ";
+                _insertHeads[table] = head;
+            }
+            return head;
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = _dialect.Open(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        command.Parameters.Add(p);
+    }
+}
