@@ -1,0 +1,150 @@
+using System.Data.Common;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence;
+using Telephony.Actors.Calls;
+using Telephony.Actors.Hosting;
+using Telephony.Actors.Persistence;
+
+namespace Telephony.Actors.Tests;
+
+/// <summary>The fast start path of call entities (batched recovery reads in <see cref="TelephonySqlJournal"/>) and
+/// the single write of a call's last events with its billing record: what is journaled and recovered must be exactly
+/// what the plugin's own path gave.</summary>
+public class CallRecoveryTests
+{
+    private const string Node = "pbx9";
+
+    private static KeyValuePair<string, string>[] Cel(string linkedId, int n, string eventName) =>
+    [
+        new("Event", "CEL"), new("EventName", eventName), new("UniqueID", $"{linkedId}-{n % 3}"), new("LinkedID", linkedId),
+        new("EventTime", $"2026-11-22 10:00:{n:00}.000000"), new("Channel", $"PJSIP/10{n % 3}-0000000{n}"),
+    ];
+
+    private static List<RecordedEvent> Events(string linkedId, int from, int to, bool end)
+    {
+        var list = new List<RecordedEvent>();
+        for (var n = from; n < to; n++)
+            list.Add(new RecordedEvent(RecordedEventKind.Cel, $"{linkedId}#{n}", DateTimeOffset.UtcNow,
+                Cel(linkedId, n, n == from && from == 0 ? "CHAN_START" : "ANSWER")));
+        if (end)
+            list.Add(new RecordedEvent(RecordedEventKind.Cel, $"{linkedId}#end", DateTimeOffset.UtcNow, Cel(linkedId, to, "LINKEDID_END")));
+        return list;
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task Hundreds_of_calls_restarted_at_once_recover_everything_and_a_redelivery_adds_nothing(string provider)
+    {
+        var journal = await TestJournal.CreateAsync(provider);
+        const int calls = 300;
+        var ids = Enumerable.Range(0, calls).Select(i => $"17000000{i:000}.1").ToList();
+        var first = ids.Select((id, i) => new RecordCallEvents(Node, id, 2L * i + 1, Events(id, 0, 5, end: false))).ToList();
+        var last = ids.Select((id, i) => new RecordCallEvents(Node, id, 2L * i + 2, Events(id, 5, 9, end: true))).ToList();
+
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var region = host.Registry.Get<CallRegion>();
+            var acks = await Task.WhenAll(first.Select(c => region.Ask<CallEventsAccepted>(c, TimeSpan.FromSeconds(30))));
+            Assert.All(acks, a => Assert.Equal((5, 0), (a.Persisted, a.Duplicates)));
+            acks = await Task.WhenAll(last.Select(c => region.Ask<CallEventsAccepted>(c, TimeSpan.FromSeconds(30))));
+            Assert.All(acks, a => Assert.Equal((5, 0), (a.Persisted, a.Duplicates)));
+        }
+
+        // Rows as the call entity wrote them: events, then the last events and the billing record right after them.
+        var rows = await RowsAsync(journal, "call/" + CallEntityId.Of(Node, ids[7]));
+        Assert.Equal([(1L, "cel"), (2L, "cel"), (3L, "billing")], rows);
+
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var region = host.Registry.Get<CallRegion>();
+            // Every call starts at the same moment: their recoveries are answered in batches.
+            var views = await Task.WhenAll(ids.Select(id => region.Ask<CallStateView>(new GetCallState(Node, id), TimeSpan.FromSeconds(60))));
+            Assert.All(views, v =>
+            {
+                Assert.Equal(10, v.CelCount);
+                Assert.True(v.LinkedIdEnded);
+                Assert.Equal(1, v.Revision);
+                Assert.Equal("linkedid-end", v.CompletionReason);
+            });
+
+            // The node redelivers everything (a reconnect, a timeout): nothing is journaled twice, no amendment.
+            var acks = await Task.WhenAll(first.Concat(last).Select(c => region.Ask<CallEventsAccepted>(c, TimeSpan.FromSeconds(30))));
+            Assert.All(acks, a => Assert.Equal(0, a.Persisted));
+            Assert.Equal(calls * 10, acks.Sum(a => a.Duplicates));
+        }
+        Assert.Equal(calls * 3, await CountAsync(journal, "call/%"));
+    }
+
+    [Fact]
+    public async Task Acknowledgements_deferred_while_nothing_else_is_written_do_not_open_the_circuit_breaker()
+    {
+        var journal = TestJournal.Sqlite();
+        var options = TelephonyHost.OptionsFor(journal) with
+        {
+            ExtraHocon = TelephonyHost.OptionsFor(journal).ExtraHocon + "\nakka.persistence.journal.sql.circuit-breaker { max-failures = 2, reset-timeout = 30s }",
+        };
+        await using var host = await TelephonyHost.StartAsync(options);
+        var probe = host.System.ActorOf(Props.Create(() => new DeferringActor("deferring-1")));
+        // Each Persist handler defers its reply five times over: five journal batches in a row with no event in them.
+        for (var i = 0; i < 6; i++)
+            Assert.Equal(i + 1, await probe.Ask<long>(i, TimeSpan.FromSeconds(10)));
+        // The journal still writes and still recovers (an open breaker would fail both fast).
+        var again = host.System.ActorOf(Props.Create(() => new DeferringActor("deferring-1")));
+        Assert.Equal(7, await again.Ask<long>(99, TimeSpan.FromSeconds(10)));
+    }
+
+    private sealed class DeferringActor : ReceivePersistentActor
+    {
+        public DeferringActor(string id)
+        {
+            PersistenceId = id;
+            Recover<int>(_ => { });
+            Command<int>(n =>
+            {
+                var sender = Sender;
+                // Deferrals chained from handlers: each goes to the journal alone, one after the other.
+                void Chain(int left)
+                {
+                    if (left == 0) sender.Tell(LastSequenceNr);
+                    else DeferAsync(left - 1, Chain);
+                }
+                Persist(n, _ => Chain(5));
+            });
+        }
+
+        public override string PersistenceId { get; }
+    }
+
+    private static async Task<List<(long, string)>> RowsAsync(TestJournal journal, string persistenceId)
+    {
+        await using var connection = JournalSchema.Open(journal.Provider, journal.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, tags FROM journal WHERE persistence_id = @p ORDER BY sequence_number";
+        AddParameter(command, "@p", persistenceId);
+        var rows = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((Convert.ToInt64(reader.GetValue(0)), reader.GetString(1).Trim(';')));
+        return rows;
+    }
+
+    private static async Task<long> CountAsync(TestJournal journal, string pattern)
+    {
+        await using var connection = JournalSchema.Open(journal.Provider, journal.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE @p";
+        AddParameter(command, "@p", pattern);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+}
