@@ -172,7 +172,10 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
                         .Where(e => e.Offset is not Sequence s || s.Value > offset))
                     .Via(drain.Flow<EventEnvelope>())
                     .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
-                    .SelectAsync(1, envelopes => WriteAsync(sink, mapper, name, tag, envelopes.ToList(), self)),
+                    .Select(envelopes => mapper.Map(name, tag, envelopes.ToList()))
+                    // The next batch is read and mapped while this one is written; one write at a time keeps offsets in order.
+                    .Buffer(1, OverflowStrategy.Backpressure)
+                    .SelectAsync(1, batch => WriteAsync(sink, batch, self)),
                 restart)
             .RunWith(Sink.ForEach<BatchWritten>(w => self.Tell(w)), Context.Materializer());
         completion.ContinueWith(t => new StreamEnded(t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
@@ -198,10 +201,8 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static async Task<BatchWritten> WriteAsync(IBillingSink sink, BillingRowMapper mapper, string name, string tag,
-        IReadOnlyList<EventEnvelope> envelopes, IActorRef self)
+    private static async Task<BatchWritten> WriteAsync(IBillingSink sink, ProjectionBatch batch, IActorRef self)
     {
-        var batch = mapper.Map(name, tag, envelopes);
         try
         {
             await sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,78 @@
+using Telephony.Billing.Hosting;
+using Telephony.Billing.Rows;
+using Telephony.Billing.Sinks;
+
+namespace Telephony.Billing.Tests;
+
+/// <summary>The SQL sink on its own, against a real SQLite file and a real MariaDB database.</summary>
+public class SqlBillingSinkTests
+{
+    private static SqlBillingSink SinkFor(TestBillingDatabase db) => db.Kind == BillingSinkKind.MySql
+        ? SqlBillingSink.MySql("db", db.ConnectionString)
+        : SqlBillingSink.Sqlite("db", db.ConnectionString);
+
+    private static CdrRow Cdr(string id, string lastData = "PJSIP/200,30") => new()
+    {
+        CallDate = new DateTime(2026, 11, 22, 10, 0, 0), Src = "100", Dst = "200", LastApp = "Dial", LastData = lastData,
+        Duration = 30, BillSec = 20, Disposition = "ANSWERED", UniqueId = "1700000000.1", Node = "pbx1",
+        Origin = CdrOrigin.AsteriskCdr, RecordId = id, StartUtc = new DateTime(2026, 11, 22, 10, 0, 0, DateTimeKind.Utc),
+        EndUtc = new DateTime(2026, 11, 22, 10, 0, 30, DateTimeKind.Utc),
+    };
+
+    private static ProjectionBatch Batch(long offset, params CdrRow[] rows) => new("db:cdr", offset, rows.Length, 0, rows, [], []);
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task The_schema_is_created_once_with_its_version_and_starting_again_changes_nothing(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
+        await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
+        Assert.Equal(1, await SinkFor(db).SchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(1, await db.CountAsync("schema_version"));
+        foreach (var table in new[] { "cdr", "cel", "call", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task A_batch_written_twice_leaves_one_row_each_and_the_offset_never_goes_back(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        var sink = SinkFor(db);
+        Assert.Equal(0, await sink.ReadOffsetAsync("db:cdr", CancellationToken.None));
+        await sink.WriteAsync(Batch(10, Cdr("cdr1:a"), Cdr("cdr1:b")), CancellationToken.None);
+        await sink.WriteAsync(Batch(12, Cdr("cdr1:b"), Cdr("cdr1:c")), CancellationToken.None);
+        await sink.WriteAsync(Batch(10, Cdr("cdr1:a"), Cdr("cdr1:b")), CancellationToken.None);
+        Assert.Equal(3, await db.CountAsync("cdr"));
+        Assert.Equal(12, await sink.ReadOffsetAsync("db:cdr", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task A_value_longer_than_its_column_is_cut_instead_of_failing_the_batch_forever(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        await SinkFor(db).WriteAsync(Batch(1, Cdr("cdr1:long", lastData: new string('x', 1000))), CancellationToken.None);
+        Assert.Equal(255, (await db.QueryAsync($"SELECT lastdata FROM {db.Q("cdr")}")).Single()["lastdata"]!.Length);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_leaves_neither_rows_nor_offset()
+    {
+        var db = await TestBillingDatabase.CreateAsync("mariadb");
+        var sink = SinkFor(db);
+        await sink.WriteAsync(Batch(5, Cdr("cdr1:a")), CancellationToken.None);
+        await db.ExecuteAsync("ALTER TABLE `cel` ADD CONSTRAINT only_known CHECK (eventtype <> 'BROKEN')");
+        var cel = new CelRow
+        {
+            EventType = "BROKEN", EventTime = DateTime.UtcNow, Node = "pbx1", EventId = "cel1:x", EventTimeUtc = DateTime.UtcNow,
+        };
+        var broken = new ProjectionBatch("db:cdr", 9, 2, 0, [Cdr("cdr1:b")], [cel], []);
+        await Assert.ThrowsAnyAsync<Exception>(() => sink.WriteAsync(broken, CancellationToken.None));
+        Assert.Equal(1, await db.CountAsync("cdr"));
+        Assert.Equal(5, await sink.ReadOffsetAsync("db:cdr", CancellationToken.None));
+    }
+}
