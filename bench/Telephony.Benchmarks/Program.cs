@@ -7,6 +7,7 @@ return name switch
     "ami-parse" => AmiParseBenchmark.Run(args.Skip(1).ToArray()),
     "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
     "recover" => await RecoverBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "project" => await ProjectBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -17,5 +18,7 @@ static int Usage()
     Console.Error.WriteLine("  ingest [--mariadb] [--seconds N] [--nodes K] [--cps N] [--batch N] [--hocon '...']");
     Console.Error.WriteLine("                              simulator -> nodes -> call entities -> journal vs a raw batched insert");
     Console.Error.WriteLine("  recover [--calls N] [--hocon '...']  replay of a 1M-event journal into call entities");
+    Console.Error.WriteLine("  project [--calls N] [--events-per-row K] [--batch N]");
+    Console.Error.WriteLine("                              journal -> billing projections -> MariaDB vs a raw multi-row insert of the same rows");
     return 2;
 }
