@@ -280,13 +280,19 @@ public class ProjectionScenarioTests(ITestOutputHelper output)
     internal static IEnumerable<RecordedEvent> Flatten(IEnumerable<EventEnvelope> envelopes) =>
         envelopes.Select(e => e.Event).OfType<CallEventsRecorded>().SelectMany(r => r.Events);
 
-    /// <summary>Every projection of every sink has measured zero lag after its last write.</summary>
-    private static async Task WaitCaughtUpAsync(BillingHost host, TestBillingDatabase db, int seconds = 60) =>
+    /// <summary>Every projection of every sink is running (its schema and offset read) and has measured zero lag in a
+    /// measurement begun after this call and after its last write.</summary>
+    private static async Task WaitCaughtUpAsync(BillingHost host, TestBillingDatabase db, int seconds = 60)
+    {
+        var since = DateTimeOffset.UtcNow;
         await Wait.Until(async () =>
         {
             var status = await host.StatusAsync();
-            return status.Projections.Count > 0 && status.Projections.All(p => p.LagEvents == 0 && p.LagMeasuredAt > (p.LastWriteAt ?? DateTimeOffset.MinValue));
+            return status.Projections.Count > 0 && status.Projections.All(p =>
+                p.State == ProjectionState.Running && p.LagEvents == 0 &&
+                p.LagMeasuredAt > since && p.LagMeasuredAt > (p.LastWriteAt ?? DateTimeOffset.MinValue));
         }, "every projection has caught up with the journal", seconds);
+    }
 
     /// <summary>The tables hold exactly what the journal holds: one row per Cdr / CEL event / billing record, no more.
     /// Asterisk sends a call's Cdr after its LINKEDID_END, so the journal may still grow for a moment after the calls
