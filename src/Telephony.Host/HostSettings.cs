@@ -3,6 +3,7 @@ using Telephony.Actors.Hosting;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
 using Telephony.Ami.Client;
+using Telephony.Host.Management;
 
 namespace Telephony.Host;
 
@@ -24,6 +25,7 @@ public sealed record HostSettings
     public int DemoMaxConcurrentCalls { get; init; }
     public double DemoTimeScale { get; init; }
     public TimeSpan ProgressInterval { get; init; }
+    public required ManagementSettings Management { get; init; }
 
     public static HostSettings From(IConfiguration configuration, string contentRoot)
     {
@@ -71,6 +73,7 @@ public sealed record HostSettings
             DemoMaxConcurrentCalls = ParseInt(section, "Demo:MaxConcurrentCalls", "Telephony:Demo:MaxConcurrentCalls", 50),
             DemoTimeScale = ParseDouble(section, "Demo:TimeScale", 0.1),
             ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
+            Management = ManagementSettings.From(section.GetSection("Management")),
         };
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Akka.Hosting;
@@ -6,11 +7,12 @@ using Microsoft.Extensions.Logging;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Persistence;
 using Telephony.Host;
+using Telephony.Host.Management;
 
 // The service: one cluster member. With no Asterisk configured it runs the demo: a built-in simulated Asterisk
 // making calls, journaled into SQLite under ./data. See README.md for every key.
 // appsettings.json sits next to the binary; ./data (the SQLite journal) is relative to where it is started.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
 HostSettings settings;
@@ -48,10 +50,13 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
         loggers.ClearLoggers();
         loggers.AddLoggerFactory();
     })
-    .AddTelephony(settings.Telephony));
+    .AddTelephony(settings.Telephony)
+    .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
+builder.AddManagementEndpoint(settings.Management);
 
 var app = builder.Build();
+app.MapManagementEndpoint();
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Host");
 if (demo is not null)
 {
@@ -62,6 +67,14 @@ if (demo is not null)
         "to use a real Asterisk set Telephony:Nodes:0:Name/Host/Port/Username/Secret (e.g. TELEPHONY__NODES__0__HOST); " +
         "for MySQL set TELEPHONY__JOURNAL__PROVIDER=mysql and TELEPHONY__JOURNAL__CONNECTIONSTRING (README.md)");
 }
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"telephony: configuration error: Telephony:Management:Url: {e.Message}");
+    return 2;
+}
 if (demo is not null) await demo.DisposeAsync();
 return 0;

@@ -1,0 +1,72 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Telephony.Host.Management;
+
+/// <summary>The host's management endpoint (what <c>pbm</c> talks to): Kestrel serving JSON on
+/// <see cref="ManagementSettings.Url"/>, bearer token checked before any route when one is configured.</summary>
+public static class ManagementEndpoint
+{
+    public static WebApplicationBuilder AddManagementEndpoint(this WebApplicationBuilder builder, ManagementSettings settings)
+    {
+        builder.WebHost.UseUrls(settings.Url);
+        builder.Services.AddSingleton(settings);
+        return builder;
+    }
+
+    /// <summary>The actors the endpoint reads from (the cluster event ring of <c>cluster tail</c>).</summary>
+    public static AkkaConfigurationBuilder AddManagementActors(this AkkaConfigurationBuilder akka) =>
+        akka.WithActors((system, registry) =>
+            registry.Register<ClusterEventLog>(system.ActorOf(ClusterEventLog.Props(), "management-cluster-events")));
+
+    public static WebApplication MapManagementEndpoint(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<ManagementSettings>();
+        app.Use(AnswerFailuresAsJson);
+        if (settings.Token is { } token) app.Use(new BearerToken(token).InvokeAsync);
+        app.MapClusterRoutes();
+        app.MapShardingRoutes();
+        app.MapActorRoutes();
+        app.MapNodeRoutes();
+        app.MapCallRoutes();
+        app.MapProjectionRoutes();
+        app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands)"));
+
+        // Tests and operators read the bound address (port 0 picks a free one) from this line.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Host");
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+                log.LogInformation("management endpoint listening on {Url}{Token}", address,
+                    settings.Token is null ? "" : " (bearer token required)");
+        });
+        return app;
+    }
+
+    /// <summary>An actor that does not answer is a 504, anything else unexpected a 500 — always one JSON line.</summary>
+    private static async Task AnswerFailuresAsJson(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (AskTimeoutException e) when (!context.Response.HasStarted)
+        {
+            await ManagementResults.Error(StatusCodes.Status504GatewayTimeout, $"no answer in time: {e.Message}").ExecuteAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Host.Management")
+                .LogWarning(e, "management request {Path} failed", context.Request.Path);
+            await ManagementResults.Error(StatusCodes.Status500InternalServerError, $"{e.GetType().Name}: {e.Message}").ExecuteAsync(context);
+        }
+    }
+}

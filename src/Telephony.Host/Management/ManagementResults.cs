@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Telephony.Host.Management;
+
+/// <summary>Every failure the endpoint answers is <c>{"error": "one line"}</c> with a fitting status code, so
+/// <c>pbm</c> can print it as it is.</summary>
+public static class ManagementResults
+{
+    public sealed record ErrorBody(string Error);
+
+    public static IResult Error(int status, string message) => Results.Json(new ErrorBody(message), statusCode: status);
+
+    public static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, message);
+
+    public static IResult NotFound(string message) => Error(StatusCodes.Status404NotFound, message);
+
+}
