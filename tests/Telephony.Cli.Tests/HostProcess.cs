@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Telephony.Cli.Tests;
+
+/// <summary>The service as a real process (dotnet Telephony.Host.dll), configured through environment variables,
+/// with its output kept so a test can wait for a line (the management endpoint's bound address).</summary>
+public sealed partial class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Binaries.Of("Telephony.Host"));
+        foreach (var (k, v) in environment) info.Environment[k] = v;
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"));
+    }
+
+    /// <summary>The <c>host:port</c> the management endpoint bound (the host logs it once Kestrel listens).</summary>
+    public async Task<string> ManagementEndpointAsync(TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (ListeningLine().Match(Output) is { Success: true } m) return $"127.0.0.1:{m.Groups["port"].Value}";
+            if (HasExited) throw new InvalidOperationException($"the host exited ({ExitCode}) before listening:\n{Output}");
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the host did not log its management endpoint within {wait}:\n{Output}");
+    }
+
+    public bool WaitForExit(TimeSpan wait)
+    {
+        if (!_process.WaitForExit((int)wait.TotalMilliseconds)) return false;
+        _process.WaitForExit(); // also drains the redirected output
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first: the host leaves the cluster and stops its demo simulator.
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) term.WaitForExit();
+            if (!_process.WaitForExit(15_000))
+            {
+                try { _process.Kill(true); } catch (InvalidOperationException) { }
+                _process.WaitForExit(5000);
+            }
+        }
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"management endpoint listening on http://[^\s:]+:(?<port>\d+)")]
+    private static partial Regex ListeningLine();
+}
