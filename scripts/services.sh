@@ -4,7 +4,8 @@
 #   scripts/services.sh            start everything the tests need
 #   scripts/services.sh stop       stop what this script started
 # Environment it exports for the tests (write `source .local/services.env`):
-#   TELEPHONY_TEST_MARIADB  MySqlConnector connection string (database telephony_test)
+#   TELEPHONY_TEST_MARIADB     MySqlConnector connection string (database telephony_test)
+#   TELEPHONY_TEST_BEANSTALKD  host:port of the test beanstalkd
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 local_dir="$top/.local"
@@ -13,6 +14,9 @@ mkdir -p "$local_dir"
 MARIADB_PORT="${TELEPHONY_MARIADB_PORT:-33061}"
 maria_dir="$local_dir/mariadb"
 maria_sock="$maria_dir/mysqld.sock"
+
+BEANSTALKD_PORT="${TELEPHONY_BEANSTALKD_PORT:-11301}"
+beanstalkd_dir="$local_dir/beanstalkd"
 
 log() { echo "services: $*" >&2; }
 
@@ -52,8 +56,27 @@ start_mariadb() {
     "CREATE DATABASE IF NOT EXISTS telephony_test; CREATE USER IF NOT EXISTS 'telephony'@'127.0.0.1' IDENTIFIED BY 'telephony'; GRANT ALL ON *.* TO 'telephony'@'127.0.0.1'; FLUSH PRIVILEGES;"
 }
 
+# A beanstalkd answers `stats` with `OK <bytes>`; bash's /dev/tcp keeps this free of extra packages.
+beanstalkd_up() {
+  local reply
+  reply=$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$BEANSTALKD_PORT && printf 'stats\r\n' >&3 && head -c 3 <&3" 2>/dev/null) || return 1
+  [ "$reply" = "OK " ]
+}
+
+start_beanstalkd() {
+  ensure_packages beanstalkd
+  if beanstalkd_up; then log "beanstalkd already up on 127.0.0.1:$BEANSTALKD_PORT"; return 0; fi
+  mkdir -p "$beanstalkd_dir/binlog"
+  log "starting beanstalkd on 127.0.0.1:$BEANSTALKD_PORT (binlog in $beanstalkd_dir/binlog)"
+  nohup beanstalkd -l 127.0.0.1 -p "$BEANSTALKD_PORT" -b "$beanstalkd_dir/binlog" >"$beanstalkd_dir/beanstalkd.log" 2>&1 &
+  echo $! >"$beanstalkd_dir/beanstalkd.pid"
+  for _ in $(seq 1 40); do beanstalkd_up && break; sleep 0.25; done
+  if ! beanstalkd_up; then log "beanstalkd did not start; see $beanstalkd_dir/beanstalkd.log"; tail -20 "$beanstalkd_dir/beanstalkd.log" >&2; return 1; fi
+}
+
 stop_all() {
   if [ -f "$maria_dir/mariadbd.pid" ]; then kill "$(cat "$maria_dir/mariadbd.pid")" 2>/dev/null || true; fi
+  if [ -f "$beanstalkd_dir/beanstalkd.pid" ]; then kill "$(cat "$beanstalkd_dir/beanstalkd.pid")" 2>/dev/null || true; rm -f "$beanstalkd_dir/beanstalkd.pid"; fi
 }
 
 case "${1:-start}" in
@@ -64,8 +87,10 @@ esac
 
 status=0
 start_mariadb || status=1
+start_beanstalkd || status=1
 
 cat >"$local_dir/services.env" <<ENV
 export TELEPHONY_TEST_MARIADB="Server=127.0.0.1;Port=$MARIADB_PORT;User ID=telephony;Password=telephony;Database=telephony_test;Allow User Variables=true;SslMode=None;Pooling=true"
+export TELEPHONY_TEST_BEANSTALKD="127.0.0.1:$BEANSTALKD_PORT"
 ENV
 exit $status
