@@ -14,9 +14,9 @@ namespace Telephony.Billing.Tests;
 /// <summary>Simulator -> node -> call entities -> journal -> billing projections -> SQLite / MariaDB tables.</summary>
 public class ProjectionScenarioTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scripts = ["answered", "busy", "noanswer", "dial-answered"];
+    internal static readonly string[] Scripts = ["answered", "busy", "noanswer", "dial-answered"];
 
-    private static Task<AsteriskSimulator> StartSimulatorAsync() => AsteriskSimulator.StartAsync(new SimulatorOptions
+    internal static Task<AsteriskSimulator> StartSimulatorAsync() => AsteriskSimulator.StartAsync(new SimulatorOptions
     {
         Port = 0, TimeScale = 0.01, TimeZone = TimeZoneInfo.Utc, CdrLinkedIdAndSequence = true,
     });
@@ -282,7 +282,7 @@ public class ProjectionScenarioTests(ITestOutputHelper output)
 
     /// <summary>Every projection of every sink is running (its schema and offset read) and has measured zero lag in a
     /// measurement begun after this call and after its last write.</summary>
-    private static async Task WaitCaughtUpAsync(BillingHost host, TestBillingDatabase db, int seconds = 60)
+    internal static async Task WaitCaughtUpAsync(BillingHost host, TestBillingDatabase? db = null, int seconds = 60)
     {
         var since = DateTimeOffset.UtcNow;
         await Wait.Until(async () =>

@@ -21,6 +21,7 @@ public static class BillingHosting
             if (string.IsNullOrWhiteSpace(sink.Name)) throw new ArgumentException("a billing sink needs a name", nameof(options));
             if (string.IsNullOrWhiteSpace(sink.ConnectionString))
                 throw new ArgumentException($"billing sink '{sink.Name}' has no connection string", nameof(options));
+            sink.Validate();
         }
         var duplicate = options.Sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"two billing sinks are named '{duplicate.Key}'", nameof(options));

@@ -1,6 +1,7 @@
 using Telephony.Actors.Calls;
 using Telephony.Actors.Persistence;
 using Telephony.Billing.Sinks;
+using Telephony.Billing.Sinks.Jsonl;
 
 namespace Telephony.Billing.Hosting;
 
@@ -8,6 +9,9 @@ public enum BillingSinkKind
 {
     Sqlite,
     MySql,
+
+    /// <summary>JSON lines in a folder (the connection string), rotated by size or time: <see cref="JsonlFileSink"/>.</summary>
+    Jsonl,
 }
 
 /// <summary>One billing database. Each of its <see cref="Tags"/> is one projection (<c>name:tag</c>) with its own stream
@@ -19,7 +23,8 @@ public sealed record BillingSinkOptions
 
     public required BillingSinkKind Kind { get; init; }
 
-    /// <summary>MySqlConnector or Microsoft.Data.Sqlite connection string (from the environment, never a committed file).</summary>
+    /// <summary>MySqlConnector or Microsoft.Data.Sqlite connection string (from the environment, never a committed file);
+    /// for <see cref="BillingSinkKind.Jsonl"/> the folder.</summary>
     public required string ConnectionString { get; init; }
 
     /// <summary>Journal tags projected: <c>cdr</c> (Asterisk's Cdr into cdr), <c>cel</c> (into cel), <c>billing</c>
@@ -29,14 +34,24 @@ public sealed record BillingSinkOptions
     /// <summary>Prefix of every table name (two sinks sharing a database).</summary>
     public string TablePrefix { get; init; } = "";
 
+    /// <summary>File rotation of a <see cref="BillingSinkKind.Jsonl"/> sink.</summary>
+    public JsonlSinkOptions Jsonl { get; init; } = new();
+
     /// <summary>A decorator around the sink (throttling, fault injection, metrics); null for none.</summary>
     public Func<IBillingSink, IBillingSink>? Wrap { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the key when the options of this kind cannot work.</summary>
+    public void Validate()
+    {
+        if (Kind == BillingSinkKind.Jsonl) Jsonl.Validate(Name);
+    }
 
     public IBillingSink CreateSink()
     {
         IBillingSink sink = Kind switch
         {
             BillingSinkKind.MySql => SqlBillingSink.MySql(Name, ConnectionString, TablePrefix),
+            BillingSinkKind.Jsonl => new JsonlFileSink(Name, ConnectionString, Jsonl),
             _ => SqlBillingSink.Sqlite(Name, ConnectionString, TablePrefix),
         };
         return Wrap is null ? sink : Wrap(sink);

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Telephony.Actors.Calls;
+using Telephony.Billing.Hosting;
+using Telephony.Billing.Projections;
+using Telephony.Billing.Sinks;
+using Telephony.Billing.Sinks.Jsonl;
+using Telephony.Domain.Billing;
+using Xunit.Abstractions;
+
+namespace Telephony.Billing.Tests;
+
+/// <summary>Simulator -> node -> call entities -> journal -> billing projections -> JSONL files.</summary>
+public class JsonlProjectionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_host_stopped_mid_way_leaves_files_with_exactly_the_journaled_rows_and_a_rebuild_writes_the_same()
+    {
+        await using var sim = await ProjectionScenarioTests.StartSimulatorAsync();
+        var journal = TestJournal.Sqlite();
+        var folder = Path.Combine(TestDatabases.TempFolder(), "billing");
+        var files = new JsonlFileSink("files", folder);
+        BillingSinkOptions Files(Func<IBillingSink, IBillingSink>? wrap = null) => new()
+        {
+            Name = "files", Kind = BillingSinkKind.Jsonl, ConnectionString = folder, Jsonl = new JsonlSinkOptions { MaxFileBytes = 8192 },
+            Wrap = wrap,
+        };
+        var slow = BillingHost.Options(Files(inner => new ThrottledSink(inner) { Delay = TimeSpan.FromMilliseconds(300) })) with { BatchSize = 2 };
+
+        await using (var host = await BillingHost.StartAsync(journal, slow, BillingHost.NodeFor(sim.Node)))
+        {
+            await Wait.Until(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+            for (var i = 0; i < 20; i++) sim.Node.StartCall(ProjectionScenarioTests.Scripts[i % ProjectionScenarioTests.Scripts.Length]);
+            await Wait.Until(async () => (await host.ReadTagAsync(CallTags.Billing)).Count >= 20, "every call is billed", 60);
+            await Wait.Until(() => Lines(files, "files:cel").Count > 0, "the projection has written some lines");
+            var journaled = ProjectionScenarioTests.Flatten(await host.ReadTagAsync(CallTags.Cel)).Count(e => e.Kind == RecordedEventKind.Cel);
+            var written = Lines(files, "files:cel").Count;
+            output.WriteLine($"stopping the host with {written} of {journaled} cel lines written");
+            Assert.True(written < journaled, "the host stops before the cel projection has finished (mid-way)");
+        }
+
+        await using (var host = await BillingHost.StartAsync(journal, BillingHost.Options(Files()), BillingHost.NodeFor(sim.Node)))
+        {
+            await Wait.Until(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in again");
+            for (var i = 0; i < 8; i++) sim.Node.StartCall(ProjectionScenarioTests.Scripts[i % ProjectionScenarioTests.Scripts.Length]);
+            await Wait.Until(async () => (await host.ReadTagAsync(CallTags.Billing)).Count >= 28, "every call is billed", 60);
+            await ProjectionScenarioTests.WaitCaughtUpAsync(host);
+            await AssertFilesMatchJournalAsync(host, files);
+            output.WriteLine($"{files.FilesOf("files:cel").Count} cel files, {files.FilesOf("files:cdr").Count} cdr files");
+            Assert.True(files.FilesOf("files:cel").Count > 1, "the cel lines were rotated into several files");
+
+            var reply = await host.Billing.Ask<object>(new RebuildSink("files"), TimeSpan.FromSeconds(10));
+            Assert.IsType<RebuildAccepted>(reply);
+            await Wait.Until(async () => (await host.StatusAsync()).Rebuilds.Any(r => r.Phase == RebuildPhase.Completed), "the rebuild completes", 60);
+            await ProjectionScenarioTests.WaitCaughtUpAsync(host);
+            await AssertFilesMatchJournalAsync(host, files);
+            Assert.False(Directory.Exists(folder + ".rebuild") || Directory.Exists(folder + ".old"), "the rebuild folders are gone");
+        }
+    }
+
+    private static List<string> Lines(JsonlFileSink files, string projection) =>
+        JsonlFileSinkTests.Lines(files, projection).Select(l => l.ToString()).ToList();
+
+    /// <summary>One line per Cdr / CEL event and per billing record revision the journal holds: no more, no less.</summary>
+    private static async Task AssertFilesMatchJournalAsync(BillingHost host, JsonlFileSink files)
+    {
+        var cdr = ProjectionScenarioTests.Flatten(await host.ReadTagAsync(CallTags.Cdr)).Where(e => e.Kind == RecordedEventKind.Cdr)
+            .Select(e => e.Identity).Order().ToList();
+        var cel = ProjectionScenarioTests.Flatten(await host.ReadTagAsync(CallTags.Cel)).Where(e => e.Kind == RecordedEventKind.Cel)
+            .Select(e => e.Identity).Order().ToList();
+        var billed = (await host.ReadTagAsync(CallTags.Billing)).Select(e => (CallCompleted)e.Event)
+            .SelectMany(c => c.Records.Select((_, i) => $"{c.LinkedId}#{i}@{c.Revision}")).Order().ToList();
+
+        var cdrLines = JsonlFileSinkTests.Lines(files, "files:cdr");
+        var celLines = JsonlFileSinkTests.Lines(files, "files:cel");
+        var billingLines = JsonlFileSinkTests.Lines(files, "files:billing");
+        Assert.Equal(cdr, cdrLines.Select(l => l.GetProperty("record_id").GetString()!).Order().ToList());
+        Assert.Equal(cel, celLines.Select(l => l.GetProperty("event_id").GetString()!).Order().ToList());
+        Assert.Equal(billed, billingLines.Where(l => l.GetProperty("type").GetString() == "cdr")
+            .Select(l => $"{l.GetProperty("record_id").GetString()}@{l.GetProperty("revision").GetInt32()}").Order().ToList());
+        Assert.Equal(billed, billingLines.Where(l => l.GetProperty("type").GetString() == "call")
+            .Select(l => $"{l.GetProperty("linkedid").GetString()}#{l.GetProperty("record_index").GetInt32()}@{l.GetProperty("revision").GetInt32()}")
+            .Order().ToList());
+    }
+}
