@@ -25,7 +25,7 @@ public static class Palette
           node show <name>                   one node in full
           call list                          calls alive in this member's call region
           call show <node/linkedid>          one call's journaled state
-          projection list | rebuild <name>   billing projections (not wired yet)
+          projection list | rebuild <name>   billing projections: offset and lag; rebuild one sink from zero
 
           --json       print the endpoint's JSON answer as it is
           --token T    bearer token of the endpoint (or environment PBM_TOKEN)
@@ -91,10 +91,10 @@ public static class Palette
                 return Get($"calls/{Escape(w[2][..slash])}/{Escape(w[2][(slash + 1)..])}", CallText.Show);
             case ("projection", "list"):
                 Expect(a, 0);
-                return Get("projections", _ => []);
+                return Get("projections", ProjectionText.List);
             case ("projection", "rebuild"):
                 Expect(a, 1, 1, "<name>");
-                return Post($"projections/{Escape(w[2])}/rebuild", _ => []);
+                return Post($"projections/{Escape(w[2])}/rebuild", ProjectionText.Rebuild);
             default:
                 throw new UsageException($"unknown command '{command}'");
         }

@@ -3,6 +3,7 @@ using Telephony.Actors.Hosting;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
 using Telephony.Ami.Client;
+using Telephony.Billing.Hosting;
 using Telephony.Host.Management;
 
 namespace Telephony.Host;
@@ -20,6 +21,7 @@ public sealed class ConfigurationError(string key, string message) : Exception($
 public sealed record HostSettings
 {
     public required TelephonyOptions Telephony { get; init; }
+    public required BillingOptions Billing { get; init; }
     public bool Demo { get; init; }
     public double DemoCallsPerSecond { get; init; }
     public int DemoMaxConcurrentCalls { get; init; }
@@ -54,6 +56,19 @@ public sealed record HostSettings
         if (duplicate is not null)
             throw new ConfigurationError("Telephony:Nodes", $"node name '{duplicate.Key}' is configured twice");
 
+        var sinks = section.GetSection("Billing:Sinks").GetChildren().Select((n, i) => ReadSink(n, i)).ToList();
+        if (sinks.Count == 0)
+            sinks.Add(new BillingSinkOptions
+            {
+                Name = "sqlite",
+                Kind = BillingSinkKind.Sqlite,
+                ConnectionString = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", "billing.db")),
+            });
+        var duplicateSink = sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateSink is not null)
+            throw new ConfigurationError("Telephony:Billing:Sinks", $"sink name '{duplicateSink.Key}' is configured twice");
+        var directory = new AsteriskNodeDirectory(nodes);
+
         var cluster = section.GetSection("Cluster");
         return new HostSettings
         {
@@ -68,12 +83,46 @@ public sealed record HostSettings
                 SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
             },
+            Billing = new BillingOptions
+            {
+                Sinks = sinks,
+                BatchSize = ParseInt(section, "Billing:BatchSize", "Telephony:Billing:BatchSize", 1000),
+                BatchWindow = TimeSpan.TryParse(section["Billing:BatchWindow"], out var w) && w > TimeSpan.Zero ? w : TimeSpan.FromMilliseconds(250),
+                JournalProvider = provider,
+                JournalConnectionString = connectionString,
+                TimeZoneOf = directory.TimeZoneOf,
+            },
             Demo = nodes.Count == 0,
             DemoCallsPerSecond = ParseDouble(section, "Demo:CallsPerSecond", 5),
             DemoMaxConcurrentCalls = ParseInt(section, "Demo:MaxConcurrentCalls", "Telephony:Demo:MaxConcurrentCalls", 50),
             DemoTimeScale = ParseDouble(section, "Demo:TimeScale", 0.1),
             ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
             Management = ManagementSettings.From(section.GetSection("Management")),
+        };
+    }
+
+    private static BillingSinkOptions ReadSink(IConfigurationSection n, int index)
+    {
+        var key = $"Telephony:Billing:Sinks:{index}";
+        var kind = (n["Kind"] ?? "").ToLowerInvariant() switch
+        {
+            "sqlite" => BillingSinkKind.Sqlite,
+            "mysql" or "mariadb" => BillingSinkKind.MySql,
+            var other => throw new ConfigurationError($"{key}:Kind", $"unknown sink kind '{other}': use sqlite or mysql"),
+        };
+        var connection = n["ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            if (kind != BillingSinkKind.Sqlite)
+                throw new ConfigurationError($"{key}:ConnectionString", $"required (environment: TELEPHONY__BILLING__SINKS__{index}__CONNECTIONSTRING)");
+            connection = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", $"billing-{index}.db"));
+        }
+        return new BillingSinkOptions
+        {
+            Name = n["Name"] is { Length: > 0 } name ? name : kind.ToString().ToLowerInvariant() + (index == 0 ? "" : $"-{index}"),
+            Kind = kind,
+            ConnectionString = connection,
+            TablePrefix = n["TablePrefix"] ?? "",
         };
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Persistence;
+using Telephony.Billing.Hosting;
 using Telephony.Host;
 using Telephony.Host.Management;
 
@@ -26,6 +27,7 @@ try
         settings = settings with { Telephony = settings.Telephony with { Nodes = [demo.Node] } };
     }
     await JournalSchema.EnsureAsync(settings.Telephony.JournalProvider, settings.Telephony.JournalConnectionString);
+    await SinkPreflight.CheckAsync(settings.Billing);
     if (builder.Configuration.GetValue("Telephony:PreflightLogin", true))
         foreach (var warning in await NodePreflight.CheckAsync(settings, TimeSpan.FromSeconds(5)))
             Console.Error.WriteLine($"telephony: warning: {warning}");
@@ -51,6 +53,7 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
         loggers.AddLoggerFactory();
     })
     .AddTelephony(settings.Telephony)
+    .AddTelephonyBilling(settings.Billing)
     .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
 builder.AddManagementEndpoint(settings.Management);

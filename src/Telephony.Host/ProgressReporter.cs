@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Nodes;
+using Telephony.Billing.Hosting;
+using Telephony.Billing.Projections;
 
 namespace Telephony.Host;
 
@@ -12,6 +14,7 @@ namespace Telephony.Host;
 public sealed class ProgressReporter(
     ActorSystem system,
     IRequiredActor<NodeRegion> nodes,
+    IRequiredActor<BillingProjections> billing,
     HostSettings settings,
     ILogger<ProgressReporter> log) : BackgroundService
 {
@@ -23,6 +26,7 @@ public sealed class ProgressReporter(
         var counter = system.ActorOf(Props.Create(() => new CompletionCounter(this)), "progress-counter");
         system.EventStream.Subscribe(counter, typeof(CallCompleted));
         var region = await nodes.GetAsync(stoppingToken);
+        var projections = await billing.GetAsync(stoppingToken);
         using var timer = new PeriodicTimer(settings.ProgressInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -43,8 +47,18 @@ public sealed class ProgressReporter(
                     parts.Add($"{node.Name} (no answer)");
                 }
             }
-            log.LogInformation("calls completed {Calls} (amended {Amended}), events journaled {Journaled}, quarantined {Quarantined}, gaps {Gaps} | {Nodes}",
-                Interlocked.Read(ref _callsCompleted), Interlocked.Read(ref _amendments), journaled, quarantined, gaps, string.Join("; ", parts));
+            var sinks = "billing: no answer";
+            try
+            {
+                var status = await projections.Ask<BillingStatus>(GetProjectionStatus.Instance, TimeSpan.FromSeconds(2), stoppingToken);
+                sinks = "billing rows " + status.Projections.Sum(p => p.RowsWritten) + ", lag " + string.Join(" ",
+                    status.Projections.Select(p => $"{p.Name}={p.LagEvents}"));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+            }
+            log.LogInformation("calls completed {Calls} (amended {Amended}), events journaled {Journaled}, quarantined {Quarantined}, gaps {Gaps} | {Billing} | {Nodes}",
+                Interlocked.Read(ref _callsCompleted), Interlocked.Read(ref _amendments), journaled, quarantined, gaps, sinks, string.Join("; ", parts));
         }
     }
 

@@ -192,15 +192,26 @@ public class PbmCommandTests(DemoHost host) : IClassFixture<DemoHost>
     }
 
     [Fact]
-    public async Task Projections_answer_that_they_are_not_wired_yet()
+    public async Task Projection_list_shows_each_sink_and_tag_with_offset_and_lag()
     {
-        var run = await Run("projection", "list");
+        var lines = Ok(await Run("projection", "list"));
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("501: projections are not wired into this host yet", Assert.Single(run.ErrorLines));
+        Assert.Equal("Count: 3 projections", lines[^1]);
+        foreach (var tag in new[] { "cdr", "cel", "billing" })
+            Assert.Contains(lines, l => l.StartsWith($"sqlite:{tag} | ", StringComparison.Ordinal) && l.Contains("| offset ") && l.Contains("| lag "));
+    }
+
+    [Fact]
+    public async Task Rebuilding_an_unknown_sink_is_refused_with_the_reason()
+    {
+        var run = await Run("projection", "rebuild", "no-such-sink");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("cannot rebuild 'no-such-sink'", Assert.Single(run.ErrorLines));
     }
 
     [Theory]
+    [InlineData("projection list", "projections")]
     [InlineData("cluster show", "members")]
     [InlineData("cluster status", "self")]
     [InlineData("cluster leader", "leader")]

@@ -53,6 +53,8 @@ public sealed class HostProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Several hosts may run at once (and a developer's demo on 9110): each takes a free management port.
+        if (!environment.ContainsKey("TELEPHONY__MANAGEMENT__URL")) info.Environment["TELEPHONY__MANAGEMENT__URL"] = "http://127.0.0.1:0";
         return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"));
     }
 
