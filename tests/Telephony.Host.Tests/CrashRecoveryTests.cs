@@ -10,6 +10,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task A_host_killed_with_SIGKILL_mid_stream_loses_nothing_it_journaled_and_duplicates_nothing_after_restart()
     {
+        // Journal and billing projection both run in the killed process: the test checks both.
         await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions
         {
             Port = 0, TimeScale = 0.05, TimeZone = TimeZoneInfo.Utc, CdrLinkedIdAndSequence = true,
@@ -22,6 +23,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         });
         var work = Directory.CreateTempSubdirectory("telephony-crash-");
         var database = Path.Combine(work.FullName, "data", "telephony.db");
+        var billing = Path.Combine(work.FullName, "data", "billing.db");
         var environment = new Dictionary<string, string>
         {
             ["TELEPHONY__NODES__0__NAME"] = "pbx1",
@@ -58,7 +60,13 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             settled = now;
             return stable;
         }, "the journal stops growing", second, pollMilliseconds: 2000);
+        var cdrInJournal = JournalReader.CdrIdentities(database);
+        await WaitUntil(() => JournalReader.BilledCdrRecordIds(billing).Count >= cdrInJournal.Count,
+            "the billing projection catches up with the journal", second);
         Assert.True(second.Terminate(TimeSpan.FromSeconds(30)), "SIGTERM should stop the host");
+        var billed = JournalReader.BilledCdrRecordIds(billing);
+        output.WriteLine($"billing: {billed.Count} asterisk-cdr rows for {cdrInJournal.Count} Cdr records in the journal");
+        Assert.Equal(cdrInJournal.Order(), billed.Order()); // every journaled Cdr is one row: none lost, none twice
         var after = JournalReader.Read(database);
         output.WriteLine($"after restart: {after.Identities.Count} events, {after.BillingRows} billing rows");
 

@@ -8,6 +8,45 @@ namespace Telephony.Host.Tests;
 /// decodes every call event row with the real serializer.</summary>
 public static class JournalReader
 {
+    /// <summary>The identities of the Asterisk Cdr records in the journal.</summary>
+    public static List<string> CdrIdentities(string databasePath) => ReadEvents(databasePath)
+        .Where(e => e.Kind == RecordedEventKind.Cdr).Select(e => e.Identity).ToList();
+
+    /// <summary>The <c>record_id</c> of every <c>asterisk-cdr</c> row of a SQLite billing sink.</summary>
+    public static List<string> BilledCdrRecordIds(string billingPath)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = billingPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record_id FROM cdr WHERE origin = 'asterisk-cdr'";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private static IEnumerable<RecordedEvent> ReadEvents(string databasePath)
+    {
+        var serializer = new TelephonySerializer(null!);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest, message FROM journal WHERE identifier = @id ORDER BY ordering";
+        command.Parameters.AddWithValue("@id", TelephonySerializer.SerializerId);
+        using var reader = command.ExecuteReader();
+        var events = new List<RecordedEvent>();
+        while (reader.Read())
+            if (serializer.FromBinary((byte[])reader["message"], reader.GetString(0)) is CallEventsRecorded recorded)
+                events.AddRange(recorded.Events);
+        return events;
+    }
+
     public static (List<string> Identities, int BillingRows) Read(string databasePath)
     {
         var serializer = new TelephonySerializer(null!);
