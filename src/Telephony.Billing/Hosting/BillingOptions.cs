@@ -1,6 +1,7 @@
 using Telephony.Actors.Calls;
 using Telephony.Actors.Persistence;
 using Telephony.Billing.Sinks;
+using Telephony.Billing.Sinks.Beanstalkd;
 using Telephony.Billing.Sinks.Jsonl;
 
 namespace Telephony.Billing.Hosting;
@@ -12,6 +13,9 @@ public enum BillingSinkKind
 
     /// <summary>JSON lines in a folder (the connection string), rotated by size or time: <see cref="JsonlFileSink"/>.</summary>
     Jsonl,
+
+    /// <summary>CDRs as cdr_beanstalkd JSON into a tube; the connection string is <c>host[:port]</c>: <see cref="BeanstalkdSink"/>.</summary>
+    Beanstalkd,
 }
 
 /// <summary>One billing database. Each of its <see cref="Tags"/> is one projection (<c>name:tag</c>) with its own stream
@@ -24,7 +28,7 @@ public sealed record BillingSinkOptions
     public required BillingSinkKind Kind { get; init; }
 
     /// <summary>MySqlConnector or Microsoft.Data.Sqlite connection string (from the environment, never a committed file);
-    /// for <see cref="BillingSinkKind.Jsonl"/> the folder.</summary>
+    /// for <see cref="BillingSinkKind.Jsonl"/> the folder, for <see cref="BillingSinkKind.Beanstalkd"/> <c>host[:port]</c>.</summary>
     public required string ConnectionString { get; init; }
 
     /// <summary>Journal tags projected: <c>cdr</c> (Asterisk's Cdr into cdr), <c>cel</c> (into cel), <c>billing</c>
@@ -37,6 +41,9 @@ public sealed record BillingSinkOptions
     /// <summary>File rotation of a <see cref="BillingSinkKind.Jsonl"/> sink.</summary>
     public JsonlSinkOptions Jsonl { get; init; } = new();
 
+    /// <summary>Tube, priorities, TTR and retries of a <see cref="BillingSinkKind.Beanstalkd"/> sink.</summary>
+    public BeanstalkdSinkOptions Beanstalkd { get; init; } = new();
+
     /// <summary>A decorator around the sink (throttling, fault injection, metrics); null for none.</summary>
     public Func<IBillingSink, IBillingSink>? Wrap { get; init; }
 
@@ -44,6 +51,9 @@ public sealed record BillingSinkOptions
     public void Validate()
     {
         if (Kind == BillingSinkKind.Jsonl) Jsonl.Validate(Name);
+        if (Kind != BillingSinkKind.Beanstalkd) return;
+        Beanstalkd.Validate(Name);
+        BeanstalkdSink.ParseServer(Name, ConnectionString);
     }
 
     public IBillingSink CreateSink()
@@ -52,6 +62,7 @@ public sealed record BillingSinkOptions
         {
             BillingSinkKind.MySql => SqlBillingSink.MySql(Name, ConnectionString, TablePrefix),
             BillingSinkKind.Jsonl => new JsonlFileSink(Name, ConnectionString, Jsonl),
+            BillingSinkKind.Beanstalkd => new BeanstalkdSink(Name, ConnectionString, Beanstalkd),
             _ => SqlBillingSink.Sqlite(Name, ConnectionString, TablePrefix),
         };
         return Wrap is null ? sink : Wrap(sink);
