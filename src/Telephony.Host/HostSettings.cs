@@ -108,22 +108,66 @@ public sealed record HostSettings
         {
             "sqlite" => BillingSinkKind.Sqlite,
             "mysql" or "mariadb" => BillingSinkKind.MySql,
-            var other => throw new ConfigurationError($"{key}:Kind", $"unknown sink kind '{other}': use sqlite or mysql"),
+            "jsonl" => BillingSinkKind.Jsonl,
+            "beanstalkd" => BillingSinkKind.Beanstalkd,
+            var other => throw new ConfigurationError($"{key}:Kind", $"unknown sink kind '{other}': use sqlite, mysql, jsonl or beanstalkd"),
         };
         var connection = n["ConnectionString"];
         if (string.IsNullOrWhiteSpace(connection))
         {
-            if (kind != BillingSinkKind.Sqlite)
-                throw new ConfigurationError($"{key}:ConnectionString", $"required (environment: TELEPHONY__BILLING__SINKS__{index}__CONNECTIONSTRING)");
-            connection = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", $"billing-{index}.db"));
+            connection = kind switch
+            {
+                BillingSinkKind.Sqlite => JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", $"billing-{index}.db")),
+                BillingSinkKind.Jsonl => Path.Combine(Environment.CurrentDirectory, "data", "billing-jsonl"),
+                _ => throw new ConfigurationError($"{key}:ConnectionString",
+                    $"required (environment: TELEPHONY__BILLING__SINKS__{index}__CONNECTIONSTRING)"),
+            };
         }
-        return new BillingSinkOptions
+        var name = n["Name"] is { Length: > 0 } given ? given : kind.ToString().ToLowerInvariant() + (index == 0 ? "" : $"-{index}");
+        var sink = new BillingSinkOptions
         {
-            Name = n["Name"] is { Length: > 0 } name ? name : kind.ToString().ToLowerInvariant() + (index == 0 ? "" : $"-{index}"),
+            Name = name,
             Kind = kind,
             ConnectionString = connection,
             TablePrefix = n["TablePrefix"] ?? "",
         };
+        if (kind == BillingSinkKind.Beanstalkd) sink = sink with { Tags = [global::Telephony.Actors.Calls.CallTags.Cdr] };
+        var jsonl = n.GetSection("Jsonl");
+        if (jsonl.Exists())
+            sink = sink with
+            {
+                Jsonl = new()
+                {
+                    MaxFileBytes = ParseInt(jsonl, "MaxFileBytes", $"{key}:Jsonl:MaxFileBytes", 64 * 1024 * 1024),
+                    RotateEvery = TimeSpan.TryParse(jsonl["RotateEvery"], out var every) ? every : null,
+                },
+            };
+        var beanstalkd = n.GetSection("Beanstalkd");
+        if (beanstalkd.Exists())
+            sink = sink with
+            {
+                Beanstalkd = new()
+                {
+                    Tube = beanstalkd["Tube"] ?? "asterisk-cdr",
+                    DefaultPriority = (uint)ParseInt(beanstalkd, "DefaultPriority", $"{key}:Beanstalkd:DefaultPriority", 99),
+                    TimeToRun = TimeSpan.FromSeconds(ParseInt(beanstalkd, "TimeToRunSeconds", $"{key}:Beanstalkd:TimeToRunSeconds", 60)),
+                    PriorityRules = beanstalkd.GetSection("PriorityRules").GetChildren().Select((r, i) => new global::Telephony.Billing.Sinks.Beanstalkd.BeanstalkdPriorityRule
+                    {
+                        Field = r["Field"] ?? throw new ConfigurationError($"{key}:Beanstalkd:PriorityRules:{i}:Field", "required (e.g. AccountCode)"),
+                        Values = r.GetSection("Values").GetChildren().Select(v => v.Value ?? "").ToList(),
+                        Priority = (uint)ParseInt(r, "Priority", $"{key}:Beanstalkd:PriorityRules:{i}:Priority", 1),
+                    }).ToList(),
+                },
+            };
+        try
+        {
+            sink.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationError(key, e.Message);
+        }
+        return sink;
     }
 
     private static AsteriskNodeSettings ReadNode(IConfigurationSection n, int index)
