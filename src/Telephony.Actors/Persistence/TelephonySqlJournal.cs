@@ -22,10 +22,12 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
 
     private readonly JournalRecoveryReader _reader;
     private readonly Dictionary<string, Task> _writesInProgress = new(StringComparer.Ordinal);
+    private readonly string _batchedReplayPrefix;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
         _reader = new JournalRecoveryReader(journalConfig, (ExtendedActorSystem)Context.System);
+        _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
     }
 
     protected override void PostStop()
@@ -75,5 +77,9 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
 
     public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
         long max, Action<IPersistentRepresentation> recoveryCallback) =>
-        _reader.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
+        // A batched replay holds every row of its batch in memory at once: fine for calls (a few rows each), not for
+        // entities with long histories, which keep the plugin's paged replay.
+        persistenceId.StartsWith(_batchedReplayPrefix, StringComparison.Ordinal)
+            ? _reader.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback)
+            : base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
 }
