@@ -89,6 +89,12 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
             ["event-quarantined"] = new EventQuarantined("pbx1", at, "CEL rejected: LinkedID is missing", cels[0].Headers.Where(h => h.Key != "LinkedID").ToList()),
             ["node-command"] = new NodeCommand("pbx1", NodeCommandKind.EnsureConnected),
             ["node-seen"] = new NodeSeen("pbx1", at),
+            ["node-status"] = new NodeStatus
+            {
+                Node = "pbx1", Member = "akka.tcp://telephony@127.0.0.1:4053", AmiState = "Connected", Banner = "Asterisk Call Manager/9.0.0",
+                ConnectedSince = at, EventsIn = 157, EventsPerSecond = 15.7, EventsByType = new Dictionary<string, long> { ["CEL"] = 48, ["Cdr"] = 9 },
+                CelEvents = 48, CdrEvents = 9, EventsJournaled = 57, BufferUsed = 3, BufferCapacity = 200_000,
+            },
         };
     }
 
@@ -99,6 +105,7 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
         RecordCallEvents r => $"{r.Node}|{r.LinkedId}|{r.DeliveryId}|{DescribeEvents(r.Events)}",
         CallEventsRecorded r => $"{r.Node}|{r.LinkedId}|{DescribeEvents(r.Events)}",
         EventQuarantined q => $"{q.Node}|{q.At:O}|{q.Reason}|{string.Join(";", q.Headers)}",
+        NodeStatus n => System.Text.Json.JsonSerializer.Serialize(n, TelephonySerializer.BillingJson),
         _ => o.ToString()!,
     };
 

@@ -1,7 +1,10 @@
+using Telephony.Actors.Serialization;
+
 namespace Telephony.Actors.Nodes;
 
-/// <summary>What <c>pbm node show</c> prints: the AMI session and everything counted on it.</summary>
-public sealed record NodeStatus
+/// <summary>What <c>pbm node show</c> prints: the AMI session and everything counted on it. Crosses the cluster when
+/// the node entity runs on another member than the one asked.</summary>
+public sealed record NodeStatus : ITelephonyMessage
 {
     public required string Node { get; init; }
     public required string Member { get; init; }

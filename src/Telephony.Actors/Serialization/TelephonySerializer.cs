@@ -29,6 +29,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
     private const string EventQuarantinedManifest = "qrn1";
     private const string NodeCommandManifest = "ncm1";
     private const string NodeSeenManifest = "nsn1";
+    private const string NodeStatusManifest = "nst1";
 
     internal static readonly JsonSerializerOptions BillingJson = new()
     {
@@ -52,6 +53,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         EventQuarantined => EventQuarantinedManifest,
         NodeCommand => NodeCommandManifest,
         NodeSeen => NodeSeenManifest,
+        NodeStatus => NodeStatusManifest,
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(TelephonySerializer)}"),
     };
 
@@ -95,6 +97,10 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
                 case NodeSeen m:
                     w.Write(m.Node); WriteTime(w, m.At);
                     break;
+                case NodeStatus m:
+                    // A diagnostic view with many fields, never persisted: explicit JSON options, versioned by manifest.
+                    w.Write(JsonSerializer.Serialize(m, BillingJson));
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not serialized by {nameof(TelephonySerializer)}");
             }
@@ -119,6 +125,8 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             EventQuarantinedManifest => new EventQuarantined(r.ReadString(), ReadTime(r), r.ReadString(), ReadHeaders(r)),
             NodeCommandManifest => new NodeCommand(r.ReadString(), (NodeCommandKind)r.ReadByte()),
             NodeSeenManifest => new NodeSeen(r.ReadString(), ReadTime(r)),
+            NodeStatusManifest => JsonSerializer.Deserialize<NodeStatus>(r.ReadString(), BillingJson)
+                                  ?? throw new System.Runtime.Serialization.SerializationException("empty NodeStatus"),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest '{manifest}' for {nameof(TelephonySerializer)}"),
         };
     }
