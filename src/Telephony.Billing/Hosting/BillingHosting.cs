@@ -26,6 +26,7 @@ public static class BillingHosting
         var duplicate = options.Sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"two billing sinks are named '{duplicate.Key}'", nameof(options));
 
+        builder.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(Serialization.BillingSerializer.Hocon), HoconAddMode.Prepend);
         return builder.WithSingleton<BillingProjections>("billing-projections",
             BillingProjectionsActor.Props(options),
             new ClusterSingletonOptions { Role = options.Role },

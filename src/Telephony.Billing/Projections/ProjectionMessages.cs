@@ -1,3 +1,5 @@
+using Telephony.Billing.Serialization;
+
 namespace Telephony.Billing.Projections;
 
 public enum ProjectionState
@@ -9,7 +11,7 @@ public enum ProjectionState
 }
 
 /// <summary>Ask a projection actor (or the billing singleton, for all of them) where it is.</summary>
-public sealed record GetProjectionStatus
+public sealed record GetProjectionStatus : IBillingMessage
 {
     public static readonly GetProjectionStatus Instance = new();
 }
@@ -38,18 +40,18 @@ public sealed record ProjectionStatus(
     long Restarts,
     string? LastError,
     DateTimeOffset? LastWriteAt,
-    DateTimeOffset? LagMeasuredAt);
+    DateTimeOffset? LagMeasuredAt) : IBillingMessage;
 
 /// <summary>The status of every projection of every sink (asked of the billing singleton).</summary>
-public sealed record BillingStatus(IReadOnlyList<ProjectionStatus> Projections, IReadOnlyList<RebuildStatus> Rebuilds);
+public sealed record BillingStatus(IReadOnlyList<ProjectionStatus> Projections, IReadOnlyList<RebuildStatus> Rebuilds) : IBillingMessage;
 
 /// <summary>Rebuild one sink from offset zero into fresh tables, then swap them in; other sinks keep running, and so do
 /// this sink's live projections until the swap.</summary>
-public sealed record RebuildSink(string Sink);
+public sealed record RebuildSink(string Sink) : IBillingMessage;
 
-public sealed record RebuildAccepted(string Sink);
+public sealed record RebuildAccepted(string Sink) : IBillingMessage;
 
-public sealed record RebuildRejected(string Sink, string Reason);
+public sealed record RebuildRejected(string Sink, string Reason) : IBillingMessage;
 
 public enum RebuildPhase
 {
