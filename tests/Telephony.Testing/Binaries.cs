@@ -1,11 +1,12 @@
-namespace Telephony.Cli.Tests;
+namespace Telephony.Testing;
 
-/// <summary>The host and pbm binaries built next to this test project (same configuration).</summary>
+/// <summary>Where a src/ project's build output is, for tests that run it as a process (same configuration as the
+/// test itself: tests/X.Tests/bin/&lt;Configuration&gt;/net10.0/ -> src/P/bin/&lt;Configuration&gt;/net10.0/P.dll).</summary>
 public static class Binaries
 {
     public static string Of(string project)
     {
-        var testBin = AppContext.BaseDirectory; // tests/Telephony.Cli.Tests/bin/<Configuration>/net10.0/
+        var testBin = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(testBin.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var repo = Path.GetFullPath(Path.Combine(testBin, "..", "..", "..", "..", ".."));
         return Path.Combine(repo, "src", project, "bin", configuration, "net10.0", project + ".dll");

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Telephony.Cli.Tests;
+namespace Telephony.Testing;
 
-/// <summary>The service as a real process (dotnet Telephony.Host.dll), configured through environment variables,
-/// with its output kept so a test can wait for a line (the management endpoint's bound address).</summary>
+/// <summary>The service as a real process (dotnet Telephony.Host.dll), configured through environment variables the
+/// way the README documents, with its output kept for diagnostics and for lines a test waits for.</summary>
 public sealed partial class HostProcess : IDisposable
 {
     private readonly Process _process;
@@ -20,6 +20,7 @@ public sealed partial class HostProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
@@ -28,7 +29,7 @@ public sealed partial class HostProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +39,9 @@ public sealed partial class HostProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Binaries.Of("Telephony.Host"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        // Several hosts may run at once (and a developer's demo on 9110): each takes a free management port.
+        info.Environment["TELEPHONY__MANAGEMENT__URL"] = "http://127.0.0.1:0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"));
@@ -56,6 +60,21 @@ public sealed partial class HostProcess : IDisposable
         throw new TimeoutException($"the host did not log its management endpoint within {wait}:\n{Output}");
     }
 
+    /// <summary>SIGKILL: no shutdown hooks, no flushing — a power cut for the process.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM: the graceful stop an operator or an orchestrator sends.</summary>
+    public bool Terminate(TimeSpan wait)
+    {
+        if (_process.HasExited) return true;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
+        return WaitForExit(wait);
+    }
+
     public bool WaitForExit(TimeSpan wait)
     {
         if (!_process.WaitForExit((int)wait.TotalMilliseconds)) return false;
@@ -65,15 +84,10 @@ public sealed partial class HostProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (!_process.HasExited && !Terminate(TimeSpan.FromSeconds(15)))
         {
-            // SIGTERM first: the host leaves the cluster and stops its demo simulator.
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) term.WaitForExit();
-            if (!_process.WaitForExit(15_000))
-            {
-                try { _process.Kill(true); } catch (InvalidOperationException) { }
-                _process.WaitForExit(5000);
-            }
+            try { _process.Kill(true); } catch (InvalidOperationException) { }
+            _process.WaitForExit(5000);
         }
         _process.Dispose();
     }
