@@ -5,21 +5,9 @@ using MySqlConnector;
 using Telephony.Actors.Persistence;
 using Telephony.Billing.Hosting;
 
+using Telephony.Testing;
+
 namespace Telephony.Billing.Tests;
-
-/// <summary>A fresh journal for one test: a new SQLite file, or a new database on the test MariaDB
-/// (TELEPHONY_TEST_MARIADB, started by scripts/services.sh). A missing MariaDB fails the test, never skips it.</summary>
-public sealed record TestJournal(JournalProvider Provider, string ConnectionString)
-{
-    public static TestJournal Sqlite() =>
-        new(JournalProvider.Sqlite, JournalSchema.SqliteConnectionString(Path.Combine(TestDatabases.TempFolder(), "journal.db")));
-
-    public static async Task<TestJournal> MariaDbAsync() =>
-        new(JournalProvider.MySql, await TestDatabases.CreateMariaDbAsync("journal_"));
-
-    public static Task<TestJournal> CreateAsync(string provider) =>
-        provider == "mariadb" ? MariaDbAsync() : Task.FromResult(Sqlite());
-}
 
 /// <summary>A fresh billing database: a new SQLite file or a new MariaDB database.</summary>
 public sealed record TestBillingDatabase(BillingSinkKind Kind, string ConnectionString)
@@ -94,39 +82,4 @@ public sealed record TestBillingDatabase(BillingSinkKind Kind, string Connection
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-}
-
-public static class TestDatabases
-{
-    public static string TempFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "telephony-billing-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
-    public static string MariaDbBase()
-    {
-        var baseConnection = Environment.GetEnvironmentVariable("TELEPHONY_TEST_MARIADB");
-        if (string.IsNullOrEmpty(baseConnection))
-            throw new InvalidOperationException(
-                "TELEPHONY_TEST_MARIADB is not set: run scripts/services.sh and `source .local/services.env` (CI: scripts/test.sh)");
-        return baseConnection;
-    }
-
-    public static async Task<string> CreateMariaDbAsync(string prefix)
-    {
-        var database = prefix + Guid.NewGuid().ToString("N")[..12];
-        var builder = new MySqlConnectionStringBuilder(MariaDbBase());
-        await using (var connection = new MySqlConnection(builder.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"CREATE DATABASE `{database}`";
-            await command.ExecuteNonQueryAsync();
-        }
-        builder.Database = database;
-        builder.AllowUserVariables = true;
-        return builder.ConnectionString;
-    }
 }
