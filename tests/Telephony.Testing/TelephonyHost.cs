@@ -4,13 +4,16 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
+using Telephony.Ami.Client;
+using Telephony.Simulator;
 
-namespace Telephony.Actors.Tests;
+namespace Telephony.Testing;
 
 /// <summary>A real host (Microsoft.Extensions.Hosting + Akka.Hosting, single-node cluster) with the journal on a real
 /// SQLite file or MariaDB, as the service runs it.</summary>
@@ -30,12 +33,17 @@ public sealed class TelephonyHost : IAsyncDisposable
     public ActorSystem System { get; }
     public IActorRegistry Registry { get; }
 
-    public static async Task<TelephonyHost> StartAsync(TelephonyOptions options)
+    /// <param name="wire">More of the host's Akka.Hosting chain after AddTelephony (e.g. AddTelephonyBilling).</param>
+    public static async Task<TelephonyHost> StartAsync(TelephonyOptions options, Func<AkkaConfigurationBuilder, AkkaConfigurationBuilder>? wire = null)
     {
         await JournalSchema.EnsureAsync(options.JournalProvider, options.JournalConnectionString);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka.AddTelephony(options));
+        builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) =>
+        {
+            akka.AddTelephony(options);
+            wire?.Invoke(akka);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return new TelephonyHost(host, options);
@@ -53,6 +61,18 @@ public sealed class TelephonyHost : IAsyncDisposable
             telephony.nodes.delivery-timeout = 2s
             telephony.nodes.directory-tick = 500ms
             """,
+    };
+
+    /// <summary>A node entity's settings for a simulated Asterisk (the simulator's default admin/secret, UTC).</summary>
+    public static AsteriskNodeSettings NodeFor(SimulatedNode sim, string name = "pbx1") => new()
+    {
+        Name = name,
+        Host = "127.0.0.1",
+        Port = sim.Port,
+        Username = "admin",
+        Secret = "secret",
+        AuthType = AmiAuthType.Md5,
+        TimeZone = TimeZoneInfo.Utc,
     };
 
     /// <summary>Every event journaled under <paramref name="tag"/> so far, in journal order.</summary>
