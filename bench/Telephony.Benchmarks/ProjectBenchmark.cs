@@ -36,7 +36,6 @@ namespace Telephony.Benchmarks;
 /// </summary>
 internal static class ProjectBenchmark
 {
-    private static readonly Regex UniqueIdPattern = new(@"\b1\d{9}\.\d+\b", RegexOptions.Compiled);
     private const string Node = "bench-1";
 
     public static async Task<int> RunAsync(string[] argv)
@@ -63,7 +62,7 @@ internal static class ProjectBenchmark
         var raw = await BenchJournal.MariaDbAsync();
         try
         {
-            var built = await BuildJournalAsync(journal, LoadCalls(), calls, eventsPerRow);
+            var built = await BuildJournalAsync(journal, CapturedCalls.Load(), calls, eventsPerRow);
             var expectedRows = built.Cdr.Count + built.Cel.Count + built.Calls.Count;
             Console.WriteLine($"journal ({journal.Description}): {built.CallCount:N0} calls, {built.Events:N0} CEL/Cdr events in " +
                               $"{built.EventRows:N0} rows + {built.CallCount:N0} billing rows, written in {built.Seconds:F1} s; " +
@@ -201,24 +200,6 @@ internal static class ProjectBenchmark
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private sealed record CallTemplate(List<(RecordedEventKind Kind, KeyValuePair<string, string>[] Headers)> Events);
-
-    private static List<CallTemplate> LoadCalls()
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "fixtures", "ami-captures");
-        var list = new List<CallTemplate>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*.ami").Order())
-        {
-            var events = new AmiParser().ParseAll(File.ReadAllBytes(file))
-                .Where(m => m.IsEvent && m.EventName is "CEL" or "Cdr")
-                .Select(m => (m.EventName == "CEL" ? RecordedEventKind.Cel : RecordedEventKind.Cdr, m.Headers.ToArray()))
-                .ToList();
-            if (events.Any(e => e.Item2.Any(h => h.Key == "EventName" && h.Value == "LINKEDID_END"))) list.Add(new CallTemplate(events));
-        }
-        if (list.Count == 0) throw new InvalidOperationException($"no captured calls under {dir}");
-        return list;
-    }
-
     private sealed record Built(int CallCount, long Events, long EventRows, double Seconds, Dictionary<string, long> LastOrdering,
         List<CdrRow> Cdr, List<CelRow> Cel, List<CallRow> Calls);
 
@@ -274,48 +255,20 @@ internal static class ProjectBenchmark
         for (var call = 0; call < calls; call++)
         {
             var template = templates[call % templates.Count];
-            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-            string Fresh(Match m)
+            var instance = CapturedCalls.Instantiate(template, call);
+            if (instance is null) continue;
+            var (linkedId, recorded, cels) = (instance.LinkedId, instance.Events, instance.Cels);
+            foreach (var e in recorded)
             {
-                if (!ids.TryGetValue(m.Value, out var id))
-                    ids[m.Value] = id = (1_700_000_000 + call).ToString(CultureInfo.InvariantCulture) + "." + ids.Count.ToString(CultureInfo.InvariantCulture);
-                return id;
-            }
-            var recorded = new List<RecordedEvent>(template.Events.Count);
-            var cels = new List<CelEvent>();
-            string? linkedId = null;
-            foreach (var (kind, original) in template.Events)
-            {
-                var headers = original.Select(h => new KeyValuePair<string, string>(h.Key, UniqueIdPattern.Replace(h.Value, Fresh))).ToArray();
-                string identity;
-                if (kind == RecordedEventKind.Cel)
-                {
-                    var cel = CelEventFactory.Parse(headers, TimeZoneInfo.Utc);
-                    if (!cel.IsValid) continue;
-                    cels.Add(cel.Value);
-                    linkedId ??= cel.Value.LinkedId;
-                    identity = EventIdentity.ForCel(cel.Value).Value;
-                }
-                else
-                {
-                    var cdr = CdrRecordFactory.Parse(headers, TimeZoneInfo.Utc);
-                    if (!cdr.IsValid) continue;
-                    identity = EventIdentity.ForCdr(cdr.Value).Value;
-                }
-                var e = new RecordedEvent(kind, identity, DateTimeOffset.UtcNow, headers);
-                recorded.Add(e);
-                if (kind == RecordedEventKind.Cel) celRows.Add(mapper.ToCelRow(Node, e)!);
+                if (e.Kind == RecordedEventKind.Cel) celRows.Add(mapper.ToCelRow(Node, e)!);
                 else cdrRows.Add(mapper.ToCdrRow(Node, e)!);
             }
-            if (linkedId is null) continue;
             var pid = "call/" + CallEntityId.Of(Node, linkedId);
             long seqNr = 0;
             for (var i = 0; i < recorded.Count; i += eventsPerRow)
             {
                 var chunk = recorded.GetRange(i, Math.Min(eventsPerRow, recorded.Count - i));
-                var tags = chunk.Any(e => e.Kind == RecordedEventKind.Cdr)
-                    ? chunk.Any(e => e.Kind == RecordedEventKind.Cel) ? ";cel;cdr;" : ";cdr;"
-                    : ";cel;";
+                var tags = CapturedCalls.TagCsv(chunk);
                 Row(pid, ++seqNr, tags, new CallEventsRecorded(Node, linkedId, chunk));
                 eventRows++;
             }

@@ -25,7 +25,6 @@ namespace Telephony.Benchmarks;
 /// </summary>
 internal static class RecoverBenchmark
 {
-    private static readonly Regex UniqueIdPattern = new(@"\b1\d{9}\.\d+\b", RegexOptions.Compiled);
 
     public static async Task<int> RunAsync(string[] argv)
     {
@@ -47,7 +46,7 @@ internal static class RecoverBenchmark
         }
         if (!string.IsNullOrWhiteSpace(hocon)) Console.WriteLine($"hocon overrides: {hocon.Trim().Replace('\n', ';')}");
 
-        var templates = LoadCalls();
+        var templates = CapturedCalls.Load();
         Console.WriteLine($"call shapes: {templates.Count} captured calls with CEL ({string.Join(", ", templates.Select(t => $"{t.Name} {t.Events.Count}"))} events)");
 
         var journal = BenchJournal.Sqlite();
@@ -102,26 +101,6 @@ internal static class RecoverBenchmark
         }
     }
 
-    private sealed record CallTemplate(string Name, List<(RecordedEventKind Kind, KeyValuePair<string, string>[] Headers)> Events);
-
-    /// <summary>Every capture that holds a whole call (CEL through LINKEDID_END): its CEL and Cdr events in order.</summary>
-    private static List<CallTemplate> LoadCalls()
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "fixtures", "ami-captures");
-        var list = new List<CallTemplate>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*.ami").Order())
-        {
-            var messages = new AmiParser().ParseAll(File.ReadAllBytes(file));
-            var events = messages.Where(m => m.IsEvent && m.EventName is "CEL" or "Cdr")
-                .Select(m => (m.EventName == "CEL" ? RecordedEventKind.Cel : RecordedEventKind.Cdr, m.Headers.ToArray()))
-                .ToList();
-            if (events.Any(e => e.Item2.Any(h => h.Key == "EventName" && h.Value == "LINKEDID_END")))
-                list.Add(new CallTemplate(Path.GetFileNameWithoutExtension(file), events));
-        }
-        if (list.Count == 0) throw new InvalidOperationException($"no captured calls under {dir}");
-        return list;
-    }
-
     private sealed record Built(long Calls, long Events, long EventRows, double Seconds, List<string> LinkedIds);
 
     private static async Task<Built> BuildJournalAsync(BenchJournal journal, List<CallTemplate> templates, long minEvents, int eventsPerRow)
@@ -171,46 +150,16 @@ internal static class RecoverBenchmark
         {
             var template = templates[(int)(calls % templates.Count)];
             var call = calls++;
-            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-            string Fresh(Match m)
-            {
-                if (!ids.TryGetValue(m.Value, out var id))
-                    ids[m.Value] = id = (1_700_000_000 + call).ToString(CultureInfo.InvariantCulture) + "." + ids.Count.ToString(CultureInfo.InvariantCulture);
-                return id;
-            }
-            var recorded = new List<RecordedEvent>(template.Events.Count);
-            var cels = new List<CelEvent>();
-            string? linkedId = null;
-            foreach (var (kind, original) in template.Events)
-            {
-                var headers = original.Select(h => new KeyValuePair<string, string>(h.Key, UniqueIdPattern.Replace(h.Value, Fresh))).ToArray();
-                string identity;
-                if (kind == RecordedEventKind.Cel)
-                {
-                    var cel = CelEventFactory.Parse(headers, TimeZoneInfo.Utc);
-                    if (!cel.IsValid) continue;
-                    cels.Add(cel.Value!);
-                    linkedId ??= cel.Value!.LinkedId;
-                    identity = EventIdentity.ForCel(cel.Value!).Value;
-                }
-                else
-                {
-                    var cdr = CdrRecordFactory.Parse(headers, TimeZoneInfo.Utc);
-                    if (!cdr.IsValid) continue;
-                    identity = EventIdentity.ForCdr(cdr.Value!).Value;
-                }
-                recorded.Add(new RecordedEvent(kind, identity, DateTimeOffset.UtcNow, headers));
-            }
-            if (linkedId is null) continue;
+            var instance = CapturedCalls.Instantiate(template, call);
+            if (instance is null) continue;
+            var (linkedId, recorded, cels) = (instance.LinkedId, instance.Events, instance.Cels);
             linkedIds.Add(linkedId);
             var persistenceId = "call/" + CallEntityId.Of("bench-1", linkedId);
             long sequenceNr = 0;
             for (var i = 0; i < recorded.Count; i += eventsPerRow)
             {
                 var chunk = recorded.GetRange(i, Math.Min(eventsPerRow, recorded.Count - i));
-                var tagCsv = chunk.Any(e => e.Kind == RecordedEventKind.Cdr)
-                    ? chunk.Any(e => e.Kind == RecordedEventKind.Cel) ? ";cel;cdr;" : ";cdr;"
-                    : ";cel;";
+                var tagCsv = CapturedCalls.TagCsv(chunk);
                 Row(persistenceId, ++sequenceNr, tagCsv, new CallEventsRecorded("bench-1", linkedId, chunk));
                 rows++;
             }

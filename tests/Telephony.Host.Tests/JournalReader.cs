@@ -28,45 +28,36 @@ public static class JournalReader
         return ids;
     }
 
-    private static IEnumerable<RecordedEvent> ReadEvents(string databasePath)
-    {
-        var serializer = new TelephonySerializer(null!);
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
-        }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest, message FROM journal WHERE identifier = @id ORDER BY ordering";
-        command.Parameters.AddWithValue("@id", TelephonySerializer.SerializerId);
-        using var reader = command.ExecuteReader();
-        var events = new List<RecordedEvent>();
-        while (reader.Read())
-            if (serializer.FromBinary((byte[])reader["message"], reader.GetString(0)) is CallEventsRecorded recorded)
-                events.AddRange(recorded.Events);
-        return events;
-    }
-
     public static (List<string> Identities, int BillingRows) Read(string databasePath)
     {
-        var serializer = new TelephonySerializer(null!);
         var identities = new List<string>();
         var billing = 0;
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        foreach (var payload in ReadPayloads(databasePath))
         {
-            DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
-        }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest, message FROM journal WHERE identifier = @id ORDER BY ordering";
-        command.Parameters.AddWithValue("@id", TelephonySerializer.SerializerId);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var payload = serializer.FromBinary((byte[])reader["message"], reader.GetString(0));
             if (payload is CallEventsRecorded recorded) identities.AddRange(recorded.Events.Select(e => e.Identity));
             else if (payload is CallCompleted) billing++;
         }
         return (identities, billing);
+    }
+
+    private static IEnumerable<RecordedEvent> ReadEvents(string databasePath) =>
+        ReadPayloads(databasePath).OfType<CallEventsRecorded>().SelectMany(r => r.Events);
+
+    /// <summary>Every payload our serializer wrote into the journal, in journal order.</summary>
+    private static List<object> ReadPayloads(string databasePath)
+    {
+        var serializer = new TelephonySerializer(null!);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest, message FROM journal WHERE identifier = @id ORDER BY ordering";
+        command.Parameters.AddWithValue("@id", TelephonySerializer.SerializerId);
+        using var reader = command.ExecuteReader();
+        var payloads = new List<object>();
+        while (reader.Read()) payloads.Add(serializer.FromBinary((byte[])reader["message"], reader.GetString(0)));
+        return payloads;
     }
 }
