@@ -34,6 +34,8 @@ internal static class IngestBenchmark
         public string ExtraHocon = "";
         public double SimOnlySeconds = 6;
         public string Mix = "demo";
+        public int ReplayCalls;
+        public int Concurrent = 1000;
     }
 
     public static async Task<int> RunAsync(string[] argv)
@@ -44,6 +46,18 @@ internal static class IngestBenchmark
         Console.WriteLine($"load: {a.Nodes} simulated node(s) x {a.CallsPerSecond:F0} calls/s (max {a.MaxConcurrent} up), " +
                           $"time scale {a.TimeScale}, mix '{a.Mix}'; warm-up {a.Warmup:F0} s, window {a.Seconds:F0} s");
         if (!string.IsNullOrWhiteSpace(hocon)) Console.WriteLine($"hocon overrides: {hocon.Trim().Replace('\n', ';')}");
+
+        if (a.ReplayCalls > 0)
+        {
+            var rj = BenchJournal.Sqlite();
+            var r = await ReplayIngest.RunAsync(rj, hocon, a.Nodes, a.ReplayCalls, a.Concurrent);
+            await rj.CleanUpAsync();
+            var rraw = RawSqliteInsert(r.Count.Events, (int)(r.Count.PayloadBytes / Math.Max(1, r.Count.Events)));
+            Console.WriteLine($"raw batched insert (SQLite WAL, prepared, 1000 rows/transaction, {rraw.BlobBytes}-byte blob per row): " +
+                              $"{rraw.Rows:N0} rows in {rraw.Seconds:F2} s = {rraw.RowsPerSecond:N0} rows/s");
+            Console.WriteLine($"ingest: {r.EventsPerSecond:F0} events/s, {r.EventsPerSecond / rraw.RowsPerSecond:F2} x of raw batched insert");
+            return r.Verified ? 0 : 1;
+        }
 
         double simOnly = 0;
         if (a.SimOnlySeconds > 0)
@@ -95,6 +109,8 @@ internal static class IngestBenchmark
                 case "--hocon": a.ExtraHocon += "\n" + Next(); break;
                 case "--sim-only-seconds": a.SimOnlySeconds = D(); break;
                 case "--mix": a.Mix = Next(); break;
+                case "--replay": a.ReplayCalls = (int)D(); break;
+                case "--concurrent": a.Concurrent = (int)D(); break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }

@@ -13,15 +13,27 @@ namespace Telephony.Actors.Nodes;
 
 /// <summary>
 /// One Asterisk server (sharded by node name, so one AMI session per node in the cluster). Owns the AMI connection;
-/// reads events in rounds from the client's bounded buffer (the socket reader never waits for us), routes CEL and Cdr
-/// to call entities and only pulls the next round once every delivery of this one is acknowledged as journaled
-/// (redelivering on timeout — call entities drop copies). Disconnections and buffer overflows are journaled as gaps
-/// and followed by a resync; events it cannot understand or route are journaled in quarantine with the reason.
+/// reads events from the client's bounded buffer (the socket reader never waits for us) and routes CEL and Cdr to call
+/// entities. Each call has at most one delivery in flight: events of a call that arrive while its delivery is being
+/// journaled wait in that call's outbox and leave together as its next delivery once the first is acknowledged — so
+/// a call's events reach its entity in AMI order, and the busier the system the bigger the batches (one journal row
+/// each). Unacknowledged deliveries are sent again after a timeout (call entities drop copies). The node holds at most
+/// a configured number of events in outboxes and in flight; past it, events wait in the client's buffer.
+/// Disconnections and buffer overflows are journaled as gaps and followed by a resync; events it cannot understand or
+/// route are journaled in quarantine with the reason.
 /// </summary>
 public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 {
     private sealed record Pull;
     private sealed record Redeliver;
+
+    /// <summary>One call's events on their way: the delivery in flight (if any) and what arrived since.</summary>
+    private sealed class Outbox
+    {
+        public RecordCallEvents? InFlight;
+        public DateTimeOffset SentAt;
+        public List<RecordedEvent> Pending = [];
+    }
     private sealed record ResyncDone(int LiveChannels, IReadOnlyList<(string UniqueId, string LinkedId)> Channels);
     private sealed record ResyncFailed(string Reason);
     private sealed record Heartbeat;
@@ -38,7 +50,9 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _deliveryTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<long, object> _inFlight = new();
+    private readonly Dictionary<long, NodeJournal.Write> _journalWrites = new();
+    private readonly Dictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string> _callOfDelivery = new();
     private readonly Dictionary<string, string> _linkedIdOfChannel = new(StringComparer.Ordinal);
     private readonly Queue<string> _channelOrder = new();
     private readonly Dictionary<string, long> _byType = new(StringComparer.Ordinal);
@@ -48,6 +62,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private IActorRef _journal = ActorRefs.Nobody;
     private long _nextDelivery;
     private bool _pulling;
+    private int _held; // events in outboxes and in flight
+    private bool _heldBack, _pullQueued;
     private DateTimeOffset? _connectedSince;
     private DateTimeOffset? _disconnectedSince;
     private string? _lastError;
@@ -56,16 +72,21 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private int _liveAtResync;
     private bool _firstConnection = true;
 
+    /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
     {
         _settings = settings;
         _calls = callRegion;
-        _batchSize = batchSize;
+        _batchSize = Math.Max(1, batchSize);
         _deliveryTimeout = deliveryTimeout;
 
         Receive<NodeCommand>(c => c.Kind == NodeCommandKind.GetStatus, _ => Sender.Tell(Status()));
         Receive<NodeCommand>(_ => { }); // EnsureConnected: being alive is being connected
-        Receive<Pull>(_ => PullRound());
+        Receive<Pull>(_ =>
+        {
+            _pullQueued = false;
+            PullRound();
+        });
         Receive<CallEventsAccepted>(Accepted);
         Receive<NodeJournal.Written>(w => Delivered(w.DeliveryId));
         Receive<Redeliver>(_ => RedeliverAll());
@@ -110,7 +131,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         }, token);
         _client.Start();
         _log.Info("node {0}: connecting to {1}:{2} as {3}", _settings.Name, _settings.Host, _settings.Port, _settings.Username);
-        Self.Tell(new Pull());
+        QueuePull();
         Timers.StartPeriodicTimer("heartbeat", new Heartbeat(), HeartbeatInterval);
     }
 
@@ -127,42 +148,55 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _journal = Context.Watch(Context.ActorOf(NodeJournal.Props(_settings.Name), "journal-" + Guid.NewGuid().ToString("N")[..8]));
     }
 
-    /// <summary>Takes up to a batch of buffered events and delivers them; waits for more when the buffer is empty.</summary>
+    /// <summary>Reads buffered events while the node holds fewer than its limit, routes them into their calls'
+    /// outboxes and sends every outbox that has nothing in flight; waits for more when the buffer is empty.</summary>
     private void PullRound()
     {
         _pulling = false;
-        if (_inFlight.Count > 0) return;
-        var deliveries = new Dictionary<string, List<RecordedEvent>>(StringComparer.Ordinal);
         var quarantine = new List<object>();
         var now = DateTimeOffset.UtcNow;
         var taken = 0;
-        while (taken < _batchSize && _client.Events.TryRead(out var message))
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        // A turn reads at most a batch so that acknowledgements get in between turns.
+        while (taken < _batchSize && _held < _batchSize && _client.Events.TryRead(out var message))
         {
             taken++;
-            Route(message, now, deliveries, quarantine);
+            if (Route(message, now, quarantine) is { } linkedId) touched.Add(linkedId);
         }
         if (taken > 0) CountRate(now, taken);
-
-        foreach (var (linkedId, events) in deliveries)
-        {
-            var id = ++_nextDelivery;
-            var command = new RecordCallEvents(_settings.Name, linkedId, id, events);
-            _inFlight[id] = command;
-            _calls.Tell(command);
-        }
+        foreach (var linkedId in touched) Send(linkedId, now);
         if (quarantine.Count > 0) WriteToJournal(quarantine);
 
-        if (_inFlight.Count > 0)
+        if (_held >= _batchSize)
         {
-            Timers.StartSingleTimer("redeliver", new Redeliver(), _deliveryTimeout);
+            _heldBack = true; // acknowledgements pull again
             return;
         }
         if (taken == _batchSize)
         {
-            Self.Tell(new Pull()); // more is waiting: let other messages in between rounds
+            QueuePull(); // more is waiting: let other messages in between turns
             return;
         }
         WaitForEvents();
+    }
+
+    /// <summary>Sends the call's pending events as one delivery unless one is already in flight.</summary>
+    private void Send(string linkedId, DateTimeOffset now)
+    {
+        if (!_outboxes.TryGetValue(linkedId, out var box) || box.InFlight is not null || box.Pending.Count == 0) return;
+        var id = ++_nextDelivery;
+        box.InFlight = new RecordCallEvents(_settings.Name, linkedId, id, box.Pending);
+        box.SentAt = now;
+        box.Pending = [];
+        _callOfDelivery[id] = linkedId;
+        _calls.Tell(box.InFlight);
+        EnsureRedeliveryTimer();
+    }
+
+    private void EnsureRedeliveryTimer()
+    {
+        if (!Timers.IsTimerActive("redeliver"))
+            Timers.StartPeriodicTimer("redeliver", new Redeliver(), _deliveryTimeout / 2);
     }
 
     private void WaitForEvents()
@@ -180,12 +214,13 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     {
         var id = ++_nextDelivery;
         var write = new NodeJournal.Write(id, entries);
-        _inFlight[id] = write;
+        _journalWrites[id] = write;
         _journal.Tell(write);
-        Timers.StartSingleTimer("redeliver", new Redeliver(), _deliveryTimeout);
+        EnsureRedeliveryTimer();
     }
 
-    private void Route(AmiMessage message, DateTimeOffset now, Dictionary<string, List<RecordedEvent>> deliveries, List<object> quarantine)
+    /// <summary>Files a CEL or Cdr into its call's outbox and returns the call; null for anything else.</summary>
+    private string? Route(AmiMessage message, DateTimeOffset now, List<object> quarantine)
     {
         _eventsIn++;
         var name = message.EventName ?? "(none)";
@@ -200,12 +235,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 if (!parsed.IsValid)
                 {
                     Quarantine(quarantine, now, $"CEL rejected: {parsed.Error!.Message}", headers);
-                    return;
+                    return null;
                 }
                 var cel = parsed.Value!;
                 Learn(cel.UniqueId, cel.LinkedId);
-                Add(deliveries, cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, headers));
-                return;
+                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, headers));
             }
             case "Cdr":
             {
@@ -215,7 +249,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 if (!parsed.IsValid)
                 {
                     Quarantine(quarantine, now, $"Cdr rejected: {parsed.Error!.Message}", headers);
-                    return;
+                    return null;
                 }
                 var cdr = parsed.Value!;
                 var linkedId = string.IsNullOrEmpty(cdr.LinkedId) ? _linkedIdOfChannel.GetValueOrDefault(cdr.UniqueId) : cdr.LinkedId;
@@ -224,25 +258,27 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                     Quarantine(quarantine, now,
                         $"Cdr for channel {cdr.UniqueId} has no LinkedID and no CEL of that channel was seen " +
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
-                    return;
+                    return null;
                 }
-                Add(deliveries, linkedId, new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, headers));
-                return;
+                return Add(linkedId, new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, headers));
             }
             case "Newchannel":
             {
                 var u = message["Uniqueid"];
                 var l = message["Linkedid"];
                 if (!string.IsNullOrEmpty(u) && !string.IsNullOrEmpty(l)) Learn(u, l);
-                return;
+                return null;
             }
         }
+        return null;
     }
 
-    private static void Add(Dictionary<string, List<RecordedEvent>> deliveries, string linkedId, RecordedEvent e)
+    private string Add(string linkedId, RecordedEvent e)
     {
-        if (!deliveries.TryGetValue(linkedId, out var list)) deliveries[linkedId] = list = [];
-        list.Add(e);
+        if (!_outboxes.TryGetValue(linkedId, out var box)) _outboxes[linkedId] = box = new Outbox();
+        box.Pending.Add(e);
+        _held++;
+        return linkedId;
     }
 
     private void Quarantine(List<object> quarantine, DateTimeOffset now, string reason, IReadOnlyList<KeyValuePair<string, string>> headers)
@@ -263,30 +299,64 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     private void Accepted(CallEventsAccepted accepted)
     {
-        if (!_inFlight.ContainsKey(accepted.DeliveryId)) return; // an answer to a redelivery already answered
+        // An answer to a redelivery already answered, or to a delivery of another incarnation: nothing to do.
+        if (!_callOfDelivery.Remove(accepted.DeliveryId, out var linkedId)) return;
         _journaled += accepted.Persisted;
         _duplicates += accepted.Duplicates;
-        Delivered(accepted.DeliveryId);
+        var box = _outboxes[linkedId];
+        _held -= box.InFlight!.Events.Count;
+        box.InFlight = null;
+        if (box.Pending.Count > 0) Send(linkedId, DateTimeOffset.UtcNow);
+        else _outboxes.Remove(linkedId);
+        AfterDelivered();
     }
 
     private void Delivered(long deliveryId)
     {
-        if (!_inFlight.Remove(deliveryId) || _inFlight.Count > 0) return;
-        Timers.Cancel("redeliver");
-        PullRound();
+        if (!_journalWrites.Remove(deliveryId)) return;
+        AfterDelivered();
+    }
+
+    private void AfterDelivered()
+    {
+        if (_callOfDelivery.Count == 0 && _journalWrites.Count == 0) Timers.Cancel("redeliver");
+        // Held at the limit: read on once half of it has been acknowledged (not after every acknowledgement).
+        if (_heldBack && _held <= _batchSize / 2)
+        {
+            _heldBack = false;
+            QueuePull();
+        }
+    }
+
+    private void QueuePull()
+    {
+        if (_pullQueued) return;
+        _pullQueued = true;
+        Self.Tell(new Pull());
     }
 
     private void RedeliverAll()
     {
-        if (_inFlight.Count == 0) return;
-        _log.Warning("node {0}: {1} deliveries not acknowledged within {2}; redelivering", _settings.Name, _inFlight.Count, _deliveryTimeout);
-        foreach (var pending in _inFlight.Values)
+        var now = DateTimeOffset.UtcNow;
+        var late = 0;
+        foreach (var linkedId in _callOfDelivery.Values)
         {
+            var box = _outboxes[linkedId];
+            if (now - box.SentAt < _deliveryTimeout) continue;
+            late++;
             _redeliveries++;
-            if (pending is NodeJournal.Write w) _journal.Tell(w);
-            else _calls.Tell(pending);
+            box.SentAt = now;
+            _calls.Tell(box.InFlight!);
         }
-        Timers.StartSingleTimer("redeliver", new Redeliver(), _deliveryTimeout);
+        foreach (var w in _journalWrites.Values)
+        {
+            late++;
+            _redeliveries++;
+            _journal.Tell(w);
+        }
+        if (late > 0)
+            _log.Warning("node {0}: {1} deliveries not acknowledged within {2}; redelivering", _settings.Name, late, _deliveryTimeout);
+        if (_callOfDelivery.Count == 0 && _journalWrites.Count == 0) Timers.Cancel("redeliver");
     }
 
     private void OnConnection(AmiConnectionNotification n)
@@ -400,7 +470,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             Reconnects = c.Reconnects,
             BufferUsed = _client.Events.CanCount ? _client.Events.Count : -1,
             BufferCapacity = _settings.EventBufferCapacity,
-            DeliveriesInFlight = _inFlight.Count,
+            DeliveriesInFlight = _callOfDelivery.Count + _journalWrites.Count,
             Redeliveries = _redeliveries,
             LiveChannelsAtLastResync = _liveAtResync,
         };

@@ -23,6 +23,9 @@ public sealed record AsteriskNodeSettings
     /// <summary>The region whose members may own this node's AMI connection (null: any member).</summary>
     public string? Region { get; init; }
 
+    /// <summary>Idle time before the client pings Asterisk to detect a dead peer (zero: never; null: the client's default).</summary>
+    public TimeSpan? KeepAliveInterval { get; init; }
+
     public AmiClientOptions ToClientOptions() => new()
     {
         Host = Host,
@@ -34,6 +37,7 @@ public sealed record AsteriskNodeSettings
         EventMask = EventMask,
         EventBufferCapacity = EventBufferCapacity,
         ActionIdPrefix = Name + "-",
+        KeepAliveInterval = KeepAliveInterval ?? TimeSpan.FromSeconds(20),
     };
 }
 

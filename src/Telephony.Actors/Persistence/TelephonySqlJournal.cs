@@ -16,18 +16,25 @@ namespace Telephony.Actors.Persistence;
 /// </summary>
 public sealed class TelephonySqlJournal : SqlWriteJournal
 {
-    private sealed record WriteDone(string PersistenceId, Task Write);
+    private sealed record QueuedWrite(IReadOnlyCollection<AtomicWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done);
+    private sealed record GroupWritten(List<QueuedWrite> Group, Task<IImmutableList<Exception>> Write);
 
     private static readonly Task<IImmutableList<Exception>> NothingToWrite = Task.FromResult<IImmutableList<Exception>>(null!);
 
     private readonly JournalRecoveryReader _reader;
     private readonly Dictionary<string, Task> _writesInProgress = new(StringComparer.Ordinal);
     private readonly string _batchedReplayPrefix;
+    private readonly List<QueuedWrite> _queued = new();
+    private readonly int _groupRows;
+    private readonly int _groupParallelism;
+    private int _groupsInFlight;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
         _reader = new JournalRecoveryReader(journalConfig, (ExtendedActorSystem)Context.System);
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
+        _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
+        _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
     }
 
     protected override void PostStop()
@@ -44,21 +51,83 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         // plugin would throw on it ("Sequence contains no elements"), and the circuit breaker counts that as a journal
         // failure: a quiet minute of such batches opened the breaker and failed healthy writes and recoveries.
         if (list.Count == 0) return NothingToWrite;
-        var write = base.WriteMessagesAsync(list, cancellationToken);
-        var persistenceId = list.First().PersistenceId;
-        _writesInProgress[persistenceId] = write;
+        var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queued.Add(new QueuedWrite(list, done));
+        foreach (var w in list) _writesInProgress[w.PersistenceId] = done.Task;
+        if (_groupsInFlight < _groupParallelism) Flush();
+        return done.Task;
+    }
+
+    /// <summary>
+    /// Group commit. The plugin batches rows of many writers into one transaction only while its previous transaction
+    /// is still running, and on SQLite (a synchronous provider) its writing stage blocks the very stream that would
+    /// gather the next batch: every entity's write was committed alone, one fsync each (measured: 1,500 events/s with
+    /// 1,000 calls in progress, the writer thread 85 % in COMMIT). Here the writes that arrive while a group is being
+    /// written wait in <see cref="_queued"/> and go to the plugin together as the next group: one transaction, one
+    /// fsync. (group-commit-parallelism groups may be in flight at once: 1 for SQLite's single writer, more for
+    /// servers.) Each writer still gets its own result; a failed group fails each of its writes (as the plugin's own
+    /// batch would).
+    /// </summary>
+    private void Flush()
+    {
+        if (_queued.Count == 0) return;
+        _groupsInFlight++;
+        var group = new List<QueuedWrite>();
+        var writes = new List<AtomicWrite>();
+        var rows = 0;
+        var taken = 0;
+        foreach (var q in _queued)
+        {
+            var size = q.Writes.Sum(w => w.Size);
+            if (group.Count > 0 && rows + size > _groupRows) break;
+            group.Add(q);
+            writes.AddRange(q.Writes);
+            rows += size;
+            taken++;
+        }
+        _queued.RemoveRange(0, taken);
         var self = Self;
-        write.ContinueWith(_ => self.Tell(new WriteDone(persistenceId, write)), CancellationToken.None,
+        Task<IImmutableList<Exception>> write;
+        try
+        {
+            write = base.WriteMessagesAsync(writes, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            write = Task.FromException<IImmutableList<Exception>>(e);
+        }
+        write.ContinueWith(t => self.Tell(new GroupWritten(group, t)), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return write;
+    }
+
+    private void GroupDone(GroupWritten done)
+    {
+        _groupsInFlight--;
+        var t = done.Write;
+        var offset = 0;
+        foreach (var q in done.Group)
+        {
+            if (t.IsFaulted) q.Done.TrySetException(t.Exception!.InnerExceptions);
+            else if (t.IsCanceled) q.Done.TrySetCanceled();
+            else if (t.Result is not { } results) q.Done.TrySetResult(null!);
+            else
+            {
+                var mine = results.Skip(offset).Take(q.Writes.Count).ToImmutableList();
+                q.Done.TrySetResult(mine.All(e => e is null) ? null! : mine);
+            }
+            offset += q.Writes.Count;
+            foreach (var w in q.Writes)
+                if (_writesInProgress.TryGetValue(w.PersistenceId, out var latest) && latest == q.Done.Task)
+                    _writesInProgress.Remove(w.PersistenceId);
+        }
+        Flush();
     }
 
     protected override bool ReceivePluginInternal(object message)
     {
-        if (message is WriteDone done)
+        if (message is GroupWritten done)
         {
-            if (_writesInProgress.TryGetValue(done.PersistenceId, out var latest) && latest == done.Write)
-                _writesInProgress.Remove(done.PersistenceId);
+            GroupDone(done);
             return true;
         }
         return base.ReceivePluginInternal(message);

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Telephony.Ami.Client;
 
 /// <summary>Live counters of one client (all connections it made). Thread-safe; read any time.</summary>
 public sealed class AmiClientCounters
 {
-    private readonly ConcurrentDictionary<string, long> _eventsByType = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _eventsByTypeCells = new(StringComparer.OrdinalIgnoreCase);
     internal long _messagesIn;
     internal long _eventsIn;
     internal long _malformed;
@@ -46,13 +47,17 @@ public sealed class AmiClientCounters
     public long DeadPeersDetected => Interlocked.Read(ref _deadPeers);
 
     /// <summary>Events received, by event name.</summary>
-    public IReadOnlyDictionary<string, long> EventsByType => new Dictionary<string, long>(_eventsByType, StringComparer.OrdinalIgnoreCase);
+    public IReadOnlyDictionary<string, long> EventsByType =>
+        _eventsByTypeCells.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Value), StringComparer.OrdinalIgnoreCase);
 
-    public long EventsOfType(string name) => _eventsByType.TryGetValue(name, out var n) ? n : 0;
+    public long EventsOfType(string name) => _eventsByTypeCells.TryGetValue(name, out var n) ? Interlocked.Read(ref n.Value) : 0;
 
     internal void CountEvent(string? name)
     {
         Interlocked.Increment(ref _eventsIn);
-        _eventsByType.AddOrUpdate(name ?? "", 1, static (_, n) => n + 1);
+        // The reader thread counts every event: after a type's first event this is a lookup and an atomic add, no lock.
+        var key = name ?? "";
+        if (!_eventsByTypeCells.TryGetValue(key, out var cell)) cell = _eventsByTypeCells.GetOrAdd(key, static _ => new StrongBox<long>());
+        Interlocked.Increment(ref cell.Value);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -115,17 +116,27 @@ public readonly record struct EventIdentity
 
     private static EventIdentity Hash(string prefix, IReadOnlyList<string> fields)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> len = stackalloc byte[4];
-        foreach (var f in fields)
+        // One-shot SHA-256 over the length-prefixed fields laid out in one pooled buffer: the same bytes (and digest) as
+        // hashing them field by field, without a native hash context and its finalizer per event.
+        var size = 0;
+        foreach (var f in fields) size += 4 + Encoding.UTF8.GetMaxByteCount(f.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            var bytes = Encoding.UTF8.GetBytes(f);
-            BinaryPrimitives.WriteInt32BigEndian(len, bytes.Length);
-            hash.AppendData(len);
-            hash.AppendData(bytes);
+            var at = 0;
+            foreach (var f in fields)
+            {
+                var n = Encoding.UTF8.GetBytes(f, rented.AsSpan(at + 4));
+                BinaryPrimitives.WriteInt32BigEndian(rented.AsSpan(at, 4), n);
+                at += 4 + n;
+            }
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(rented.AsSpan(0, at), digest);
+            return new EventIdentity(prefix + Convert.ToHexStringLower(digest[..16]));
         }
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return new EventIdentity(prefix + Convert.ToHexStringLower(digest[..16]));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 }
