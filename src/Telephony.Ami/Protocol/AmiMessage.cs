@@ -69,7 +69,7 @@ public sealed class AmiMessage
     public string GetKey(int index)
     {
         var o = CheckIndex(index);
-        return _offsets[o] == OutputKey ? "Output" : Utf8.GetString(_bytes, _offsets[o], _offsets[o + 1]);
+        return _offsets[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(_offsets[o], _offsets[o + 1]));
     }
 
     public string GetValue(int index)
@@ -178,4 +178,29 @@ public sealed class AmiMessage
 
     public static AmiMessage From(params (string Key, string Value)[] headers) =>
         From(headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value)));
+}
+
+/// <summary>
+/// Shared header-name strings. Every event repeats the same twenty-odd names; a call entity keeps its events' headers
+/// until it completes, so one instance per name instead of one per event is a large share of the heap under load. A
+/// lock-free pool looked up by the raw bytes (no string made to look it up); bounded, so a peer sending garbage names
+/// cannot grow it without limit (past the bound names are decoded as usual).
+/// </summary>
+internal static class HeaderKeys
+{
+    private const int MaxNames = 4096;
+    private const int MaxLength = 64;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    public static string Get(ReadOnlySpan<byte> key)
+    {
+        if (key.Length > MaxLength || !System.Text.Ascii.IsValid(key)) return Utf8.GetString(key);
+        Span<char> chars = stackalloc char[key.Length];
+        System.Text.Ascii.ToUtf16(key, chars, out _);
+        var lookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars, out var shared)) return shared;
+        var name = new string(chars);
+        return Names.Count < MaxNames ? Names.GetOrAdd(name, name) : name;
+    }
 }
