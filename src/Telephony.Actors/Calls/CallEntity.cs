@@ -36,7 +36,13 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
 
         Recover<CallEventsRecorded>(_state.Apply);
         Recover<CallCompleted>(_state.Apply);
-        Recover<RecoveryCompleted>(_ => AfterEvents());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (!AfterEvents() && _state.Revision > 0 && _state.EventsSinceCompletion == 0)
+                // Complete and up to date already: woken by a query or a late event, not by a call in progress. After
+                // a restart thousands of these may wake at once; they need not linger (a late event resets this).
+                Context.SetReceiveTimeout(_settings.PassivateAfterRecovery);
+        });
 
         Command<RecordCallEvents>(Record);
         Command<GetCallState>(_ => Sender.Tell(View()));
