@@ -117,6 +117,42 @@ public class CallRecoveryTests
         public override string PersistenceId { get; }
     }
 
+    [Fact]
+    public async Task A_query_for_an_unknown_call_or_a_completed_one_does_not_keep_it_in_memory()
+    {
+        var journal = await TestJournal.CreateAsync("sqlite");
+        const string done = "1700000999.1";
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var ack = await host.Registry.Get<CallRegion>().Ask<CallEventsAccepted>(
+                new RecordCallEvents(Node, done, 1, Events(done, 0, 5, end: true)), TimeSpan.FromSeconds(30));
+            Assert.Equal(6, ack.Persisted);
+        }
+
+        // A restarted host: `call show` of a completed call and of one that never existed wake their entities.
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var region = host.Registry.Get<CallRegion>();
+            var completed = await region.Ask<CallStateView>(new GetCallState(Node, done), TimeSpan.FromSeconds(30));
+            var unknown = await region.Ask<CallStateView>(new GetCallState(Node, "1700000000.404"), TimeSpan.FromSeconds(30));
+            Assert.Equal((6, 1), (completed.CelCount, completed.Revision));
+            Assert.Equal((0, 0), (unknown.CelCount, unknown.Revision));
+
+            // Both passivate after passivate-after-recovery (2 s), not after sharding's 5-minute idle timeout.
+            var entities = -1;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                var state = await region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(
+                    Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
+                entities = state.Shards.Sum(sh => sh.EntityIds.Count);
+                if (entities == 0) break;
+                await Task.Delay(250);
+            }
+            Assert.Equal(0, entities);
+        }
+    }
+
     private static async Task<List<(long, string)>> RowsAsync(TestJournal journal, string persistenceId)
     {
         await using var connection = JournalSchema.Open(journal.Provider, journal.ConnectionString);

@@ -38,9 +38,10 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         Recover<CallCompleted>(_state.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
-            if (!AfterEvents() && _state.Revision > 0 && _state.EventsSinceCompletion == 0)
-                // Complete and up to date already: woken by a query or a late event, not by a call in progress. After
-                // a restart thousands of these may wake at once; they need not linger (a late event resets this).
+            if (!AfterEvents() && (_state.Events.Count == 0 || (_state.Revision > 0 && _state.EventsSinceCompletion == 0)))
+                // Complete and up to date already, or nothing at all (a query for a call that does not exist): woken
+                // by a query or a late event, not by a call in progress. After a restart thousands of these may wake
+                // at once; they need not linger. Events for a call in progress cancel this (see Record).
                 Context.SetReceiveTimeout(_settings.PassivateAfterRecovery);
         });
 
@@ -73,6 +74,8 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        // A call in progress stays until it completes (sharding's idle passivation is the backstop).
+        if (_state.Revision == 0) Context.SetReceiveTimeout(null);
         var recorded = new CallEventsRecorded(_node, _linkedId, fresh);
         var tags = new HashSet<string>();
         foreach (var e in fresh) tags.Add(e.Kind == RecordedEventKind.Cel ? CallTags.Cel : CallTags.Cdr);
