@@ -83,6 +83,7 @@ public sealed record HostSettings
                 SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 AmiRole = cluster["AmiRole"] is { Length: > 0 } amiRole ? amiRole : null,
+                ExtraHocon = section["Hocon"],
             },
             Billing = new BillingOptions
             {
