@@ -47,7 +47,8 @@ public static class TelephonyHosting
 
         // One shard region per Asterisk region: hosted where this member has the region's role, a proxy elsewhere;
         // NodeRegion is the router in front of them all (see NodeRegions).
-        builder.WithActors(async (system, registry) =>
+        // Synchronous on purpose: the node directory singleton below reads NodeRegion from the registry.
+        builder.WithActors((system, registry) =>
         {
             var sharding = ClusterSharding.Get(system);
             var calls = registry.Get<CallRegion>();
@@ -60,7 +61,7 @@ public static class TelephonyHosting
                 IActorRef shardRegion;
                 if (role is null || options.Roles.Contains(role))
                 {
-                    shardRegion = await sharding.StartAsync(typeName,
+                    shardRegion = sharding.Start(typeName,
                         entityId => AsteriskNodeActor.Props(
                             directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
                             calls, batchSize, deliveryTimeout),
@@ -69,7 +70,7 @@ public static class TelephonyHosting
                 }
                 else
                 {
-                    shardRegion = await sharding.StartProxyAsync(typeName, role, extractor);
+                    shardRegion = sharding.StartProxy(typeName, role, extractor);
                 }
                 foreach (var node in region) regionOfNode[node.Name] = shardRegion;
             }
