@@ -5,7 +5,9 @@ using Xunit.Abstractions;
 namespace Telephony.Host.Tests;
 
 /// <summary>Two regions on one machine: members m1 and m2 carry role <c>region-a</c>, m3 <c>region-b</c>; pbx-1 and
-/// pbx-2 are in region a, pbx-3 in region b, pbx-4 in none. An operator makes a member leave under load with pbm.</summary>
+/// pbx-2 are in region a, pbx-3 in region b, pbx-4 in none, which only members with the AMI role <c>ami</c> (m1, m3)
+/// run; the billing projections run only on the <c>billing</c> member (m3). An operator makes a member leave under load
+/// with pbm.</summary>
 public class ClusterRegionTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string> Regions = new() { ["pbx-1"] = "a", ["pbx-2"] = "a", ["pbx-3"] = "b" };
@@ -14,15 +16,18 @@ public class ClusterRegionTests(ITestOutputHelper output)
     public async Task Nodes_run_only_in_their_region_and_pbm_cluster_leave_under_load_hands_them_over_with_exact_billing()
     {
         await using var scenario = await ClusterScenario.StartAsync(output);
+        var environment = scenario.Environment(Regions);
+        environment["TELEPHONY__CLUSTER__AMIROLE"] = "ami";
+        environment["TELEPHONY__CLUSTER__BILLINGROLE"] = "billing";
         using var cluster = await HostCluster.StartAsync(
-            [("m1", ["region-a"]), ("m2", ["region-a", "api"]), ("m3", ["region-b"])], scenario.Environment(Regions));
+            [("m1", ["region-a", "ami"]), ("m2", ["region-a", "api"]), ("m3", ["region-b", "ami", "billing"])], environment);
         await cluster.WaitForUpAsync(3, TimeSpan.FromMinutes(3));
         var m3 = cluster["m3"];
         bool InRegion(string node, string member) => Regions.GetValueOrDefault(node) switch
         {
             "a" => member == cluster["m1"].Address || member == cluster["m2"].Address,
             "b" => member == m3.Address,
-            _ => true,
+            _ => member != cluster["m2"].Address, // no ami role
         };
         // Spread as the allocation strategy leaves it: pbx-1 and pbx-2 on different region-a members.
         var owners = await ClusterScenario.WaitForNodesAsync(cluster, m3, InRegion, "every node is connected in its region",
@@ -46,6 +51,15 @@ public class ClusterRegionTests(ITestOutputHelper output)
                 await Task.Delay(500);
             }
         });
+
+        // The billing projections singleton lives on the billing member only.
+        foreach (var member in cluster.Members)
+        {
+            var tree = (await HostCluster.GetAsync(member, "/actors?path=/user&depth=2")).GetProperty("root");
+            var paths = tree.GetProperty("shown").EnumerateArray()
+                .SelectMany(c => c.GetProperty("shown").EnumerateArray().Append(c)).Select(c => c.GetProperty("path").GetString()!).ToList();
+            Assert.Equal(member.Name == "m3", paths.Any(p => p.EndsWith("/user/billing-projections/billing-projections", StringComparison.Ordinal)));
+        }
 
         var loadStarted = DateTimeOffset.UtcNow;
         await using var load = new ClusterLoad(scenario.Simulator, callsPerSecondPerNode: 4, seed: 23);
@@ -90,5 +104,6 @@ public class ClusterRegionTests(ITestOutputHelper output)
         }
         Assert.All(sessionsSeen.Keys.Where(k => Regions.GetValueOrDefault(k.Node) == "a"), k => Assert.NotEqual("m3", k.Member));
         Assert.All(sessionsSeen.Keys.Where(k => k.Node == "pbx-3"), k => Assert.Equal("m3", k.Member));
+        Assert.All(sessionsSeen.Keys.Where(k => k.Node == "pbx-4"), k => Assert.NotEqual("m2", k.Member));
     }
 }
