@@ -82,6 +82,8 @@ public sealed record HostSettings
                 Port = ParseInt(cluster, "Port", "Telephony:Cluster:Port", 0),
                 SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
+                AmiRole = cluster["AmiRole"] is { Length: > 0 } amiRole ? amiRole : null,
+                ExtraHocon = section["Hocon"],
             },
             Billing = new BillingOptions
             {
@@ -91,6 +93,7 @@ public sealed record HostSettings
                 JournalProvider = provider,
                 JournalConnectionString = connectionString,
                 TimeZoneOf = directory.TimeZoneOf,
+                Role = cluster["BillingRole"] is { Length: > 0 } billingRole ? billingRole : null,
             },
             Demo = nodes.Count == 0,
             DemoCallsPerSecond = ParseDouble(section, "Demo:CallsPerSecond", 5),
@@ -204,7 +207,12 @@ public sealed record HostSettings
             EventMask = n["EventMask"] ?? "call,cdr,system,agent,user",
             TimeZone = zone,
             EventBufferCapacity = ParseInt(n, "EventBufferCapacity", $"{key}:EventBufferCapacity", 200_000),
-            Region = n["Region"],
+            Region = n["Region"] switch
+            {
+                null or "" => null,
+                var r when NodeRegions.IsValidName(r) => r,
+                var r => throw new ConfigurationError($"{key}:Region", $"'{r}' is not a region name (letters, digits, '-' and '_'; the members of it carry the role region-{r})"),
+            },
         };
     }
 

@@ -1,3 +1,4 @@
+using Telephony.Actors.Nodes;
 using Telephony.Ami.Client;
 
 namespace Telephony.Host;
@@ -5,15 +6,19 @@ namespace Telephony.Host;
 /// <summary>
 /// Before the service starts, logs in once to every configured Asterisk: a rejected login is a configuration error
 /// (wrong user or secret) and stops the service with one line naming the key; an unreachable Asterisk is not (it may
-/// be restarting) — the node entity keeps trying.
+/// be restarting) — the node entity keeps trying. Only the nodes this member may own are tried: an Asterisk of
+/// another region never sees a login from here.
 /// </summary>
 public static class NodePreflight
 {
     public static async Task<IReadOnlyList<string>> CheckAsync(HostSettings settings, TimeSpan timeout)
     {
         var warnings = new List<string>();
-        var checks = settings.Telephony.Nodes.Select(async (node, index) =>
+        var options = settings.Telephony;
+        var checks = options.Nodes.Select(async (node, index) =>
         {
+            var role = NodeRegions.Role(NodeRegions.Of(node), options.AmiRole);
+            if (role is not null && !options.Roles.Contains(role)) return;
             await using var client = new AmiClient(node.ToClientOptions() with
             {
                 ConnectTimeout = timeout, LoginTimeout = timeout, EventMask = "off",

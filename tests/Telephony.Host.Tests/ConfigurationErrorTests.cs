@@ -31,6 +31,7 @@ public class ConfigurationErrorTests
     [InlineData("TELEPHONY__JOURNAL__PROVIDER", "oracle", "Telephony:Journal:Provider")]
     [InlineData("TELEPHONY__NODES__0__TIMEZONE", "Mars/Olympus", "Telephony:Nodes:0:TimeZone")]
     [InlineData("TELEPHONY__NODES__0__PORT", "fifty", "Telephony:Nodes:0:Port")]
+    [InlineData("TELEPHONY__NODES__0__REGION", "eu west", "Telephony:Nodes:0:Region")]
     public void A_bad_value_is_one_line_naming_its_key(string variable, string value, string key)
     {
         var work = Directory.CreateTempSubdirectory("telephony-config-");

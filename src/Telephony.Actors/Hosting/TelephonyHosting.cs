@@ -45,19 +45,37 @@ public static class TelephonyHosting
             new CallMessageExtractor(shards),
             new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
 
-        builder.WithShardRegion<NodeRegion>("asterisk-node",
-            (_, registry) =>
+        // One shard region per Asterisk region: hosted where this member has the region's role, a proxy elsewhere;
+        // NodeRegion is the router in front of them all (see NodeRegions).
+        // Synchronous on purpose: the node directory singleton below reads NodeRegion from the registry.
+        builder.WithActors((system, registry) =>
+        {
+            var sharding = ClusterSharding.Get(system);
+            var calls = registry.Get<CallRegion>();
+            var extractor = new NodeMessageExtractor(shards);
+            var regionOfNode = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            foreach (var region in directory.All.GroupBy(NodeRegions.Of))
             {
-                var calls = registry.Get<CallRegion>();
-                return entityId =>
+                var typeName = NodeRegions.TypeName(region.Key);
+                var role = NodeRegions.Role(region.Key, options.AmiRole);
+                IActorRef shardRegion;
+                if (role is null || options.Roles.Contains(role))
                 {
-                    var settings = directory.Find(entityId)
-                        ?? throw new InvalidOperationException($"node '{entityId}' is not configured");
-                    return AsteriskNodeActor.Props(settings, calls, batchSize, deliveryTimeout);
-                };
-            },
-            new NodeMessageExtractor(shards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+                    shardRegion = sharding.Start(typeName,
+                        entityId => AsteriskNodeActor.Props(
+                            directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
+                            calls, batchSize, deliveryTimeout),
+                        ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false),
+                        extractor);
+                }
+                else
+                {
+                    shardRegion = sharding.StartProxy(typeName, role, extractor);
+                }
+                foreach (var node in region) regionOfNode[node.Name] = shardRegion;
+            }
+            registry.Register<NodeRegion>(system.ActorOf(NodeRouterActor.Props(regionOfNode), "asterisk-nodes"));
+        });
 
         builder.WithSingleton<NodeDirectory>("node-directory",
             (_, registry, _) => NodeDirectoryActor.Props(directory.All.Select(n => n.Name).ToArray(), registry.Get<NodeRegion>(), tick),

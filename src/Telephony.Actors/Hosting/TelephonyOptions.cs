@@ -23,7 +23,13 @@ public sealed record TelephonyOptions
     /// <summary>Seed node addresses (<c>akka.tcp://telephony@host:port</c>). Empty: this member forms a cluster alone.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
+    /// <summary>This member's roles. <c>region-R</c> lets it own the AMI connections of the nodes configured with
+    /// region R (see <see cref="NodeRegions"/>).</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>The role a member needs to own the AMI connections of nodes without a region (null: any member). Every
+    /// member must agree on it.</summary>
+    public string? AmiRole { get; init; }
 
     /// <summary>Extra HOCON laid over the files (tests, tuning).</summary>
     public string? ExtraHocon { get; init; }

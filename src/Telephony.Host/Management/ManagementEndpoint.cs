@@ -18,6 +18,8 @@ public static class ManagementEndpoint
     {
         builder.WebHost.UseUrls(settings.Url);
         builder.Services.AddSingleton(settings);
+        // States by name ("Running"), not by number: pbm and scripts read them.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Telephony.Cli.Tests;
+namespace Telephony.Testing;
 
 /// <summary>What one <c>pbm</c> run printed and how it exited.</summary>
 public sealed record PbmRun(int ExitCode, string Stdout, string Stderr)

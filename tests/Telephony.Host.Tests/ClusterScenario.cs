@@ -1,0 +1,166 @@
+using MySqlConnector;
+using Telephony.Actors.Persistence;
+using Telephony.Simulator;
+using Xunit.Abstractions;
+
+namespace Telephony.Host.Tests;
+
+/// <summary>
+/// The shared set-up of the multi-process cluster scenarios: a simulator with four Asterisk nodes (<c>pbx-1..4</c>,
+/// real TCP), a fresh MariaDB journal and billing database, and the environment every member gets — exactly the keys
+/// the README documents. Ends with the exactness check of the billing rows against the calls the test made.
+/// </summary>
+public sealed class ClusterScenario : IAsyncDisposable
+{
+    public const string User = "admin";
+    private readonly ITestOutputHelper _output;
+
+    private ClusterScenario(AsteriskSimulator simulator, string journal, string billing, ITestOutputHelper output)
+    {
+        Simulator = simulator;
+        Journal = journal;
+        Billing = billing;
+        _output = output;
+    }
+
+    public AsteriskSimulator Simulator { get; }
+    public string Journal { get; }
+    public string Billing { get; }
+
+    public static async Task<ClusterScenario> StartAsync(ITestOutputHelper output)
+    {
+        var simulator = await AsteriskSimulator.StartAsync(new SimulatorOptions
+        {
+            Port = 0, Nodes = 4, NodeNamePrefix = "pbx", TimeScale = 0.05, TimeZone = TimeZoneInfo.Utc,
+            CdrLinkedIdAndSequence = true,
+        });
+        var journal = await TestDatabases.CreateMariaDbAsync("journal_");
+        // Created once here, not by three members racing at start.
+        await JournalSchema.EnsureAsync(JournalProvider.MySql, journal);
+        var billing = await TestDatabases.CreateMariaDbAsync("billing_");
+        return new ClusterScenario(simulator, journal, billing, output);
+    }
+
+    /// <summary>What every member is given. <paramref name="regions"/> maps node names to their region.</summary>
+    public Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? regions = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["TELEPHONY__JOURNAL__PROVIDER"] = "mysql",
+            ["TELEPHONY__JOURNAL__CONNECTIONSTRING"] = Journal,
+            ["TELEPHONY__BILLING__SINKS__0__KIND"] = "mysql",
+            ["TELEPHONY__BILLING__SINKS__0__CONNECTIONSTRING"] = Billing,
+            // Down a dead member 5 s after the cluster view settles (production: 10 s, hocon/telephony.conf). Not
+            // min-nr-of-members = 3: a shard coordinator that moves after a crash would then wait for a third member
+            // before it allocates anything.
+            ["TELEPHONY__HOCON"] = "akka.cluster.split-brain-resolver.stable-after = 5s",
+        };
+        for (var i = 0; i < Simulator.Nodes.Count; i++)
+        {
+            var node = Simulator.Nodes[i];
+            environment[$"TELEPHONY__NODES__{i}__NAME"] = node.Name;
+            environment[$"TELEPHONY__NODES__{i}__HOST"] = "127.0.0.1";
+            environment[$"TELEPHONY__NODES__{i}__PORT"] = node.Port.ToString();
+            environment[$"TELEPHONY__NODES__{i}__USERNAME"] = User;
+            environment[$"TELEPHONY__NODES__{i}__SECRET"] = "secret";
+            environment[$"TELEPHONY__NODES__{i}__TIMEZONE"] = "UTC";
+            if (regions?.GetValueOrDefault(node.Name) is { } region) environment[$"TELEPHONY__NODES__{i}__REGION"] = region;
+        }
+        return environment;
+    }
+
+    /// <summary>Waits until each configured node is Connected on a member that <paramref name="allowed"/> accepts
+    /// (as <paramref name="asker"/> finds them), and returns node → member address.</summary>
+    public static async Task<Dictionary<string, string>> WaitForNodesAsync(HostCluster cluster, ClusterMember asker,
+        Func<string, string, bool> allowed, string what, Func<IReadOnlyDictionary<string, string>, bool>? settled = null)
+    {
+        Dictionary<string, (string State, string? Member)> nodes = [];
+        await cluster.WaitUntilAsync(async () =>
+        {
+            nodes = await HostCluster.NodesAsync(asker);
+            return nodes.Count == 4 && nodes.All(n => n.Value.State == "Connected" && n.Value.Member is { } m && allowed(n.Key, m)) &&
+                   (settled is null || settled(nodes.ToDictionary(n => n.Key, n => n.Value.Member!)));
+        }, what, TimeSpan.FromMinutes(3));
+        return nodes.ToDictionary(n => n.Key, n => n.Value.Member!);
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(Billing);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private async Task<HashSet<(string Node, string Linkedid)>> PairsAsync(string sql)
+    {
+        await using var connection = new MySqlConnection(Billing);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var pairs = new HashSet<(string, string)>();
+        while (await reader.ReadAsync()) pairs.Add((reader.GetString(0), reader.GetString(1)));
+        return pairs;
+    }
+
+    /// <summary>Calls billed so far (rows of the <c>call</c> table; 0 before the projection created it).</summary>
+    public async Task<long> BilledCallsAsync()
+    {
+        try
+        {
+            return await CountAsync("SELECT COUNT(DISTINCT node, linkedid) FROM `call`");
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.NoSuchTable)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Stops the load, waits until every call the test made has ended and the billing projections have caught up
+    /// with the journal, then checks the billing rows against the calls: every call that ran while its node had a
+    /// logged-in session is billed (a <c>call</c> row and its Asterisk <c>cdr</c> rows), no row names a call the test
+    /// did not make, and no Asterisk Cdr is written twice.
+    /// </summary>
+    public async Task StopLoadAndCheckBillingAsync(ClusterLoad load, HostCluster cluster)
+    {
+        await load.StopAsync();
+        var now = DateTimeOffset.UtcNow;
+        var calls = load.Calls;
+        var observed = Simulator.Nodes.ToDictionary(n => n.Name, n => AmiSessions.Observed(n.Sessions, User, now));
+        // 8 s: what a member may have read but not yet journaled when it dies or hands a node over, on a busy 2-core box.
+        var exact = calls.Where(c => AmiSessions.FullyObserved(c, observed[c.Node], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)))
+            .Select(c => (c.Node, c.Linkedid)).ToHashSet();
+        var made = calls.Select(c => (c.Node, c.Linkedid)).ToHashSet();
+        foreach (var (node, periods) in observed)
+            _output.WriteLine($"{node}: observed {string.Join(", ", periods.Select(p => $"{p.From:HH:mm:ss.fff}-{p.To:HH:mm:ss.fff}"))}");
+
+        var asker = cluster.Running.First();
+        HashSet<(string, string)> billed = [];
+        await cluster.WaitUntilAsync(async () =>
+        {
+            billed = await PairsAsync("SELECT DISTINCT node, linkedid FROM `call`");
+            if (!exact.IsSubsetOf(billed)) return false;
+            var projections = (await HostCluster.GetAsync(asker, "/projections")).GetProperty("projections").EnumerateArray().ToList();
+            return projections.Count > 0 && projections.All(p => p.GetProperty("lagEvents").GetInt64() == 0);
+        }, $"the {exact.Count} calls made while observed are billed and the projections have no lag", TimeSpan.FromMinutes(4), 2000);
+
+        var withCdr = await PairsAsync("SELECT DISTINCT node, linkedid FROM cdr WHERE origin = 'asterisk-cdr'");
+        var duplicateCdrs = await CountAsync(
+            "SELECT COUNT(*) FROM (SELECT node, uniqueid, sequence FROM cdr WHERE origin = 'asterisk-cdr' GROUP BY node, uniqueid, sequence HAVING COUNT(*) > 1) d");
+        _output.WriteLine($"calls made {made.Count}, made while observed {exact.Count}, billed {billed.Count} " +
+                          $"(of the {made.Count - exact.Count} made across a session change, {billed.Count(b => !exact.Contains(b))} billed), " +
+                          $"asterisk-cdr rows {await CountAsync("SELECT COUNT(*) FROM cdr WHERE origin = 'asterisk-cdr'")}");
+
+        Assert.True(made.Count > 100, $"too few calls to say anything: {made.Count}");
+        Assert.Empty(exact.Except(billed));                     // nothing lost
+        Assert.Empty(exact.Except(withCdr));                    // every such call has its Asterisk Cdr rows
+        Assert.Empty(billed.Except(made));                      // nothing invented
+        Assert.Equal(0, duplicateCdrs);                         // nothing twice
+        Assert.Equal(billed.Count, await CountAsync("SELECT COUNT(*) FROM `call` WHERE record_index = 0"));
+    }
+
+    public async ValueTask DisposeAsync() => await Simulator.DisposeAsync();
+}
