@@ -138,8 +138,12 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stopping.Cancel();
-        var client = _client;
-        _ = Task.Run(async () => await client.DisposeAsync().ConfigureAwait(false));
+        // Close the session before this actor is gone: a shard handed over starts the node on another member as soon
+        // as this stop is reported, and two members must never be logged in to one Asterisk at once. Bounded, so a
+        // dead peer cannot hold the stop up for long (the socket is closed either way).
+        var closed = Task.Run(async () => await _client.DisposeAsync().ConfigureAwait(false));
+        if (!closed.Wait(TimeSpan.FromSeconds(3)))
+            _log.Warning("node {0}: the AMI session took over 3 s to close; stopping anyway", _settings.Name);
         _log.Info("node {0}: stopped, AMI session closed", _settings.Name);
     }
 
