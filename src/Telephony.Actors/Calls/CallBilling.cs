@@ -9,8 +9,9 @@ namespace Telephony.Actors.Calls;
 /// <summary>The call entity's bridge to the pure CEL -> billing interpreter.</summary>
 internal static class CallBilling
 {
-    // One interpreter per derivation: the chain is cheap to build and nothing is shared between calls.
-    private static CelBillingInterpreter Interpreter => new();
+    // One interpreter for all calls: its chain is maps from event type to static handlers, read-only once built; all
+    // per-call state lives in the CallBuilder each derivation makes (building the chain per call showed in profiles).
+    private static readonly CelBillingInterpreter Interpreter = new();
 
     public static IReadOnlyList<BillingRecord> Derive(string linkedId, IReadOnlyList<RecordedEvent> events, TimeZoneInfo zone)
     {
