@@ -23,18 +23,9 @@ internal static class MySqlBulkLoad
         IReadOnlyList<TRow> rows, SqlDialect dialect, CancellationToken ct)
     {
         var columns = definition.Columns;
-        using var stream = new MemoryStream(rows.Count * columns.Count * 16);
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
-        {
-            var line = new StringBuilder(1024);
-            foreach (var row in rows)
-            {
-                line.Clear();
-                AppendLine(line, definition.Values(row), columns, dialect);
-                writer.Write(line);
-            }
-        }
-        stream.Position = 0;
+        // The rows are encoded as the server reads them, a line at a time: no multi-megabyte buffer per batch (those
+        // landed on the large object heap and cost full collections).
+        await using var stream = new LineStream<TRow>(rows, definition, dialect);
         var loader = new MySqlBulkLoader(connection)
         {
             TableName = dialect.Q(table),
@@ -109,5 +100,60 @@ internal static class MySqlBulkLoad
             start = i + 1;
         }
         sb.Append(s, start, s.Length - start);
+    }
+
+    /// <summary>A read-only stream of the LOAD DATA lines of <c>rows</c>, encoded to UTF-8 on demand.</summary>
+    private sealed class LineStream<TRow>(IReadOnlyList<TRow> rows, TableDefinition<TRow> definition, SqlDialect dialect) : Stream
+    {
+        private readonly StringBuilder _line = new(1024);
+        private readonly Encoding _utf8 = new UTF8Encoding(false);
+        private byte[] _bytes = new byte[4096];
+        private int _next, _start, _end;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var written = 0;
+            while (written < buffer.Length)
+            {
+                if (_start == _end && !NextLine()) break;
+                var n = Math.Min(buffer.Length - written, _end - _start);
+                _bytes.AsSpan(_start, n).CopyTo(buffer[written..]);
+                _start += n;
+                written += n;
+            }
+            return written;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        private bool NextLine()
+        {
+            if (_next == rows.Count) return false;
+            _line.Clear();
+            AppendLine(_line, definition.Values(rows[_next++]), definition.Columns, dialect);
+            var max = _utf8.GetMaxByteCount(_line.Length);
+            if (_bytes.Length < max) _bytes = new byte[Math.Max(max, _bytes.Length * 2)];
+            _end = 0;
+            foreach (var chunk in _line.GetChunks()) _end += _utf8.GetBytes(chunk.Span, _bytes.AsSpan(_end));
+            _start = 0;
+            return true;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
