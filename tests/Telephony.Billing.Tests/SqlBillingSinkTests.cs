@@ -97,6 +97,9 @@ public class SqlBillingSinkTests
         Assert.Equal("\\N", row["extra"]);
         Assert.Equal("\t", row["cid_name"]);
         Assert.Null(row["answer_utc"]);
+        // Microseconds kept where the column has them, whole seconds where it has none.
+        Assert.Equal(1, await db.CountAsync("cel", "eventtime = '2026-11-22 10:00:00.123456'"));
+        Assert.Equal(1, await db.CountAsync("cdr", "calldate = '2026-11-22 10:00:00' AND end_utc = '2026-11-22 10:00:30.000000'"));
     }
 
     [Theory]
