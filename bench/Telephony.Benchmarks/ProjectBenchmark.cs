@@ -48,6 +48,7 @@ internal static class ProjectBenchmark
         var nullSink = false;
         var lagSeconds = 20;
         var ingestRate = 5000;
+        var extraHocon = "";
         for (var i = 0; i < argv.Length; i++)
         {
             string Next() => i + 1 < argv.Length ? argv[++i] : throw new ArgumentException($"{argv[i]} needs a value");
@@ -59,6 +60,7 @@ internal static class ProjectBenchmark
                 case "--null-sink": nullSink = true; break;
                 case "--lag-seconds": lagSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ingest-rate": ingestRate = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--hocon": extraHocon = Next(); break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }
@@ -85,7 +87,7 @@ internal static class ProjectBenchmark
             built.Calls.Clear();
             GC.Collect();
 
-            var (projected, projectSeconds, live) = await ProjectAsync(journal, billing, built, batch, nullSink, feed, lagSeconds, ingestRate);
+            var (projected, projectSeconds, live) = await ProjectAsync(journal, billing, built, batch, nullSink, feed, lagSeconds, ingestRate, extraHocon);
             var projectRate = projected / projectSeconds;
             Console.WriteLine($"projection: {projected:N0} rows in {projectSeconds:F2} s = {projectRate:N0} rows/s " +
                               $"({built.Events / projectSeconds:N0} journal events/s, batch {batch})");
@@ -109,14 +111,14 @@ internal static class ProjectBenchmark
     }
 
     private static async Task<(long Rows, double Seconds, string? Live)> ProjectAsync(BenchJournal journal, BenchJournal billing, Built built,
-        int batch, bool nullSink, JournalFeed feed, int lagSeconds, int ingestRate)
+        int batch, bool nullSink, JournalFeed feed, int lagSeconds, int ingestRate, string extraHocon)
     {
         var options = new TelephonyOptions
         {
             JournalProvider = journal.Provider,
             JournalConnectionString = journal.ConnectionString,
             HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon"),
-            ExtraHocon = BenchHost.BaseHocon,
+            ExtraHocon = BenchHost.BaseHocon + "\n" + extraHocon,
         };
         var billingOptions = new BillingOptions
         {
@@ -131,7 +133,15 @@ internal static class ProjectBenchmark
             JournalConnectionString = journal.ConnectionString,
             LagInterval = TimeSpan.FromMilliseconds(250),
         };
-        var builder = Host.CreateApplicationBuilder();
+        // No file watching (see BenchHost): the default builder watches the current directory recursively.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Configuration = new Microsoft.Extensions.Configuration.ConfigurationManager
+            {
+                ["hostBuilder:reloadConfigOnChange"] = "false",
+            },
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka.AddTelephony(options).AddTelephonyBilling(billingOptions));
         using var host = builder.Build();
