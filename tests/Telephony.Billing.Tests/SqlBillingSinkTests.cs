@@ -75,4 +75,47 @@ public class SqlBillingSinkTests
         Assert.Equal(1, await db.CountAsync("cdr"));
         Assert.Equal(5, await sink.ReadOffsetAsync("db:cdr", CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task Text_with_tabs_newlines_backslashes_and_unicode_reads_back_exactly_as_written(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        var awkward = "Dial\tPJSIP/200\\x,\"30\"\r\nnext\\N line \u00e9\u4e2d\U0001F4DE";
+        var cel = new CelRow
+        {
+            EventType = "APP_START", EventTime = new DateTime(2026, 11, 22, 10, 0, 0, 123, 456), Node = "pbx1", EventId = "cel1:a",
+            EventTimeUtc = new DateTime(2026, 11, 22, 10, 0, 0, 123, 456, DateTimeKind.Utc), AppData = awkward, Extra = "\\N",
+            CidName = "\t",
+        };
+        await SinkFor(db).WriteAsync(new ProjectionBatch("db:cel", 3, 1, 0, [Cdr("cdr1:a", lastData: awkward)], [cel], []),
+            CancellationToken.None);
+        Assert.Equal(awkward, (await db.QueryAsync($"SELECT lastdata FROM {db.Q("cdr")}")).Single()["lastdata"]);
+        var row = (await db.QueryAsync($"SELECT appdata, extra, cid_name, answer_utc FROM {db.Q("cel")} JOIN {db.Q("cdr")} ON 1=1")).Single();
+        Assert.Equal(awkward, row["appdata"]);
+        Assert.Equal("\\N", row["extra"]);
+        Assert.Equal("\t", row["cid_name"]);
+        Assert.Null(row["answer_utc"]);
+        // Microseconds kept where the column has them, whole seconds where it has none.
+        Assert.Equal(1, await db.CountAsync("cel", "eventtime = '2026-11-22 10:00:00.123456'"));
+        Assert.Equal(1, await db.CountAsync("cdr", "calldate = '2026-11-22 10:00:00' AND end_utc = '2026-11-22 10:00:30.000000'"));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task An_amendment_in_the_same_batch_or_a_later_one_wins_and_an_older_revision_changes_nothing(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        var sink = SinkFor(db);
+        await sink.WriteAsync(Batch(1, Cdr("call1#0") with { BillSec = 10 }, Cdr("call1#0") with { BillSec = 11, Revision = 1 },
+            Cdr("call2#0")), CancellationToken.None);
+        Assert.Equal("11", (await db.QueryAsync($"SELECT billsec FROM {db.Q("cdr")} WHERE record_id = 'call1#0'")).Single()["billsec"]);
+        await sink.WriteAsync(Batch(2, Cdr("call1#0") with { BillSec = 12, Revision = 2 }, Cdr("call3#0")), CancellationToken.None);
+        await sink.WriteAsync(Batch(3, Cdr("call1#0") with { BillSec = 5, Revision = 1 }), CancellationToken.None);
+        var rows = await db.QueryAsync($"SELECT billsec, revision FROM {db.Q("cdr")} WHERE record_id = 'call1#0'");
+        Assert.Equal(("12", "2"), (rows.Single()["billsec"], rows.Single()["revision"]));
+        Assert.Equal(3, await db.CountAsync("cdr"));
+    }
 }

@@ -7,7 +7,9 @@ namespace Telephony.Billing.Sinks;
 
 /// <summary>
 /// The <c>cdr</c>, <c>cel</c>, <c>call</c> and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
-/// SQLite (Microsoft.Data.Sqlite). A batch is a few multi-row upserts and the offset upsert in one transaction. The
+/// SQLite (Microsoft.Data.Sqlite). A batch is its rows and the offset upsert in one transaction: on MySQL the rows go in
+/// by LOAD DATA LOCAL (see <see cref="MySqlBulkLoad"/>; the multi-row upserts when the server refuses it), on SQLite by
+/// multi-row upserts. The
 /// schema is created or migrated the first time an instance reads an offset (so a database that is down at start is
 /// retried with the projection's backoff, not a crash).
 /// </summary>
@@ -24,6 +26,7 @@ public sealed class SqlBillingSink : IBillingSink
     private readonly SemaphoreSlim? _writeGate;
     private readonly Dictionary<string, string> _insertHeads = new();
     private volatile bool _schemaReady;
+    private volatile bool _bulkLoad;
 
     private SqlBillingSink(string name, SqlDialect dialect, string connectionString, TableNames tables, TableNames live, SemaphoreSlim? gate)
     {
@@ -33,10 +36,16 @@ public sealed class SqlBillingSink : IBillingSink
         _tables = tables;
         _live = live;
         _writeGate = gate;
+        _bulkLoad = dialect == SqlDialect.MySql;
     }
 
     public static SqlBillingSink MySql(string name, string connectionString, string tablePrefix = "") =>
-        new(name, SqlDialect.MySql, connectionString, new TableNames(tablePrefix, ""), new TableNames(tablePrefix, ""), null);
+        new(name, SqlDialect.MySql, WithLocalInfile(connectionString), new TableNames(tablePrefix, ""), new TableNames(tablePrefix, ""), null);
+
+    // MySqlConnector only ever answers a LOAD DATA LOCAL request with a stream it registered itself (never a file the
+    // server names), so allowing it here opens nothing beyond MySqlBulkLoad's own streams.
+    private static string WithLocalInfile(string connectionString) =>
+        new MySqlConnector.MySqlConnectionStringBuilder(connectionString) { AllowLoadLocalInfile = true }.ConnectionString;
 
     public static SqlBillingSink Sqlite(string name, string connectionString, string tablePrefix = "") =>
         new(name, SqlDialect.Sqlite, connectionString, new TableNames(tablePrefix, ""), new TableNames(tablePrefix, ""), new SemaphoreSlim(1, 1));
@@ -64,9 +73,9 @@ public sealed class SqlBillingSink : IBillingSink
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
-            await UpsertAsync(connection, tx, _tables.Cdr, BillingSchema.Cdr, batch.Cdr, ct).ConfigureAwait(false);
-            await UpsertAsync(connection, tx, _tables.Cel, BillingSchema.Cel, batch.Cel, ct).ConfigureAwait(false);
-            await UpsertAsync(connection, tx, _tables.Call, BillingSchema.Call, batch.Calls, ct).ConfigureAwait(false);
+            await WriteRowsAsync(connection, tx, _tables.Cdr, BillingSchema.Cdr, batch.Cdr, ct).ConfigureAwait(false);
+            await WriteRowsAsync(connection, tx, _tables.Cel, BillingSchema.Cel, batch.Cel, ct).ConfigureAwait(false);
+            await WriteRowsAsync(connection, tx, _tables.Call, BillingSchema.Call, batch.Calls, ct).ConfigureAwait(false);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = tx;
@@ -149,6 +158,34 @@ public sealed class SqlBillingSink : IBillingSink
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COALESCE(MAX({_dialect.Q("version")}), 0) FROM {_dialect.Q(_live.Version)}";
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task WriteRowsAsync<TRow>(DbConnection connection, DbTransaction tx, string table, TableDefinition<TRow> definition,
+        IReadOnlyList<TRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        if (_bulkLoad && connection is MySqlConnector.MySqlConnection mysql)
+        {
+            int inserted;
+            try
+            {
+                inserted = await MySqlBulkLoad.LoadAsync(mysql, table, definition, rows, _dialect, ct).ConfigureAwait(false);
+            }
+            catch (MySqlConnector.MySqlException ex) when (MySqlBulkLoad.IsLocalInfileRefused(ex))
+            {
+                // The server has local_infile off: nothing was loaded; upsert from now on.
+                _bulkLoad = false;
+                await UpsertAsync(connection, tx, table, definition, rows, ct).ConfigureAwait(false);
+                return;
+            }
+            // Every row went in: done. Otherwise LOAD DATA LOCAL skipped some, as duplicates (a batch read again after a
+            // crash, an amended record) or as rows the table refuses (a constraint): the upsert applies the batch in
+            // order over what is there, in the same transaction, and fails the batch on a row the table refuses.
+            if (inserted < rows.Count)
+                await UpsertAsync(connection, tx, table, definition, rows, ct).ConfigureAwait(false);
+            return;
+        }
+        await UpsertAsync(connection, tx, table, definition, rows, ct).ConfigureAwait(false);
     }
 
     private async Task UpsertAsync<TRow>(DbConnection connection, DbTransaction tx, string table, TableDefinition<TRow> definition,
