@@ -153,6 +153,61 @@ public class CallRecoveryTests
         }
     }
 
+    [Fact]
+    public async Task The_direct_SQLite_writer_writes_the_plugins_rows_column_for_column_and_they_recover()
+    {
+        // The same calls journaled once through SqliteGroupWriter (the SQLite default) and once through the plugin's
+        // own write path: every column but the auto-increment ordering, the clock and the writer id must be equal.
+        var direct = TestJournal.Sqlite();
+        var plugin = TestJournal.Sqlite();
+        var ids = Enumerable.Range(0, 20).Select(i => $"17000001{i:00}.1").ToList();
+        var deliveries = ids.Select((id, i) => new RecordCallEvents(Node, id, 1, Events(id, 0, 3 + i % 4, end: i % 2 == 0))).ToList();
+        foreach (var (journal, hocon) in new[] { (direct, ""), (plugin, "akka.persistence.journal.sql.direct-sqlite-writes = off") })
+        {
+            var options = TelephonyHost.OptionsFor(journal);
+            await using var host = await TelephonyHost.StartAsync(options with { ExtraHocon = options.ExtraHocon + "\n" + hocon });
+            var region = host.Registry.Get<CallRegion>();
+            await Task.WhenAll(deliveries.Select(d => region.Ask<CallEventsAccepted>(d, TimeSpan.FromSeconds(30))));
+        }
+
+        var directRows = await AllRowsAsync(direct);
+        Assert.Equal(await AllRowsAsync(plugin), directRows);
+        Assert.Equal(20 + 10, directRows.Count); // an events row per call, a billing row per ended call
+        Assert.Contains(directRows, r => r.Tags == ";cel;");
+        Assert.Contains(directRows, r => r.Tags == ";billing;");
+
+        // And what the direct writer wrote recovers through the plugin's read side.
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(direct)))
+        {
+            var view = await host.Registry.Get<CallRegion>().Ask<CallStateView>(new GetCallState(Node, ids[2]), TimeSpan.FromSeconds(30));
+            Assert.Equal((6, true, 1), (view.CelCount, view.LinkedIdEnded, view.Revision));
+            Assert.Equal(1, (await host.ReadTagAsync(CallTags.Billing)).Count(e => e.PersistenceId == "call/" + CallEntityId.Of(Node, ids[2])));
+        }
+    }
+
+    private sealed record JournalRowView(string PersistenceId, long SequenceNr, bool Deleted, string Tags, string Message, long Identifier,
+        string Manifest);
+
+    private static async Task<List<JournalRowView>> AllRowsAsync(TestJournal journal)
+    {
+        await using var connection = JournalSchema.Open(journal.Provider, journal.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT persistence_id, sequence_number, deleted, tags, message, identifier, manifest FROM journal " +
+                              "ORDER BY persistence_id, sequence_number";
+        var rows = new List<JournalRowView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var message = (byte[])reader.GetValue(4);
+            // Billing rows carry the instant the call completed (fixed-width ticks): compare their length, not that instant.
+            var payload = reader.GetString(6) == "ccp1" ? $"{message.Length} bytes" : Convert.ToBase64String(message);
+            rows.Add(new JournalRowView(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)) != 0,
+                reader.GetString(3), payload, Convert.ToInt64(reader.GetValue(5)), reader.GetString(6)));
+        }
+        return rows;
+    }
+
     private static async Task<List<(long, string)>> RowsAsync(TestJournal journal, string persistenceId)
     {
         await using var connection = JournalSchema.Open(journal.Provider, journal.ConnectionString);

@@ -28,6 +28,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private readonly int _groupRows;
     private readonly int _groupParallelism;
     private int _groupsInFlight;
+    private readonly SqliteGroupWriter? _sqliteWriter;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
@@ -35,10 +36,14 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
         _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
         _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
+        if (journalConfig.GetBoolean("direct-sqlite-writes", false) &&
+            journalConfig.GetString("provider-name", "").StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
+            _sqliteWriter = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
     }
 
     protected override void PostStop()
     {
+        _sqliteWriter?.Dispose();
         _reader.Dispose();
         base.PostStop();
     }
@@ -90,7 +95,9 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         Task<IImmutableList<Exception>> write;
         try
         {
-            write = base.WriteMessagesAsync(writes, CancellationToken.None);
+            write = _sqliteWriter is not null
+                ? _sqliteWriter.WriteAsync(writes)
+                : base.WriteMessagesAsync(writes, CancellationToken.None);
         }
         catch (Exception e)
         {
