@@ -42,6 +42,9 @@ public sealed partial class HostProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         // Several hosts may run at once (and a developer's demo on 9110): each takes a free management port.
         info.Environment["TELEPHONY__MANAGEMENT__URL"] = "http://127.0.0.1:0";
+        // Several hosts share the test machine's 2 cores with the test runner: workstation GC keeps each host from
+        // running a collection thread per core (the service itself ships with server GC).
+        info.Environment["DOTNET_gcServer"] = "0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"));

@@ -19,6 +19,11 @@ internal static class CallBilling
         foreach (var e in events)
         {
             if (e.Kind != RecordedEventKind.Cel) continue;
+            if (e.ParsedCel is { } known)
+            {
+                cels.Add(known);
+                continue;
+            }
             var parsed = CelEventFactory.Parse(e.Headers, zone);
             if (parsed.IsValid) cels.Add(parsed.Value!);
         }

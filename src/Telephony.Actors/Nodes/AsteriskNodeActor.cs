@@ -243,7 +243,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 }
                 var cel = parsed.Value!;
                 Learn(cel.UniqueId, cel.LinkedId);
-                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, headers));
+                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, headers) { ParsedCel = cel });
             }
             case "Cdr":
             {
