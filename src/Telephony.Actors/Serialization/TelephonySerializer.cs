@@ -110,7 +110,8 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+        // publiclyVisible: ReadShared reads header strings straight from the array.
+        using var r = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true), Encoding.UTF8);
         return manifest switch
         {
             RecordCallEventsManifest => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r)),
@@ -164,19 +165,32 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
     private static KeyValuePair<string, string>[] ReadHeaders(BinaryReader r)
     {
         var headers = new KeyValuePair<string, string>[r.ReadInt32()];
-        for (var i = 0; i < headers.Length; i++) headers[i] = new(HeaderName(r.ReadString()), r.ReadString());
+        for (var i = 0; i < headers.Length; i++)
+        {
+            // Names repeat in every event, and so do the values of a few low-cardinality headers: one shared instance
+            // each (looked up by their bytes, no string made to look) keeps a replayed journal small in memory.
+            var name = ReadShared(r);
+            headers[i] = new(name, SharedValueHeaders.Contains(name) ? ReadShared(r) : r.ReadString());
+        }
         return headers;
     }
 
-    // Header names repeat in every event: one shared instance each keeps a replayed journal small in memory. A
-    // lock-free pool rather than string.Intern, whose global lock made it most of the cost of reading an event back
-    // (profiled on recovery); bounded, so garbage header names cannot grow it without limit.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> HeaderNames = new(StringComparer.Ordinal);
-
-    private static string HeaderName(string name)
+    private static readonly HashSet<string> SharedValueHeaders = new(StringComparer.Ordinal)
     {
-        if (HeaderNames.TryGetValue(name, out var shared)) return shared;
-        return HeaderNames.Count < 4096 ? HeaderNames.GetOrAdd(name, name) : name;
+        "Event", "Privilege", "EventName", "AMAFlags", "AccountCode", "Context", "Application", "TenantID", "UserDefType",
+        "PeerAccount", "Disposition", "LastApplication", "DestinationContext",
+    };
+
+    /// <summary>A string as BinaryWriter wrote it (7-bit length, UTF-8), through the shared pool when the reader sits
+    /// on a byte array (always, in FromBinary).</summary>
+    private static string ReadShared(BinaryReader r)
+    {
+        if (r.BaseStream is not MemoryStream ms || !ms.TryGetBuffer(out var buffer)) return r.ReadString();
+        var length = r.Read7BitEncodedInt();
+        var at = (int)ms.Position;
+        if (length < 0 || at + length > buffer.Count) throw new EndOfStreamException("a header string runs past the payload");
+        ms.Position = at + length;
+        return Telephony.Ami.Protocol.HeaderKeys.Get(buffer.AsSpan(at, length));
     }
 
     private static void WriteTime(BinaryWriter w, DateTimeOffset t) => w.Write(t.UtcTicks);

@@ -181,18 +181,20 @@ public sealed class AmiMessage
 }
 
 /// <summary>
-/// Shared header-name strings. Every event repeats the same twenty-odd names; a call entity keeps its events' headers
-/// until it completes, so one instance per name instead of one per event is a large share of the heap under load. A
-/// lock-free pool looked up by the raw bytes (no string made to look it up); bounded, so a peer sending garbage names
-/// cannot grow it without limit (past the bound names are decoded as usual).
+/// Shared header strings. Every event repeats the same twenty-odd names (and a few values of few kinds: Event,
+/// EventName, AMAFlags...); a call entity keeps its events' headers until it completes, so one instance per name
+/// instead of one per event is a large share of the heap under load. A lock-free pool looked up by the raw UTF-8 bytes
+/// (no string made to look it up); bounded, so a peer sending garbage cannot grow it without limit (past the bound
+/// strings are decoded as usual). Used by the parser and by the journal's deserializer.
 /// </summary>
-internal static class HeaderKeys
+public static class HeaderKeys
 {
     private const int MaxNames = 4096;
     private const int MaxLength = 64;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
+    /// <summary>The shared string for these UTF-8 bytes (ASCII up to 64 bytes), or a new one.</summary>
     public static string Get(ReadOnlySpan<byte> key)
     {
         if (key.Length > MaxLength || !System.Text.Ascii.IsValid(key)) return Utf8.GetString(key);
