@@ -159,7 +159,7 @@ internal static class IngestBenchmark
         },
     };
 
-    private static AsteriskNodeSettings NodeFor(SimulatedNode sim) => new()
+    internal static AsteriskNodeSettings NodeFor(SimulatedNode sim) => new()
     {
         Name = sim.Name,
         Host = "127.0.0.1",

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Telephony.Actors.Nodes;
-using Telephony.Ami.Client;
 using Telephony.Simulator;
 
 namespace Telephony.Benchmarks;
@@ -79,16 +78,8 @@ internal static class ReplayIngest
                 TimeZone = TimeZoneInfo.Utc,
             });
             sims.Add(sim);
-            var n = sim.Nodes[0];
-            settings.Add(new AsteriskNodeSettings
+            settings.Add(IngestBenchmark.NodeFor(sim.Nodes[0]) with
             {
-                Name = n.Name,
-                Host = "127.0.0.1",
-                Port = n.Port,
-                Username = "admin",
-                Secret = "secret",
-                AuthType = AmiAuthType.Md5,
-                TimeZone = TimeZoneInfo.Utc,
                 EventBufferCapacity = (int)Math.Min(int.MaxValue, total + 1000),
                 // The replay answers the login only: a keepalive Ping would go unanswered and look like a dead peer.
                 KeepAliveInterval = TimeSpan.Zero,
