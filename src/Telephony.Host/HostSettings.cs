@@ -89,7 +89,7 @@ public sealed record HostSettings
             {
                 Sinks = sinks,
                 BatchSize = ParseInt(section, "Billing:BatchSize", "Telephony:Billing:BatchSize", 1000),
-                BatchWindow = TimeSpan.TryParse(section["Billing:BatchWindow"], out var w) && w > TimeSpan.Zero ? w : TimeSpan.FromMilliseconds(250),
+                BatchWindow = TimeSpan.TryParse(section["Billing:BatchWindow"], out var w) && w > TimeSpan.Zero ? w : TimeSpan.FromMilliseconds(100),
                 JournalProvider = provider,
                 JournalConnectionString = connectionString,
                 TimeZoneOf = directory.TimeZoneOf,

@@ -78,7 +78,7 @@ public sealed record BillingOptions
     public int BatchSize { get; init; } = 1000;
 
     /// <summary>Longest wait to fill a batch: a quiet journal still reaches the database within this.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Backoff of a projection whose sink fails: from <see cref="MinBackoff"/> doubling to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
