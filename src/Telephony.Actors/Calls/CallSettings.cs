@@ -7,11 +7,6 @@ namespace Telephony.Actors.Calls;
 /// or a late event) stays in memory when nothing new arrives.</param>
 public sealed record CallSettings(TimeSpan IdleCompletionTimeout, TimeSpan PassivateAfterCompletion, TimeSpan PassivateAfterRecovery)
 {
-    public CallSettings(TimeSpan idleCompletionTimeout, TimeSpan passivateAfterCompletion)
-        : this(idleCompletionTimeout, passivateAfterCompletion, passivateAfterCompletion)
-    {
-    }
-
     public static CallSettings From(Config config) => new(
         config.GetTimeSpan("telephony.calls.idle-completion-timeout", TimeSpan.FromSeconds(30)),
         config.GetTimeSpan("telephony.calls.passivate-after-completion", TimeSpan.FromSeconds(10)),

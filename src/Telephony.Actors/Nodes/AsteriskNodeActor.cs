@@ -50,7 +50,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _deliveryTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<long, NodeJournal.Write> _journalWrites = new();
+    private readonly Dictionary<long, (NodeJournal.Write Write, DateTimeOffset SentAt)> _journalWrites = new();
     private readonly Dictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _callOfDelivery = new();
     private readonly Dictionary<string, string> _linkedIdOfChannel = new(StringComparer.Ordinal);
@@ -218,7 +218,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     {
         var id = ++_nextDelivery;
         var write = new NodeJournal.Write(id, entries);
-        _journalWrites[id] = write;
+        _journalWrites[id] = (write, DateTimeOffset.UtcNow);
         _journal.Tell(write);
         EnsureRedeliveryTimer();
     }
@@ -323,7 +323,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     private void AfterDelivered()
     {
-        if (_callOfDelivery.Count == 0 && _journalWrites.Count == 0) Timers.Cancel("redeliver");
+        CancelRedeliveryWhenIdle();
         // Held at the limit: read on once half of it has been acknowledged (not after every acknowledgement).
         if (_heldBack && _held <= _batchSize / 2)
         {
@@ -352,14 +352,22 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             box.SentAt = now;
             _calls.Tell(box.InFlight!);
         }
-        foreach (var w in _journalWrites.Values)
+        // The node journal does not drop copies: only a write that is really late goes again.
+        foreach (var (id, (write, sentAt)) in _journalWrites.ToList())
         {
+            if (now - sentAt < _deliveryTimeout) continue;
             late++;
             _redeliveries++;
-            _journal.Tell(w);
+            _journalWrites[id] = (write, now);
+            _journal.Tell(write);
         }
         if (late > 0)
             _log.Warning("node {0}: {1} deliveries not acknowledged within {2}; redelivering", _settings.Name, late, _deliveryTimeout);
+        CancelRedeliveryWhenIdle();
+    }
+
+    private void CancelRedeliveryWhenIdle()
+    {
         if (_callOfDelivery.Count == 0 && _journalWrites.Count == 0) Timers.Cancel("redeliver");
     }
 

@@ -26,19 +26,22 @@ public sealed record AsteriskNodeSettings
     /// <summary>Idle time before the client pings Asterisk to detect a dead peer (zero: never; null: the client's default).</summary>
     public TimeSpan? KeepAliveInterval { get; init; }
 
-    public AmiClientOptions ToClientOptions() => new()
+    public AmiClientOptions ToClientOptions()
     {
-        Host = Host,
-        Port = Port,
-        Username = Username,
-        Secret = Secret,
-        AuthType = AuthType,
-        UseTls = UseTls,
-        EventMask = EventMask,
-        EventBufferCapacity = EventBufferCapacity,
-        ActionIdPrefix = Name + "-",
-        KeepAliveInterval = KeepAliveInterval ?? TimeSpan.FromSeconds(20),
-    };
+        var options = new AmiClientOptions
+        {
+            Host = Host,
+            Port = Port,
+            Username = Username,
+            Secret = Secret,
+            AuthType = AuthType,
+            UseTls = UseTls,
+            EventMask = EventMask,
+            EventBufferCapacity = EventBufferCapacity,
+            ActionIdPrefix = Name + "-",
+        };
+        return KeepAliveInterval is { } keepAlive ? options with { KeepAliveInterval = keepAlive } : options;
+    }
 }
 
 /// <summary>The configured nodes, looked up by name.</summary>

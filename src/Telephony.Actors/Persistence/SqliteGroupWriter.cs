@@ -72,7 +72,7 @@ internal sealed class SqliteGroupWriter : IDisposable
     /// write's rejection, as with the plugin). A database error throws: the whole group failed.</summary>
     private IImmutableList<Exception> Write(IReadOnlyList<AtomicWrite> writes)
     {
-        var rows = new List<(AtomicWrite Write, List<Row>? Rows, Exception? Error)>(writes.Count);
+        var rows = new List<(List<Row>? Rows, Exception? Error)>(writes.Count);
         var now = DateTime.UtcNow.Ticks;
         foreach (var w in writes)
         {
@@ -80,11 +80,11 @@ internal sealed class SqliteGroupWriter : IDisposable
             {
                 var list = new List<Row>();
                 foreach (var repr in (IImmutableList<IPersistentRepresentation>)w.Payload) list.Add(ToRow(repr, now));
-                rows.Add((w, list, null));
+                rows.Add((list, null));
             }
             catch (Exception e)
             {
-                rows.Add((w, null, e));
+                rows.Add((null, e));
             }
         }
 
@@ -92,7 +92,7 @@ internal sealed class SqliteGroupWriter : IDisposable
         using (var tx = _connection!.BeginTransaction())
         {
             insert.Transaction = tx;
-            foreach (var (_, list, _) in rows)
+            foreach (var (list, _) in rows)
             {
                 if (list is null) continue;
                 foreach (var r in list)
