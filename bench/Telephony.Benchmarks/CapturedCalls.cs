@@ -11,7 +11,8 @@ namespace Telephony.Benchmarks;
 /// <summary>A whole call from a real capture (CEL through LINKEDID_END): its CEL and Cdr events in order.</summary>
 internal sealed record CallTemplate(string Name, List<(RecordedEventKind Kind, KeyValuePair<string, string>[] Headers)> Events);
 
-/// <summary>One instance of a template with fresh ids: the events as a call entity would journal them.</summary>
+/// <summary>One instance of a template with fresh ids: the events as a call entity would journal them (each keeps its AMI
+/// message, as events from a manager connection do).</summary>
 internal sealed record CapturedCall(string LinkedId, List<RecordedEvent> Events, List<CelEvent> Cels);
 
 /// <summary>Realistic journal content for the benchmarks that build journals directly: the captured calls, replayed
@@ -69,7 +70,8 @@ internal static class CapturedCalls
                 if (!cdr.IsValid) continue;
                 identity = EventIdentity.ForCdr(cdr.Value!).Value;
             }
-            recorded.Add(new RecordedEvent(kind, identity, DateTimeOffset.UtcNow, headers));
+            // As the node keeps it: the message as it would arrive on the manager connection.
+            recorded.Add(new RecordedEvent(kind, identity, DateTimeOffset.UtcNow, AmiMessage.From(headers)));
         }
         return linkedId is null ? null : new CapturedCall(linkedId, recorded, cels);
     }

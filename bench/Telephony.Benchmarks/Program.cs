@@ -15,7 +15,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Telephony.Benchmarks -- <benchmark> [options]");
     Console.Error.WriteLine("  ami-parse [--megabytes N]   AMI framing parser vs a raw line/colon scan of the same bytes");
-    Console.Error.WriteLine("  ingest [--mariadb] [--nodes K] [--replay CALLS] [--concurrent N] [--batch N] [--hocon '...']");
+    Console.Error.WriteLine("  ingest [--mariadb] [--nodes K] [--replay CALLS] [--concurrent N] [--warmup-calls N] [--batch N] [--hocon '...']");
     Console.Error.WriteLine("                              simulator at full speed (captured calls, N interleaved) -> nodes -> call");
     Console.Error.WriteLine("                              entities -> journal vs a raw batched insert; --load [--cps N --seconds N]:");
     Console.Error.WriteLine("                              the simulator's load generator instead (simulator-bound here)");

@@ -65,6 +65,7 @@ internal static class RecoverBenchmark
 
             GC.Collect();
             var gen0 = GC.CollectionCount(0); var gen2 = GC.CollectionCount(2);
+            var pauseStart = GC.GetTotalPauseDuration();
             var cpu = Process.GetCurrentProcess();
             var cpuStart = cpu.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
@@ -91,7 +92,7 @@ internal static class RecoverBenchmark
             var ok = recovered == built.Events && completed == built.Calls;
             Console.WriteLine($"recovered {answered:N0} calls, {recovered:N0} events ({completed:N0} with their billing) in {sw.Elapsed.TotalSeconds:F2} s " +
                               $"= {answered / sw.Elapsed.TotalSeconds:N0} calls/s; process CPU {(cpu.TotalProcessorTime - cpuStart).TotalSeconds / sw.Elapsed.TotalSeconds * 100:F0} % " +
-                              $"of one core; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} -> {(ok ? "every event back" : "MISMATCH")}");
+                              $"of one core; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s -> {(ok ? "every event back" : "MISMATCH")}");
             Console.WriteLine($"recover: {rate:F0} events/s");
             return ok ? 0 : 1;
         }

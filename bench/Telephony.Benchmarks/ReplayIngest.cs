@@ -95,6 +95,7 @@ internal static class ReplayIngest
             TimeSpan cpuStart = default;
             long journaled = 0, received = 0;
             int gen0 = 0, gen2 = 0;
+            var pauseStart = TimeSpan.Zero;
             var lastPrint = TimeSpan.Zero;
             long lastJournaled = 0;
             while (clock.Elapsed < TimeSpan.FromMinutes(10))
@@ -110,6 +111,7 @@ internal static class ReplayIngest
                     cpuStart = cpu.TotalProcessorTime;
                     gen0 = GC.CollectionCount(0);
                     gen2 = GC.CollectionCount(2);
+                    pauseStart = GC.GetTotalPauseDuration();
                     lastPrint = clock.Elapsed;
                 }
                 if (first is not null && clock.Elapsed - lastPrint >= TimeSpan.FromSeconds(2))
@@ -128,7 +130,7 @@ internal static class ReplayIngest
             Console.WriteLine($"journaled {journaled:N0} of {total:N0} events in {seconds:F2} s = {rate:N0} events/s; process CPU " +
                               $"{(cpu.TotalProcessorTime - cpuStart).TotalSeconds / seconds * 100:F0} % of one core " +
                               $"({(cpu.TotalProcessorTime - cpuStart).TotalMilliseconds * 1000 / Math.Max(1, journaled):F0} µs CPU per event); " +
-                              $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}");
+                              $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s");
             // Let the last billing writes land before counting.
             await Task.Delay(1000);
             var count = await JournalCount.ReadAsync(journal, host.Serializer);

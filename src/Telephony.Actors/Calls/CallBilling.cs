@@ -19,13 +19,13 @@ internal static class CallBilling
         foreach (var e in events)
         {
             if (e.Kind != RecordedEventKind.Cel) continue;
-            if (e.ParsedCel is { } known)
+            if (e.ParsedCel is null)
             {
-                cels.Add(known);
-                continue;
+                var parsed = CelEventFactory.Parse(e.Headers, zone);
+                if (!parsed.IsValid) continue;
+                e.ParsedCel = parsed.Value!;
             }
-            var parsed = CelEventFactory.Parse(e.Headers, zone);
-            if (parsed.IsValid) cels.Add(parsed.Value!);
+            cels.Add(e.ParsedCel);
         }
         return cels.Count == 0 ? [] : [Interpreter.InterpretCall(cels)];
     }

@@ -38,14 +38,13 @@ internal sealed class CallState
                 continue;
             }
             CelCount++;
-            var uniqueId = e.Header("UniqueID") ?? "";
-            switch (e.Header("EventName"))
+            switch (e.EventName)
             {
                 case "CHAN_START":
-                    _liveChannels.Add(uniqueId);
+                    _liveChannels.Add(e.Header("UniqueID") ?? "");
                     break;
                 case "CHAN_END":
-                    _liveChannels.Remove(uniqueId);
+                    _liveChannels.Remove(e.Header("UniqueID") ?? "");
                     AnyChannelEnded = true;
                     break;
                 case "LINKEDID_END":

@@ -243,7 +243,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 }
                 var cel = parsed.Value!;
                 Learn(cel.UniqueId, cel.LinkedId);
-                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, headers) { ParsedCel = cel });
+                // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
+                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, message) { ParsedCel = cel });
             }
             case "Cdr":
             {
@@ -264,7 +265,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
                     return null;
                 }
-                return Add(linkedId, new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, headers));
+                return Add(linkedId, new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, message));
             }
             case "Newchannel":
             {

@@ -19,9 +19,13 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
 {
     public const int SerializerId = 7170;
 
-    private const string RecordCallEventsManifest = "rce1";
+    // rce2/cer2 keep a CEL or Cdr as the AMI bytes it arrived in (see WriteEvents); rce1/cer1 (a decoded header list
+    // per event) are still read: journals written before stay readable.
+    private const string RecordCallEventsManifest = "rce2";
+    private const string RecordCallEventsV1 = "rce1";
     private const string CallEventsAcceptedManifest = "cea1";
-    private const string CallEventsRecordedManifest = "cer1";
+    private const string CallEventsRecordedManifest = "cer2";
+    private const string CallEventsRecordedV1 = "cer1";
     private const string CallCompletedManifest = "ccp1";
     private const string GetCallStateManifest = "gcs1";
     private const string CallStateViewManifest = "csv1";
@@ -115,8 +119,10 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         return manifest switch
         {
             RecordCallEventsManifest => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r)),
+            RecordCallEventsV1 => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEventsV1(r)),
             CallEventsAcceptedManifest => new CallEventsAccepted(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()),
             CallEventsRecordedManifest => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r)),
+            CallEventsRecordedV1 => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEventsV1(r)),
             CallCompletedManifest => new CallCompleted(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), ReadTime(r),
                 JsonSerializer.Deserialize<List<BillingRecord>>(r.ReadString(), BillingJson) ?? []),
             GetCallStateManifest => new GetCallState(r.ReadString(), r.ReadString()),
@@ -132,6 +138,12 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         };
     }
 
+    private const byte AsReceived = 1; // the AMI message bytes, headers and blank line, exactly as received
+    private const byte AsHeaderList = 2; // a header list (an event built from headers, not from a manager connection)
+
+    /// <summary>Per event: kind, identity, time received, then either the message bytes as received (an event from a
+    /// manager connection: copying them is the whole cost of writing it, and reading it back decodes nothing until a
+    /// header is asked for) or the header list.</summary>
     private static void WriteEvents(BinaryWriter w, IReadOnlyList<RecordedEvent> events)
     {
         w.Write(events.Count);
@@ -140,11 +152,64 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             w.Write((byte)e.Kind);
             w.Write(e.Identity);
             WriteTime(w, e.ReceivedAt);
-            WriteHeaders(w, e.Headers);
+            if (e.Message is { } message)
+            {
+                w.Write(AsReceived);
+                var bytes = message.RawBytes.Span;
+                w.Write7BitEncodedInt(bytes.Length);
+                w.Write(bytes);
+            }
+            else
+            {
+                w.Write(AsHeaderList);
+                WriteHeaders(w, e.Headers);
+            }
         }
     }
 
     private static RecordedEvent[] ReadEvents(BinaryReader r)
+    {
+        var events = new RecordedEvent[r.ReadInt32()];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var kind = (RecordedEventKind)r.ReadByte();
+            var identity = r.ReadString();
+            var at = ReadTime(r);
+            events[i] = r.ReadByte() switch
+            {
+                AsReceived => new RecordedEvent(kind, identity, at, ReadMessage(r)),
+                AsHeaderList => new RecordedEvent(kind, identity, at, ReadHeaders(r)),
+                var other => throw new System.Runtime.Serialization.SerializationException($"unknown event layout {other}"),
+            };
+        }
+        return events;
+    }
+
+    private static Telephony.Ami.Protocol.AmiMessage ReadMessage(BinaryReader r)
+    {
+        var length = r.Read7BitEncodedInt();
+        byte[] array;
+        int at;
+        if (r.BaseStream is MemoryStream ms && ms.TryGetBuffer(out var buffer) && buffer.Offset == 0)
+        {
+            // Read in place: the event keeps the payload array (the row's bytes) instead of a copy of its part.
+            (array, at) = (buffer.Array!, (int)ms.Position);
+            if (length < 0 || at + length > buffer.Count) throw new EndOfStreamException("an event's bytes run past the payload");
+            ms.Position = at + length;
+        }
+        else (array, at) = (r.ReadBytes(length), 0);
+        try
+        {
+            return Telephony.Ami.Protocol.AmiParser.ParseMessage(array, at, length);
+        }
+        catch (FormatException e)
+        {
+            throw new System.Runtime.Serialization.SerializationException($"a journaled event does not parse: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The rce1/cer1 layout: a header list per event.</summary>
+    private static RecordedEvent[] ReadEventsV1(BinaryReader r)
     {
         var events = new RecordedEvent[r.ReadInt32()];
         for (var i = 0; i < events.Length; i++)

@@ -24,7 +24,9 @@ public sealed class AmiMessage
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly byte[] _bytes;
-    private readonly int[] _offsets; // per header: keyStart, keyLength, valueStart, valueLength
+    private readonly int _start; // the message is _bytes[_start.._start+_length]
+    private readonly int _length;
+    private int[]? _offsets; // per header: keyStart, keyLength, valueStart, valueLength (in _bytes); null until needed for a view
     private string? _eventName;
     private string? _bannerText;
 
@@ -32,9 +34,23 @@ public sealed class AmiMessage
     {
         Kind = kind;
         _bytes = bytes;
+        _length = bytes.Length;
         _offsets = offsets;
         Count = headerCount;
     }
+
+    /// <summary>A message that was already checked to be well formed, read in place from a larger array (a journal
+    /// row): no copy, and no offset table until a header is asked for by index (lookups by name scan the bytes).</summary>
+    internal AmiMessage(AmiMessageKind kind, byte[] bytes, int start, int length, int headerCount)
+    {
+        Kind = kind;
+        _bytes = bytes;
+        _start = start;
+        _length = length;
+        Count = headerCount;
+    }
+
+    private int[] Offsets => _offsets ??= AmiParser.OffsetsOf(_bytes, _start, _length, Count);
 
     internal static AmiMessage ForBanner(byte[] line)
     {
@@ -49,7 +65,7 @@ public sealed class AmiMessage
     public int Count { get; }
 
     /// <summary>The bytes of the message as received, terminator included.</summary>
-    public ReadOnlyMemory<byte> RawBytes => _bytes;
+    public ReadOnlyMemory<byte> RawBytes => new(_bytes, _start, _length);
 
     /// <summary>For <see cref="AmiMessageKind.Banner"/>: e.g. <c>Asterisk Call Manager/9.0.0</c>.</summary>
     public string? BannerText => _bannerText;
@@ -69,19 +85,32 @@ public sealed class AmiMessage
     public string GetKey(int index)
     {
         var o = CheckIndex(index);
-        return _offsets[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(_offsets[o], _offsets[o + 1]));
+        var offsets = Offsets;
+        return offsets[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(offsets[o], offsets[o + 1]));
     }
 
     public string GetValue(int index)
     {
         var o = CheckIndex(index);
-        return Utf8.GetString(_bytes, _offsets[o + 2], _offsets[o + 3]);
+        var offsets = Offsets;
+        return Utf8.GetString(_bytes, offsets[o + 2], offsets[o + 3]);
+    }
+
+    /// <summary>The first value of <paramref name="key"/> as a shared string (<see cref="HeaderKeys"/>), or null: for
+    /// headers with few distinct values (<c>EventName</c>, <c>AMAFlags</c>), read often, that should not cost a string
+    /// each time.</summary>
+    public string? GetSharedValue(string key)
+    {
+        if (_offsets is null) return Scan(key, out var at, out var length) ? HeaderKeys.Get(_bytes.AsSpan(at, length)) : null;
+        var i = IndexOf(key, 0);
+        return i < 0 ? null : HeaderKeys.Get(GetValueBytes(i));
     }
 
     public ReadOnlySpan<byte> GetValueBytes(int index)
     {
         var o = CheckIndex(index);
-        return _bytes.AsSpan(_offsets[o + 2], _offsets[o + 3]);
+        var offsets = Offsets;
+        return _bytes.AsSpan(offsets[o + 2], offsets[o + 3]);
     }
 
     /// <summary>The first value of <paramref name="key"/> (case-insensitive), or null.</summary>
@@ -89,6 +118,12 @@ public sealed class AmiMessage
 
     public bool TryGetValue(string key, out string value)
     {
+        if (_offsets is null)
+        {
+            var found = Scan(key, out var at, out var length);
+            value = found ? Utf8.GetString(_bytes, at, length) : "";
+            return found;
+        }
         var i = IndexOf(key, 0);
         if (i < 0)
         {
@@ -99,7 +134,34 @@ public sealed class AmiMessage
         return true;
     }
 
-    public bool Has(string key) => IndexOf(key, 0) >= 0;
+    public bool Has(string key) => _offsets is null ? Scan(key, out _, out _) : IndexOf(key, 0) >= 0;
+
+    /// <summary>The first header named <paramref name="key"/> found by scanning the lines (a view without its offset
+    /// table): the same header <see cref="IndexOf"/> finds, since a key is everything before the line's first colon.</summary>
+    private bool Scan(string key, out int valueStart, out int valueLength)
+    {
+        var span = _bytes.AsSpan(_start, _length);
+        var pos = 0;
+        while (pos < span.Length)
+        {
+            var rest = span[pos..];
+            var nl = rest.IndexOf((byte)'\n');
+            if (nl < 0) break;
+            var line = rest[..(nl > 0 && rest[nl - 1] == (byte)'\r' ? nl - 1 : nl)];
+            if (line.IsEmpty) break;
+            if (line.Length > key.Length && line[key.Length] == (byte)':' && AsciiEqualsIgnoreCase(line[..key.Length], key))
+            {
+                var vs = key.Length + 1;
+                if (vs < line.Length && line[vs] == (byte)' ') vs++;
+                valueStart = _start + pos + vs;
+                valueLength = line.Length - vs;
+                return true;
+            }
+            pos += nl + 1;
+        }
+        valueStart = valueLength = 0;
+        return false;
+    }
 
     /// <summary>Every value of <paramref name="key"/>, in order (e.g. <c>Output</c>, <c>ChanVariable</c>).</summary>
     public IReadOnlyList<string> GetValues(string key)
@@ -128,21 +190,22 @@ public sealed class AmiMessage
     /// <summary>Index of the first header named <paramref name="key"/> at or after <paramref name="start"/>, or -1.</summary>
     public int IndexOf(string key, int start)
     {
+        var offsets = Count > start ? Offsets : [];
         for (var i = start; i < Count; i++)
         {
             var o = i * 4;
-            if (_offsets[o] == OutputKey)
+            if (offsets[o] == OutputKey)
             {
                 if (key.Equals("Output", StringComparison.OrdinalIgnoreCase)) return i;
                 continue;
             }
-            if (AsciiEqualsIgnoreCase(_bytes.AsSpan(_offsets[o], _offsets[o + 1]), key)) return i;
+            if (AsciiEqualsIgnoreCase(_bytes.AsSpan(offsets[o], offsets[o + 1]), key)) return i;
         }
         return -1;
     }
 
     public override string ToString() =>
-        Kind == AmiMessageKind.Banner ? _bannerText ?? "" : Utf8.GetString(_bytes).TrimEnd('\r', '\n');
+        Kind == AmiMessageKind.Banner ? _bannerText ?? "" : Utf8.GetString(_bytes, _start, _length).TrimEnd('\r', '\n');
 
     private int CheckIndex(int index)
     {
@@ -202,7 +265,10 @@ public static class HeaderKeys
         System.Text.Ascii.ToUtf16(key, chars, out _);
         var lookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(chars, out var shared)) return shared;
-        var name = new string(chars);
-        return Names.Count < MaxNames ? Names.GetOrAdd(name, name) : name;
+        if (Names.Count >= MaxNames) return new string(chars);
+        // Interned: the same instance as the literal a lookup asks for ("UniqueID"), so matching it is one comparison.
+        // Bounded by MaxNames like the pool.
+        var name = string.Intern(new string(chars));
+        return Names.GetOrAdd(name, name);
     }
 }

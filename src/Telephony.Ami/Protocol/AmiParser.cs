@@ -156,6 +156,44 @@ public sealed class AmiParser
         return false;
     }
 
+    [ThreadStatic] private static AmiParser? t_single;
+
+    /// <summary>Parses <paramref name="block"/>, which must hold exactly one whole message (what
+    /// <see cref="AmiMessage.RawBytes"/> gave: headers and the blank line), e.g. an event kept as received in a journal.
+    /// Throws <see cref="FormatException"/> when it is anything else.</summary>
+    public static AmiMessage ParseMessage(ReadOnlySpan<byte> block) => ParseMessage(block, null, 0);
+
+    /// <summary>As <see cref="ParseMessage(ReadOnlySpan{byte})"/> for <paramref name="array"/>[start..start+length],
+    /// but the message reads the array in place (no copy): the caller must not change those bytes afterwards.</summary>
+    public static AmiMessage ParseMessage(byte[] array, int start, int length) => ParseMessage(array.AsSpan(start, length), array, start);
+
+    private static AmiParser Single => t_single ??= new AmiParser(int.MaxValue - 2, expectBanner: false);
+
+    private static AmiMessage ParseMessage(ReadOnlySpan<byte> block, byte[]? viewOf, int viewStart)
+    {
+        AmiMessage? message = null;
+        string? reason = "empty";
+        var consumed = block.IsEmpty ? -1 : Single.ParseContiguous(block, out message, out reason, viewOf, viewStart);
+        if (consumed != block.Length)
+            throw new FormatException($"not one whole AMI message: {(consumed < 0 ? "no blank line ends it" : $"{block.Length - consumed} bytes follow its end")}");
+        return message ?? throw new FormatException($"malformed AMI message: {reason}");
+    }
+
+    /// <summary>The offset table of a well-formed message read in place (see <see cref="AmiMessage"/>'s view).</summary>
+    internal static int[] OffsetsOf(byte[] bytes, int start, int length, int count)
+    {
+        var parser = Single;
+        if (parser.ParseContiguous(bytes.AsSpan(start, length), out var message, out _, bytes, start) != length || message?.Count != count)
+            throw new InvalidOperationException("an AMI message read in place changed");
+        var offsets = parser._scratch.AsSpan(0, count * 4).ToArray();
+        for (var o = 0; o < offsets.Length; o += 4)
+        {
+            offsets[o] += start;
+            offsets[o + 2] += start;
+        }
+        return offsets;
+    }
+
     /// <summary>Parses every complete message in <paramref name="bytes"/> (a capture file, a test fixture).</summary>
     public IReadOnlyList<AmiMessage> ParseAll(ReadOnlyMemory<byte> bytes)
     {
@@ -168,7 +206,7 @@ public sealed class AmiParser
     /// <summary>Parses the message at the start of <paramref name="span"/> in one pass. Returns its length (blank line
     /// included) or -1 when the span holds no complete message; <paramref name="message"/> is null when it was
     /// malformed (<paramref name="reason"/> says why).</summary>
-    private int ParseContiguous(ReadOnlySpan<byte> span, out AmiMessage? message, out string? reason)
+    private int ParseContiguous(ReadOnlySpan<byte> span, out AmiMessage? message, out string? reason, byte[]? viewOf = null, int viewStart = 0)
     {
         var pos = 0;
         var count = 0;
@@ -191,7 +229,9 @@ public sealed class AmiParser
                     return length;
                 }
                 if (length > _maxMessageBytes + 2) return length; // the caller counts it; do not copy it
-                message = new AmiMessage(kind, span[..length].ToArray(), _scratch.AsSpan(0, count * 4).ToArray(), count);
+                message = viewOf is null
+                    ? new AmiMessage(kind, span[..length].ToArray(), _scratch.AsSpan(0, count * 4).ToArray(), count)
+                    : new AmiMessage(kind, viewOf, viewStart, length, count);
                 return length;
             }
             if (reason is null)

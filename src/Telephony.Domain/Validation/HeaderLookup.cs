@@ -9,9 +9,15 @@ internal readonly struct HeaderLookup(IReadOnlyList<KeyValuePair<string, string>
     {
         get
         {
-            for (var i = 0; i < headers.Count; i++)
-                if (string.Equals(headers[i].Key, key, StringComparison.OrdinalIgnoreCase))
-                    return headers[i].Value;
+            var count = headers.Count;
+            for (var i = 0; i < count; i++)
+            {
+                var (k, v) = headers[i];
+                // Names from the parser are interned (HeaderKeys), like the literals asked for: the same instance is
+                // the common match and needs no character compare.
+                if ((object)k == key || (k.Length == key.Length && string.Equals(k, key, StringComparison.OrdinalIgnoreCase)))
+                    return v;
+            }
             return null;
         }
     }
