@@ -138,7 +138,7 @@ public class CallRecoveryTests
             Assert.Equal((6, 1), (completed.CelCount, completed.Revision));
             Assert.Equal((0, 0), (unknown.CelCount, unknown.Revision));
 
-            // Both passivate after passivate-after-recovery (2 s), not after sharding's 5-minute idle timeout.
+            // Both passivate after passivate-after-recovery (500 ms), not after sharding's 5-minute idle timeout.
             var entities = -1;
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DateTime.UtcNow < deadline)

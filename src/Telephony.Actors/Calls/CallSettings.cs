@@ -10,5 +10,5 @@ public sealed record CallSettings(TimeSpan IdleCompletionTimeout, TimeSpan Passi
     public static CallSettings From(Config config) => new(
         config.GetTimeSpan("telephony.calls.idle-completion-timeout", TimeSpan.FromSeconds(30)),
         config.GetTimeSpan("telephony.calls.passivate-after-completion", TimeSpan.FromSeconds(10)),
-        config.GetTimeSpan("telephony.calls.passivate-after-recovery", TimeSpan.FromSeconds(2)));
+        config.GetTimeSpan("telephony.calls.passivate-after-recovery", TimeSpan.FromMilliseconds(500)));
 }
