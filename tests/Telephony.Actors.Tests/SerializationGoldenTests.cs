@@ -137,6 +137,12 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
             ["record-call-events"] = new RecordCallEvents("pbx1", "1795386676.0", 42, recorded),
             ["call-events-accepted"] = new CallEventsAccepted("pbx1", "1795386676.0", 42, 3, 1),
             ["call-events-recorded"] = new CallEventsRecorded("pbx1", "1795386676.0", recorded),
+            // Every event as received: written into an array of its exact size (a path of its own, checked against
+            // bytes the general writer produced).
+            ["call-events-recorded-as-received"] = new CallEventsRecorded("pbx1", "1795386676.0",
+                [.. recorded.Take(3), new RecordedEvent(RecordedEventKind.Cdr, $"cdr1:{9:x32}", at, cdr)]),
+            ["record-call-events-as-received"] = new RecordCallEvents("pbx1", "1795386676.0", 42,
+                [.. recorded.Take(3), new RecordedEvent(RecordedEventKind.Cdr, $"cdr1:{9:x32}", at, cdr)]),
             ["call-completed"] = new CallCompleted("pbx1", "1795386676.0", 2, "late-events", at, [billing]),
             ["get-call-state"] = new GetCallState("pbx1", "1795386676.0"),
             ["call-state-view"] = new CallStateView("pbx1", "1795386676.0", 11, 2, 0, true, 1, "linkedid-end"),
