@@ -58,18 +58,8 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props for one call. Made by a producer, not <c>Props.Create(() => new ...)</c>: that form evaluates the
-    /// expression's arguments by compiling a lambda for each, i.e. it runs the JIT for every call started or recovered
-    /// (a tenth of the CPU of a replay, measured with perf).</summary>
     public static Props Props(string entityId, CallSettings settings, Func<string, TimeZoneInfo> timeZoneOfNode) =>
-        Akka.Actor.Props.CreateBy(new Producer(entityId, settings, timeZoneOfNode));
-
-    private sealed class Producer(string entityId, CallSettings settings, Func<string, TimeZoneInfo> timeZoneOfNode) : IIndirectActorProducer
-    {
-        public Type ActorType => typeof(CallEntity);
-        public ActorBase Produce() => new CallEntity(entityId, settings, timeZoneOfNode);
-        public void Release(ActorBase actor) { }
-    }
+        Akka.Actor.Props.Create(() => new CallEntity(entityId, settings, timeZoneOfNode));
 
     private void Record(RecordCallEvents command)
     {
