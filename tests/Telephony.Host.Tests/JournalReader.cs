@@ -40,6 +40,14 @@ public static class JournalReader
         return (identities, billing);
     }
 
+    /// <summary>The gaps the node journals hold, and the times of their heartbeats.</summary>
+    public static (List<Telephony.Actors.Nodes.GapRecorded> Gaps, List<DateTimeOffset> Heartbeats) ReadNodeJournals(string databasePath)
+    {
+        var payloads = ReadPayloads(databasePath);
+        return (payloads.OfType<Telephony.Actors.Nodes.GapRecorded>().ToList(),
+            payloads.OfType<Telephony.Actors.Nodes.NodeSeen>().Select(s => s.At).ToList());
+    }
+
     private static IEnumerable<RecordedEvent> ReadEvents(string databasePath) =>
         ReadPayloads(databasePath).OfType<CallEventsRecorded>().SelectMany(r => r.Events);
 

@@ -38,6 +38,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private sealed record ResyncFailed(string Reason);
     private sealed record Heartbeat;
     private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt);
+    private sealed record PreviousIncarnationUnknown(DateTimeOffset ConnectedAt, int Attempt, string Reason);
 
     /// <summary>How often a connected node journals that it is observing Asterisk (bounds a crash's unknown window).</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
@@ -71,6 +72,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private long _eventsIn, _cel, _cdr, _journaled, _duplicates, _quarantined, _gaps, _redeliveries;
     private int _liveAtResync;
     private bool _firstConnection = true;
+    private DateTimeOffset? _incarnationCheck; // the connection whose previous incarnation is being looked up
 
     /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
@@ -98,13 +100,32 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
-        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
+        {
+            StartJournal();
+            // A question the old journal never answered goes to the new one.
+            if (_incarnationCheck is { } pending) AskPreviousIncarnation(pending, 1);
+        });
         Receive<Heartbeat>(_ =>
         {
             if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
         });
+        Receive<PreviousIncarnationUnknown>(u =>
+        {
+            if (_incarnationCheck != u.ConnectedAt) return; // answered meanwhile
+            if (u.Attempt < 3)
+            {
+                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
+                return;
+            }
+            _incarnationCheck = null;
+            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
+                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
+        });
         Receive<PreviousIncarnation>(p =>
         {
+            if (_incarnationCheck != p.ConnectedAt) return; // a late second answer
+            _incarnationCheck = null;
             if (p.LastSeen is { } last && last < p.ConnectedAt)
                 RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
         });
@@ -385,9 +406,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 {
                     // A previous incarnation (a crash, a moved shard) may have been cut off: journal that window.
                     _firstConnection = false;
-                    var at = c.At;
-                    _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(30))
-                        .PipeTo(Self, success: l => new PreviousIncarnation(l.At, at), failure: _ => new PreviousIncarnation(null, at));
+                    AskPreviousIncarnation(c.At, 1);
                 }
                 Self.Tell(new Heartbeat());
                 Resync();
@@ -419,6 +438,16 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 _log.Error("node {0}: AMI client stopped: {1}", _settings.Name, s.Reason);
                 break;
         }
+    }
+
+    /// <summary>Asks the node journal when the previous session was last seen, to journal the window since as a gap.
+    /// Retried (and re-asked of a restarted journal): a window that is never journaled is a silent loss.</summary>
+    private void AskPreviousIncarnation(DateTimeOffset connectedAt, int attempt)
+    {
+        _incarnationCheck = connectedAt;
+        _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(10))
+            .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt),
+                failure: e => new PreviousIncarnationUnknown(connectedAt, attempt, e.Message));
     }
 
     private void RecordGap(DateTimeOffset from, DateTimeOffset to, string reason, long lost)
