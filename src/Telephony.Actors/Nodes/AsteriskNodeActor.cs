@@ -73,6 +73,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private int _liveAtResync;
     private bool _firstConnection = true;
     private DateTimeOffset? _incarnationCheck; // the connection whose previous incarnation is being looked up
+    // The first session of this incarnation routes nothing until its start is journaled (a NodeSeen, acknowledged):
+    // whatever this session journals, a crash after it finds where the unobserved window began.
+    private bool _awaitingSessionStart;
+    private long? _sessionStartWrite;
 
     /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
@@ -108,7 +112,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         });
         Receive<Heartbeat>(_ =>
         {
-            if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
+            // Not before the session start is on record: the previous session's last heartbeat is still being read.
+            if (_connectedSince is not null && !_awaitingSessionStart) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
         });
         Receive<PreviousIncarnationUnknown>(u =>
         {
@@ -121,6 +126,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             _incarnationCheck = null;
             _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
                          "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
+            JournalSessionStart(u.ConnectedAt);
         });
         Receive<PreviousIncarnation>(p =>
         {
@@ -128,6 +134,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             _incarnationCheck = null;
             if (p.LastSeen is { } last && last < p.ConnectedAt)
                 RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
+            JournalSessionStart(p.ConnectedAt);
         });
     }
 
@@ -178,6 +185,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private void PullRound()
     {
         _pulling = false;
+        if (_awaitingSessionStart) return; // its acknowledgement pulls
         var quarantine = new List<object>();
         var now = DateTimeOffset.UtcNow;
         var taken = 0;
@@ -235,13 +243,19 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         }, TaskScheduler.Default);
     }
 
-    private void WriteToJournal(List<object> entries)
+    /// <summary>Journals the start of this incarnation's first session (acknowledged and redelivered like any node
+    /// journal write), after the previous session's window was looked at; routing starts once it is safe.</summary>
+    private void JournalSessionStart(DateTimeOffset connectedAt) =>
+        _sessionStartWrite = WriteToJournal([new NodeSeen(_settings.Name, connectedAt)]);
+
+    private long WriteToJournal(List<object> entries)
     {
         var id = ++_nextDelivery;
         var write = new NodeJournal.Write(id, entries);
         _journalWrites[id] = (write, DateTimeOffset.UtcNow);
         _journal.Tell(write);
         EnsureRedeliveryTimer();
+        return id;
     }
 
     /// <summary>Files a CEL or Cdr into its call's outbox and returns the call; null for anything else.</summary>
@@ -340,6 +354,12 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private void Delivered(long deliveryId)
     {
         if (!_journalWrites.Remove(deliveryId)) return;
+        if (deliveryId == _sessionStartWrite)
+        {
+            _sessionStartWrite = null;
+            _awaitingSessionStart = false;
+            QueuePull();
+        }
         AfterDelivered();
     }
 
@@ -406,9 +426,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 {
                     // A previous incarnation (a crash, a moved shard) may have been cut off: journal that window.
                     _firstConnection = false;
+                    _awaitingSessionStart = true; // events wait in the client's buffer meanwhile
                     AskPreviousIncarnation(c.At, 1);
                 }
-                Self.Tell(new Heartbeat());
+                else Self.Tell(new Heartbeat());
                 Resync();
                 break;
             case AmiDisconnected d:

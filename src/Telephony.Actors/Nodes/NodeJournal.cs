@@ -6,8 +6,9 @@ using Telephony.Actors.Calls;
 namespace Telephony.Actors.Nodes;
 
 /// <summary>
-/// The node's own journal (<c>node/&lt;name&gt;</c>): gaps in what was observed and quarantined events. A child of the
-/// node entity; each write is acknowledged so the node can count it as safe, exactly like a call delivery.
+/// The node's own journal (<c>node/&lt;name&gt;</c>): gaps in what was observed, quarantined events and heartbeats. A
+/// child of the node entity; each write is acknowledged so the node can count it as safe, exactly like a call delivery
+/// (plain heartbeats are not: the next one replaces a lost one).
 /// </summary>
 internal sealed class NodeJournal : ReceivePersistentActor
 {
@@ -35,15 +36,23 @@ internal sealed class NodeJournal : ReceivePersistentActor
         Command<Write>(write =>
         {
             var sender = Sender;
-            var tagged = write.Entries.Select(e => new Tagged(e, [e is GapRecorded ? CallTags.Gap : CallTags.Quarantine]));
-            PersistAll(tagged, t =>
+            // Gaps and quarantined events are tagged for their projections; a session start (NodeSeen) is not.
+            var entries = write.Entries.Select(e => e is NodeSeen ? e : new Tagged(e, [e is GapRecorded ? CallTags.Gap : CallTags.Quarantine]));
+            PersistAll(entries, persisted =>
             {
-                if (t.Payload is GapRecorded g)
+                switch (persisted is Tagged t ? t.Payload : persisted)
                 {
-                    Gaps++;
-                    Seen(g.To);
+                    case GapRecorded g:
+                        Gaps++;
+                        Seen(g.To);
+                        break;
+                    case NodeSeen s:
+                        Seen(s.At);
+                        break;
+                    default:
+                        Quarantined++;
+                        break;
                 }
-                else Quarantined++;
             });
             DeferAsync(write, w => sender.Tell(new Written(w.DeliveryId)));
         });
