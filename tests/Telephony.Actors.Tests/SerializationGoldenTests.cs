@@ -150,6 +150,8 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
             ["event-quarantined"] = new EventQuarantined("pbx1", at, "CEL rejected: LinkedID is missing", cels[0].Headers.Where(h => h.Key != "LinkedID").ToList()),
             ["node-command"] = new NodeCommand("pbx1", NodeCommandKind.EnsureConnected),
             ["node-seen"] = new NodeSeen("pbx1", at),
+            ["node-journal-snapshot"] = new NodeJournalSnapshot("pbx1", at, 3, 7),
+            ["node-journal-snapshot-never-seen"] = new NodeJournalSnapshot("pbx1", null, 0, 1),
             ["node-status"] = new NodeStatus
             {
                 Node = "pbx1", Member = "akka.tcp://telephony@127.0.0.1:4053", AmiState = "Connected", Banner = "Asterisk Call Manager/9.0.0",

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Telephony.Actors.Calls;
@@ -24,6 +25,7 @@ internal sealed class NodeJournal : ReceivePersistentActor
     public NodeJournal(string node)
     {
         PersistenceId = "node/" + node;
+        _node = node;
         Recover<GapRecorded>(g =>
         {
             Gaps++;
@@ -31,7 +33,25 @@ internal sealed class NodeJournal : ReceivePersistentActor
         });
         Recover<EventQuarantined>(_ => Quarantined++);
         Recover<NodeSeen>(s => Seen(s.At));
-        Command<NodeSeen>(seen => Persist(seen, s => Seen(s.At)));
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is not NodeJournalSnapshot snapshot) return;
+            _lastSeen = snapshot.LastSeen;
+            Gaps = snapshot.Gaps;
+            Quarantined = snapshot.Quarantined;
+        });
+        Command<NodeSeen>(seen => Persist(seen, s =>
+        {
+            Seen(s.At);
+            SnapshotNow();
+        }));
+        Command<SaveSnapshotSuccess>(ok =>
+            // One snapshot is enough: the older ones go.
+            DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed =>
+            Context.GetLogger().Warning("node journal {0}: snapshot failed ({1}); recovery replays more events", PersistenceId, failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetLastSeen>(_ => Sender.Tell(new LastSeen(_lastSeen)));
         Command<Write>(write =>
         {
@@ -53,12 +73,23 @@ internal sealed class NodeJournal : ReceivePersistentActor
                         Quarantined++;
                         break;
                 }
+                SnapshotNow();
             });
             DeferAsync(write, w => sender.Tell(new Written(w.DeliveryId)));
         });
     }
 
     private DateTimeOffset? _lastSeen;
+    private readonly string _node;
+
+    /// <summary>Events between snapshots: an hour of heartbeats. A node's start waits for this journal's recovery
+    /// before it routes events, so it must not grow with the node's age.</summary>
+    public const int SnapshotEvery = 720;
+
+    private void SnapshotNow()
+    {
+        if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new NodeJournalSnapshot(_node, _lastSeen, Gaps, Quarantined));
+    }
 
     private void Seen(DateTimeOffset at)
     {

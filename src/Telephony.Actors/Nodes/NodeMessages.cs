@@ -24,3 +24,7 @@ public sealed record EventQuarantined(string Node, DateTimeOffset At, string Rea
 /// <summary>Journaled by the node every few seconds while connected: it observed Asterisk up to <paramref name="At"/>.
 /// After a crash, the next incarnation journals a gap from the last of these to its own first connection.</summary>
 public sealed record NodeSeen(string Node, DateTimeOffset At) : ITelephonyMessage;
+
+/// <summary>The node journal's state, saved every <see cref="NodeJournal.SnapshotEvery"/> events: recovering it does not
+/// replay every heartbeat since the node was first configured (17,280 a day).</summary>
+public sealed record NodeJournalSnapshot(string Node, DateTimeOffset? LastSeen, long Gaps, long Quarantined) : ITelephonyMessage;

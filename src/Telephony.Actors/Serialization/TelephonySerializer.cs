@@ -34,6 +34,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
     private const string NodeCommandManifest = "ncm1";
     private const string NodeSeenManifest = "nsn1";
     private const string NodeStatusManifest = "nst1";
+    private const string NodeJournalSnapshotManifest = "njs1";
 
     internal static readonly JsonSerializerOptions BillingJson = new()
     {
@@ -58,6 +59,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         NodeCommand => NodeCommandManifest,
         NodeSeen => NodeSeenManifest,
         NodeStatus => NodeStatusManifest,
+        NodeJournalSnapshot => NodeJournalSnapshotManifest,
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(TelephonySerializer)}"),
     };
 
@@ -117,6 +119,12 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
                 case NodeSeen m:
                     w.Write(m.Node); WriteTime(w, m.At);
                     break;
+                case NodeJournalSnapshot m:
+                    w.Write(m.Node);
+                    w.Write(m.LastSeen is not null);
+                    if (m.LastSeen is { } seen) WriteTime(w, seen);
+                    w.Write(m.Gaps); w.Write(m.Quarantined);
+                    break;
                 case NodeStatus m:
                     // A diagnostic view with many fields, never persisted: explicit JSON options, versioned by manifest.
                     w.Write(JsonSerializer.Serialize(m, BillingJson));
@@ -148,6 +156,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             EventQuarantinedManifest => new EventQuarantined(r.ReadString(), ReadTime(r), r.ReadString(), ReadHeaders(r)),
             NodeCommandManifest => new NodeCommand(r.ReadString(), (NodeCommandKind)r.ReadByte()),
             NodeSeenManifest => new NodeSeen(r.ReadString(), ReadTime(r)),
+            NodeJournalSnapshotManifest => new NodeJournalSnapshot(r.ReadString(), r.ReadBoolean() ? ReadTime(r) : null, r.ReadInt64(), r.ReadInt64()),
             NodeStatusManifest => JsonSerializer.Deserialize<NodeStatus>(r.ReadString(), BillingJson)
                                   ?? throw new System.Runtime.Serialization.SerializationException("empty NodeStatus"),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest '{manifest}' for {nameof(TelephonySerializer)}"),
