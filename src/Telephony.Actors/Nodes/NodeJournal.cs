@@ -51,7 +51,8 @@ internal sealed class NodeJournal : ReceivePersistentActor
         Command<SaveSnapshotFailure>(failed =>
             Context.GetLogger().Warning("node journal {0}: snapshot failed ({1}); recovery replays more events", PersistenceId, failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed =>
+            Context.GetLogger().Warning("node journal {0}: deleting older snapshots failed ({1}); they stay", PersistenceId, failed.Cause.Message));
         Command<GetLastSeen>(_ => Sender.Tell(new LastSeen(_lastSeen)));
         Command<Write>(write =>
         {

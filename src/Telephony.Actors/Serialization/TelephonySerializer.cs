@@ -70,13 +70,13 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         // volume is what the collector's time follows here.
         switch (obj)
         {
-            case CallEventsRecorded m when EventsSize(m.Events) is { } size:
-                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + size, w =>
+            case CallEventsRecorded m:
+                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + EventsSize(m.Events), w =>
                 {
                     w.Write(m.Node); w.Write(m.LinkedId); WriteEvents(w, m.Events);
                 });
-            case RecordCallEvents m when EventsSize(m.Events) is { } size:
-                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + 8 + size, w =>
+            case RecordCallEvents m:
+                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + 8 + EventsSize(m.Events), w =>
                 {
                     w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); WriteEvents(w, m.Events);
                 });
@@ -86,14 +86,8 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         {
             switch (obj)
             {
-                case RecordCallEvents m:
-                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); WriteEvents(w, m.Events);
-                    break;
                 case CallEventsAccepted m:
                     w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); w.Write(m.Persisted); w.Write(m.Duplicates);
-                    break;
-                case CallEventsRecorded m:
-                    w.Write(m.Node); w.Write(m.LinkedId); WriteEvents(w, m.Events);
                     break;
                 case CallCompleted m:
                     w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.Revision); w.Write(m.Reason);
@@ -186,15 +180,23 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         return SevenBitSize(n) + n;
     }
 
-    /// <summary>The size <see cref="WriteEvents"/> writes when every event keeps its message; null otherwise.</summary>
-    private static int? EventsSize(IReadOnlyList<RecordedEvent> events)
+    /// <summary>The size <see cref="WriteEvents"/> writes.</summary>
+    private static int EventsSize(IReadOnlyList<RecordedEvent> events)
     {
         var size = 4;
         foreach (var e in events)
         {
-            if (e.Message is not { } message) return null;
-            var length = message.RawBytes.Length;
-            size += 1 + StringSize(e.Identity) + 8 + 1 + SevenBitSize(length) + length;
+            size += 1 + StringSize(e.Identity) + 8 + 1;
+            if (e.Message is { } message)
+            {
+                var length = message.RawBytes.Length;
+                size += SevenBitSize(length) + length;
+            }
+            else
+            {
+                size += 4;
+                foreach (var (k, v) in e.Headers) size += StringSize(k) + StringSize(v);
+            }
         }
         return size;
     }

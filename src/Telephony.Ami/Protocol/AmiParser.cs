@@ -158,22 +158,18 @@ public sealed class AmiParser
 
     [ThreadStatic] private static AmiParser? t_single;
 
-    /// <summary>Parses <paramref name="block"/>, which must hold exactly one whole message (what
-    /// <see cref="AmiMessage.RawBytes"/> gave: headers and the blank line), e.g. an event kept as received in a journal.
-    /// Throws <see cref="FormatException"/> when it is anything else.</summary>
-    public static AmiMessage ParseMessage(ReadOnlySpan<byte> block) => ParseMessage(block, null, 0);
-
-    /// <summary>As <see cref="ParseMessage(ReadOnlySpan{byte})"/> for <paramref name="array"/>[start..start+length],
-    /// but the message reads the array in place (no copy): the caller must not change those bytes afterwards.</summary>
-    public static AmiMessage ParseMessage(byte[] array, int start, int length) => ParseMessage(array.AsSpan(start, length), array, start);
-
     private static AmiParser Single => t_single ??= new AmiParser(int.MaxValue - 2, expectBanner: false);
 
-    private static AmiMessage ParseMessage(ReadOnlySpan<byte> block, byte[]? viewOf, int viewStart)
+    /// <summary>Parses <paramref name="array"/>[start..start+length], which must hold exactly one whole message (what
+    /// <see cref="AmiMessage.RawBytes"/> gave: headers and the blank line), e.g. an event kept as received in a journal.
+    /// The message reads the array in place (no copy): the caller must not change those bytes afterwards. Throws
+    /// <see cref="FormatException"/> when the bytes are anything else.</summary>
+    public static AmiMessage ParseMessage(byte[] array, int start, int length)
     {
+        var block = array.AsSpan(start, length);
         AmiMessage? message = null;
         string? reason = "empty";
-        var consumed = block.IsEmpty ? -1 : Single.ParseContiguous(block, out message, out reason, viewOf, viewStart);
+        var consumed = block.IsEmpty ? -1 : Single.ParseContiguous(block, out message, out reason, array, start);
         if (consumed != block.Length)
             throw new FormatException($"not one whole AMI message: {(consumed < 0 ? "no blank line ends it" : $"{block.Length - consumed} bytes follow its end")}");
         return message ?? throw new FormatException($"malformed AMI message: {reason}");
