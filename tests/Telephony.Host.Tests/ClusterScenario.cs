@@ -159,7 +159,10 @@ public sealed class ClusterScenario : IAsyncDisposable
         Assert.Empty(exact.Except(withCdr));                    // every such call has its Asterisk Cdr rows
         Assert.Empty(billed.Except(made));                      // nothing invented
         Assert.Equal(0, duplicateCdrs);                         // nothing twice
-        Assert.Equal(billed.Count, await CountAsync("SELECT COUNT(*) FROM `call` WHERE record_index = 0"));
+        // One first record per billed call. Read in one statement: calls made across a session change may still be
+        // completing (by idle timeout) after `billed` was read, and two reads at different moments disagreed by one.
+        Assert.Equal(0, await CountAsync(
+            "SELECT (SELECT COUNT(*) FROM `call` WHERE record_index = 0) - (SELECT COUNT(*) FROM (SELECT DISTINCT node, linkedid FROM `call`) b)"));
     }
 
     public async ValueTask DisposeAsync() => await Simulator.DisposeAsync();
