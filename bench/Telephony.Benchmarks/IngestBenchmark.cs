@@ -305,6 +305,8 @@ internal static class IngestBenchmark
     /// serializer id, manifest, writer), prepared command, 1,000 rows per transaction, into a fresh WAL file.</summary>
     internal static RawResult RawSqliteInsert(long rows, int blobBytes)
     {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true); // not the pipeline's garbage
+        GC.WaitForPendingFinalizers();
         var journal = BenchJournal.Sqlite("raw.db");
         JournalSchema.EnsureAsync(JournalProvider.Sqlite, journal.ConnectionString).GetAwaiter().GetResult();
         var blob = new byte[blobBytes];

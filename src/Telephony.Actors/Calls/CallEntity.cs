@@ -191,6 +191,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
     private void Completed(CallCompleted completed)
     {
         _state.Apply(completed);
+        _state.ReleaseParsedViews();
         Context.System.EventStream.Publish(completed); // this member's progress line and metrics
         Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
     }

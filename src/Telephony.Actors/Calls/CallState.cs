@@ -54,6 +54,14 @@ internal sealed class CallState
         }
     }
 
+    /// <summary>Drops the decoded CEL views kept for the first billing derivation: a completed call keeps only what it
+    /// journaled (the bytes), and an amendment, which is rare, parses again. A call's decoded CEL are most of its
+    /// memory, and completed calls stay for late events.</summary>
+    public void ReleaseParsedViews()
+    {
+        foreach (var e in _events) e.ParsedCel = null;
+    }
+
     /// <summary>New events were looked at and changed nothing billable: no amendment is owed for them.</summary>
     public void MarkUpToDate() => EventsSinceCompletion = 0;
 

@@ -36,7 +36,7 @@ public static class TelephonyHosting
         var shards = config.GetInt("telephony.shards", 50);
         var callSettings = CallSettings.From(config);
         var directory = new AsteriskNodeDirectory(options.Nodes);
-        var batchSize = config.GetInt("telephony.nodes.delivery-batch-size", 2000);
+        var batchSize = config.GetInt("telephony.nodes.delivery-batch-size", 100_000);
         var deliveryTimeout = config.GetTimeSpan("telephony.nodes.delivery-timeout", TimeSpan.FromSeconds(10));
         var tick = config.GetTimeSpan("telephony.nodes.directory-tick", TimeSpan.FromSeconds(2));
 

@@ -182,7 +182,19 @@ public sealed class AmiMessage
         get
         {
             var list = new KeyValuePair<string, string>[Count];
-            for (var i = 0; i < Count; i++) list[i] = new(GetKey(i), GetValue(i));
+            if (_offsets is not null)
+            {
+                for (var i = 0; i < Count; i++) list[i] = new(GetKey(i), GetValue(i));
+                return list;
+            }
+            // Decoded from a table made for this call only: the decoded list is what a caller keeps, not the table.
+            var offsets = AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
+            for (var i = 0; i < Count; i++)
+            {
+                var o = i * 4;
+                list[i] = new(HeaderKeys.Get(_bytes.AsSpan(_start + offsets[o], offsets[o + 1])),
+                    Utf8.GetString(_bytes, _start + offsets[o + 2], offsets[o + 3]));
+            }
             return list;
         }
     }

@@ -178,16 +178,23 @@ public sealed class AmiParser
     /// <summary>The offset table of a well-formed message read in place (see <see cref="AmiMessage"/>'s view).</summary>
     internal static int[] OffsetsOf(byte[] bytes, int start, int length, int count)
     {
-        var parser = Single;
-        if (parser.ParseContiguous(bytes.AsSpan(start, length), out var message, out _, bytes, start) != length || message?.Count != count)
-            throw new InvalidOperationException("an AMI message read in place changed");
-        var offsets = parser._scratch.AsSpan(0, count * 4).ToArray();
+        var offsets = ScratchOffsetsOf(bytes, start, length, count).ToArray();
         for (var o = 0; o < offsets.Length; o += 4)
         {
             offsets[o] += start;
             offsets[o + 2] += start;
         }
         return offsets;
+    }
+
+    /// <summary>The header offsets of a message read in place, relative to <paramref name="start"/>, in this thread's
+    /// scratch table: valid until the next parse on this thread (read them at once, keep nothing).</summary>
+    internal static ReadOnlySpan<int> ScratchOffsetsOf(byte[] bytes, int start, int length, int count)
+    {
+        var parser = Single;
+        if (parser.ParseContiguous(bytes.AsSpan(start, length), out var message, out _, bytes, start) != length || message?.Count != count)
+            throw new InvalidOperationException("an AMI message read in place changed");
+        return parser._scratch.AsSpan(0, count * 4);
     }
 
     /// <summary>Parses every complete message in <paramref name="bytes"/> (a capture file, a test fixture).</summary>
@@ -225,8 +232,11 @@ public sealed class AmiParser
                     return length;
                 }
                 if (length > _maxMessageBytes + 2) return length; // the caller counts it; do not copy it
+                // No offset table is kept: lookups by name scan the bytes, and one is built only if a header is asked
+                // for by index. A message waits in buffers and lives as long as its call: a table of 4 ints per
+                // header would double what each one holds (and what the collector copies).
                 message = viewOf is null
-                    ? new AmiMessage(kind, span[..length].ToArray(), _scratch.AsSpan(0, count * 4).ToArray(), count)
+                    ? new AmiMessage(kind, span[..length].ToArray(), 0, length, count)
                     : new AmiMessage(kind, viewOf, viewStart, length, count);
                 return length;
             }

@@ -56,10 +56,8 @@ internal static class CaptureReplay
     /// </summary>
     private static async Task<ReadOnlyMemory<byte>> AnswerLoginAsync(Stream stream, ReadOnlyMemory<byte> capture, CancellationToken ct)
     {
-        var messages = new Telephony.Ami.Protocol.AmiParser().ParseAll(capture);
-        var banner = messages.Count > 0 && messages[0].Kind == Telephony.Ami.Protocol.AmiMessageKind.Banner ? messages[0] : null;
-        var loginResponse = messages.FirstOrDefault(m => m.IsResponse);
-        await stream.WriteAsync(banner is null ? "Asterisk Call Manager/9.0.0\r\n"u8.ToArray() : banner.RawBytes.ToArray(), ct).ConfigureAwait(false);
+        var (banner, rest) = WithoutLogin(capture);
+        await stream.WriteAsync(banner.IsEmpty ? "Asterisk Call Manager/9.0.0\r\n"u8.ToArray() : banner, ct).ConfigureAwait(false);
 
         var parser = new Telephony.Ami.Protocol.AmiParser(expectBanner: false);
         var pending = new List<byte>();
@@ -88,11 +86,42 @@ internal static class CaptureReplay
             pending = System.Buffers.BuffersExtensions.ToArray(seq).ToList();
             if (loggedIn) break;
         }
+        return rest;
+    }
 
-        var rest = new List<byte>(capture.Length);
-        foreach (var m in messages)
-            if (!ReferenceEquals(m, banner) && !ReferenceEquals(m, loginResponse)) rest.AddRange(m.RawBytes.ToArray());
-        return rest.ToArray();
+    /// <summary>
+    /// Splits a capture into its banner (empty when it has none) and what follows without the capture's own login
+    /// response (its first response). Reads only up to that response: the rest is a slice of the capture, copied only
+    /// when something lies between the banner and the response (a capture may be hundreds of megabytes).
+    /// </summary>
+    internal static (ReadOnlyMemory<byte> Banner, ReadOnlyMemory<byte> Events) WithoutLogin(ReadOnlyMemory<byte> capture)
+    {
+        var parser = new Telephony.Ami.Protocol.AmiParser();
+        var seq = new System.Buffers.ReadOnlySequence<byte>(capture);
+        var banner = ReadOnlyMemory<byte>.Empty;
+        var afterBanner = 0;
+        var before = 0;
+        var first = true;
+        while (parser.TryRead(ref seq, out var m))
+        {
+            var after = capture.Length - (int)seq.Length;
+            if (first && m.Kind == Telephony.Ami.Protocol.AmiMessageKind.Banner)
+            {
+                banner = m.RawBytes.ToArray();
+                afterBanner = after;
+            }
+            else if (m.IsResponse)
+            {
+                if (before == afterBanner) return (banner, capture[after..]);
+                var joined = new byte[before - afterBanner + capture.Length - after];
+                capture[afterBanner..before].CopyTo(joined);
+                capture[after..].CopyTo(joined.AsMemory(before - afterBanner));
+                return (banner, joined);
+            }
+            first = false;
+            before = after;
+        }
+        return (banner, capture[afterBanner..]);
     }
 
     private static async Task DrainAsync(Stream stream, CancellationToken ct)
