@@ -51,7 +51,8 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         {
             if (due.EventsSeen == _state.Events.Count && !_state.LinkedIdEnded) Complete("idle-timeout");
         });
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(StopCall.Instance)));
+        Command<StopCall>(_ => Context.Stop(Self)); // after any write in flight and its acknowledgement (see StopCall)
     }
 
     public override string PersistenceId { get; }

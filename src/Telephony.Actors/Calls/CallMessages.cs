@@ -31,3 +31,19 @@ public sealed record CallStateView(
     bool LinkedIdEnded,
     int Revision,
     string? CompletionReason) : ITelephonyMessage;
+
+/// <summary>
+/// How a call entity is stopped, by its own passivation and by sharding's hand-off. Not <c>PoisonPill</c>: that stops
+/// a persistent actor at once, even between a write and its handler, so an event could be journaled and never
+/// acknowledged (the node then counted it as not journaled and redelivered it). This is a command like any other:
+/// held back while a write is in flight, handled after its acknowledgement has gone. Local only: sent by the shard
+/// to its own entities.
+/// </summary>
+public sealed class StopCall
+{
+    public static readonly StopCall Instance = new();
+
+    private StopCall()
+    {
+    }
+}

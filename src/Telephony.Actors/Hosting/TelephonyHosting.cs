@@ -43,7 +43,7 @@ public static class TelephonyHosting
         builder.WithShardRegion<CallRegion>("call",
             entityId => CallEntity.Props(entityId, callSettings, directory.TimeZoneOf),
             new CallMessageExtractor(shards),
-            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+            new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = StopCall.Instance });
 
         // One shard region per Asterisk region: hosted where this member has the region's role, a proxy elsewhere;
         // NodeRegion is the router in front of them all (see NodeRegions).
