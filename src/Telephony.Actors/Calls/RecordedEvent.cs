@@ -12,8 +12,8 @@ public enum RecordedEventKind : byte
 /// One CEL or Cdr event as Asterisk sent it (every header, in order) with the identity the call entity deduplicates
 /// on. The raw headers are the record of truth; typed views (<c>CelEvent</c>, <c>CdrRecord</c>) are derived from them.
 /// <para>
-/// An event from the manager connection keeps the <see cref="AmiMessage"/> it arrived in: the bytes as received and a
-/// table of header offsets, decoded only when asked. A call holds its events until it completes and a replayed journal
+/// An event from the manager connection keeps the <see cref="AmiMessage"/> it arrived in: the bytes as received,
+/// decoded only when asked. A call holds its events until it completes and a replayed journal
 /// holds them all, so keeping ~25 header strings per event alive (as a decoded list would) was most of the heap and
 /// most of the garbage collector's work; the bytes are also what the journal stores. Events built from a header list
 /// (tests, older journal rows) keep that list.

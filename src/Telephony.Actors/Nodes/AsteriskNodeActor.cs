@@ -73,10 +73,12 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private int _liveAtResync;
     private bool _firstConnection = true;
     private DateTimeOffset? _incarnationCheck; // the connection whose previous incarnation is being looked up
-    // The first session of this incarnation routes nothing until its start is journaled (a NodeSeen, acknowledged):
-    // whatever this session journals, a crash after it finds where the unobserved window began.
-    private bool _awaitingSessionStart;
-    private long? _sessionStartWrite;
+    private long? _sessionStartWrite; // the journal write of this incarnation's session start, until acknowledged
+
+    /// <summary>The first session of this incarnation routes nothing until its start is journaled (a NodeSeen,
+    /// acknowledged), after the previous session's window was looked at: whatever this session journals, a crash after
+    /// it finds where the unobserved window began. Events wait in the client's buffer meanwhile.</summary>
+    private bool AwaitingSessionStart => _incarnationCheck is not null || _sessionStartWrite is not null;
 
     /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
@@ -113,7 +115,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<Heartbeat>(_ =>
         {
             // Not before the session start is on record: the previous session's last heartbeat is still being read.
-            if (_connectedSince is not null && !_awaitingSessionStart) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
+            if (_connectedSince is not null && !AwaitingSessionStart) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
         });
         Receive<PreviousIncarnationUnknown>(u =>
         {
@@ -185,7 +187,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private void PullRound()
     {
         _pulling = false;
-        if (_awaitingSessionStart) return; // its acknowledgement pulls
+        if (AwaitingSessionStart) return; // its acknowledgement pulls
         var quarantine = new List<object>();
         var now = DateTimeOffset.UtcNow;
         var taken = 0;
@@ -357,7 +359,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         if (deliveryId == _sessionStartWrite)
         {
             _sessionStartWrite = null;
-            _awaitingSessionStart = false;
             QueuePull();
         }
         AfterDelivered();
@@ -426,8 +427,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 {
                     // A previous incarnation (a crash, a moved shard) may have been cut off: journal that window.
                     _firstConnection = false;
-                    _awaitingSessionStart = true; // events wait in the client's buffer meanwhile
-                    AskPreviousIncarnation(c.At, 1);
+                    AskPreviousIncarnation(c.At, 1); // routing waits for the session start (AwaitingSessionStart)
                 }
                 else Self.Tell(new Heartbeat());
                 Resync();

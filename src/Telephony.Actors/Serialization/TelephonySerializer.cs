@@ -137,10 +137,10 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         return manifest switch
         {
             RecordCallEventsManifest => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r)),
-            RecordCallEventsV1 => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEventsV1(r)),
+            RecordCallEventsV1 => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r, withLayout: false)),
             CallEventsAcceptedManifest => new CallEventsAccepted(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()),
             CallEventsRecordedManifest => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r)),
-            CallEventsRecordedV1 => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEventsV1(r)),
+            CallEventsRecordedV1 => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r, withLayout: false)),
             CallCompletedManifest => new CallCompleted(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), ReadTime(r),
                 JsonSerializer.Deserialize<List<BillingRecord>>(r.ReadString(), BillingJson) ?? []),
             GetCallStateManifest => new GetCallState(r.ReadString(), r.ReadString()),
@@ -230,7 +230,8 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         }
     }
 
-    private static RecordedEvent[] ReadEvents(BinaryReader r)
+    /// <param name="withLayout">false for the rce1/cer1 layout, which has no layout byte: a header list per event.</param>
+    private static RecordedEvent[] ReadEvents(BinaryReader r, bool withLayout = true)
     {
         var events = new RecordedEvent[r.ReadInt32()];
         for (var i = 0; i < events.Length; i++)
@@ -238,7 +239,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             var kind = (RecordedEventKind)r.ReadByte();
             var identity = r.ReadString();
             var at = ReadTime(r);
-            events[i] = r.ReadByte() switch
+            events[i] = (withLayout ? r.ReadByte() : AsHeaderList) switch
             {
                 AsReceived => new RecordedEvent(kind, identity, at, ReadMessage(r)),
                 AsHeaderList => new RecordedEvent(kind, identity, at, ReadHeaders(r)),
@@ -269,15 +270,6 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         {
             throw new System.Runtime.Serialization.SerializationException($"a journaled event does not parse: {e.Message}", e);
         }
-    }
-
-    /// <summary>The rce1/cer1 layout: a header list per event.</summary>
-    private static RecordedEvent[] ReadEventsV1(BinaryReader r)
-    {
-        var events = new RecordedEvent[r.ReadInt32()];
-        for (var i = 0; i < events.Length; i++)
-            events[i] = new RecordedEvent((RecordedEventKind)r.ReadByte(), r.ReadString(), ReadTime(r), ReadHeaders(r));
-        return events;
     }
 
     private static void WriteHeaders(BinaryWriter w, IReadOnlyList<KeyValuePair<string, string>> headers)

@@ -26,7 +26,7 @@ public sealed class AmiMessage
     private readonly byte[] _bytes;
     private readonly int _start; // the message is _bytes[_start.._start+_length]
     private readonly int _length;
-    private int[]? _offsets; // per header: keyStart, keyLength, valueStart, valueLength (in _bytes); null until needed for a view
+    private int[]? _offsets; // per header: keyStart, keyLength, valueStart, valueLength (in _bytes); null until asked for by index
     private string? _eventName;
     private string? _bannerText;
 
@@ -39,8 +39,9 @@ public sealed class AmiMessage
         Count = headerCount;
     }
 
-    /// <summary>A message that was already checked to be well formed, read in place from a larger array (a journal
-    /// row): no copy, and no offset table until a header is asked for by index (lookups by name scan the bytes).</summary>
+    /// <summary>A message that was already checked to be well formed, in its own array (from the socket) or read in place
+    /// from a larger one (a journal row): no offset table until a header is asked for by index (lookups by name scan
+    /// the bytes).</summary>
     internal AmiMessage(AmiMessageKind kind, byte[] bytes, int start, int length, int headerCount)
     {
         Kind = kind;
@@ -182,18 +183,15 @@ public sealed class AmiMessage
         get
         {
             var list = new KeyValuePair<string, string>[Count];
-            if (_offsets is not null)
-            {
-                for (var i = 0; i < Count; i++) list[i] = new(GetKey(i), GetValue(i));
-                return list;
-            }
-            // Decoded from a table made for this call only: the decoded list is what a caller keeps, not the table.
-            var offsets = AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
+            // A message without its table is decoded from one made for this call only (relative to the message's
+            // start): the decoded list is what a caller keeps, not the table.
+            ReadOnlySpan<int> table = _offsets is not null ? _offsets : AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
+            var shift = _offsets is null ? _start : 0;
             for (var i = 0; i < Count; i++)
             {
                 var o = i * 4;
-                list[i] = new(HeaderKeys.Get(_bytes.AsSpan(_start + offsets[o], offsets[o + 1])),
-                    Utf8.GetString(_bytes, _start + offsets[o + 2], offsets[o + 3]));
+                var key = table[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(shift + table[o], table[o + 1]));
+                list[i] = new(key, Utf8.GetString(_bytes, shift + table[o + 2], table[o + 3]));
             }
             return list;
         }
