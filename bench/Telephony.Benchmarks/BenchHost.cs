@@ -136,16 +136,36 @@ internal sealed class BenchHost : IAsyncDisposable
 
 /// <summary>What a journal holds, read back row by row with the real serializer.</summary>
 internal sealed record JournalCount(long Rows, long EventRows, long Events, long DistinctIdentities, long PayloadBytes, long BillingRows,
-    long OtherRows)
+    long OtherRows, DateTime FirstEventWrite, DateTime LastEventWrite)
 {
+    /// <summary>Events journaled per <paramref name="bucket"/> from the first event row, by the journal's clock.</summary>
+    public IReadOnlyList<long> Timeline(TimeSpan bucket)
+    {
+        var counts = new List<long>();
+        foreach (var (at, n) in _eventRows)
+        {
+            var i = (int)((at - FirstEventWrite) / bucket);
+            while (counts.Count <= i) counts.Add(0);
+            counts[i] += n;
+        }
+        return counts;
+    }
+
+    private List<(DateTime At, int Events)> _eventRows = [];
+
+    /// <summary>From the first event row's write to the last one's, by the journal's own <c>created</c> column.</summary>
+    public TimeSpan EventWriteSpan => LastEventWrite - FirstEventWrite;
+
     public static async Task<JournalCount> ReadAsync(BenchJournal journal, TelephonySerializer serializer)
     {
         await using var connection = journal.Open();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT persistence_id, manifest, message FROM journal ORDER BY ordering";
+        command.CommandText = "SELECT persistence_id, manifest, message, created FROM journal ORDER BY ordering";
         await using var reader = await command.ExecuteReaderAsync();
         long rows = 0, eventRows = 0, events = 0, bytes = 0, billing = 0, other = 0;
+        long firstWrite = long.MaxValue, lastWrite = long.MinValue;
+        var eventRowTimes = new List<(DateTime, int)>();
         var identities = new HashSet<(string, string)>();
         while (await reader.ReadAsync())
         {
@@ -158,6 +178,10 @@ internal sealed record JournalCount(long Rows, long EventRows, long Events, long
                 case CallEventsRecorded r:
                     eventRows++;
                     events += r.Events.Count;
+                    var created = reader.GetInt64(3);
+                    firstWrite = Math.Min(firstWrite, created);
+                    lastWrite = Math.Max(lastWrite, created);
+                    eventRowTimes.Add((At(created), r.Events.Count));
                     bytes += message.Length;
                     foreach (var e in r.Events) identities.Add((pid, e.Identity));
                     break;
@@ -169,6 +193,15 @@ internal sealed record JournalCount(long Rows, long EventRows, long Events, long
                     break;
             }
         }
-        return new JournalCount(rows, eventRows, events, identities.Count, bytes, billing, other);
+        // Akka.Persistence.Sql writes DateTime ticks (UTC); milliseconds since the epoch are read as such too.
+        static DateTime At(long created) => created > 100_000_000_000_000_000L
+            ? new DateTime(created, DateTimeKind.Utc)
+            : DateTime.UnixEpoch.AddMilliseconds(created);
+        return eventRows == 0
+            ? new JournalCount(rows, 0, 0, 0, 0, billing, other, default, default)
+            : new JournalCount(rows, eventRows, events, identities.Count, bytes, billing, other, At(firstWrite), At(lastWrite))
+            {
+                _eventRows = eventRowTimes,
+            };
     }
 }

@@ -1,6 +1,7 @@
 using Telephony.Benchmarks;
 
 // Each benchmark prints its figures and ends with one summary line that CI and the README quote.
+GcLog.StartIfAsked();
 var name = args.FirstOrDefault() ?? "";
 return name switch
 {

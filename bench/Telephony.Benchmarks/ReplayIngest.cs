@@ -90,6 +90,8 @@ internal static class ReplayIngest
         // the pipeline's: settle the heap so that they are not collected inside the measured window.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+        GcLog.PrintAllocations("before the host started");
+        var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         var host = await BenchHost.StartAsync(journal, settings, hocon);
         try
         {
@@ -111,6 +113,7 @@ internal static class ReplayIngest
                 if (first is null && journaled > 0)
                 {
                     first = clock.Elapsed;
+                    if (Environment.GetEnvironmentVariable("BENCH_GC_LOG") == "1") Console.WriteLine($"  {DateTime.UtcNow:HH:mm:ss.fff} first event journaled");
                     cpu.Refresh();
                     cpuStart = cpu.TotalProcessorTime;
                     gen0 = GC.CollectionCount(0);
@@ -121,7 +124,7 @@ internal static class ReplayIngest
                 }
                 if (first is not null && clock.Elapsed - lastPrint >= TimeSpan.FromSeconds(2))
                 {
-                    Console.WriteLine($"  t={(clock.Elapsed - first.Value).TotalSeconds,5:F1}s journaled {journaled,10:N0} " +
+                    Console.WriteLine($"  {DateTime.UtcNow:HH:mm:ss.fff} t={(clock.Elapsed - first.Value).TotalSeconds,5:F1}s journaled {journaled,10:N0} " +
                                       $"(+{(journaled - lastJournaled) / (clock.Elapsed - lastPrint).TotalSeconds,7:N0}/s), received {received,10:N0}, " +
                                       $"buffered {s.Sum(x => (long)x.BufferUsed),9:N0}, heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576,5:N0} MiB");
                     lastPrint = clock.Elapsed;
@@ -135,11 +138,20 @@ internal static class ReplayIngest
             Console.WriteLine($"journaled {journaled:N0} of {total:N0} events in {seconds:F2} s = {rate:N0} events/s; process CPU " +
                               $"{(cpu.TotalProcessorTime - cpuStart).TotalSeconds / seconds * 100:F0} % of one core " +
                               $"({(cpu.TotalProcessorTime - cpuStart).TotalMilliseconds * 1000 / Math.Max(1, journaled):F0} µs CPU per event); " +
-                              $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s");
+                              $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s; " +
+                              $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / (double)total:N0} bytes per event (host start included)");
+            GcLog.PrintAllocations("host start and the measured run");
             // Let the last billing writes land before counting.
             await Task.Delay(1000);
             var count = await JournalCount.ReadAsync(journal, host.Serializer);
             var verified = count.Events == total && count.DistinctIdentities == total;
+            // The rate is the journal's own: its first event row to its last. The polled window above starts at the
+            // first status answer that shows an event journaled, and a node answers between turns (a turn reads up to
+            // a batch): a late first answer shortened that window and inflated the rate.
+            var span = count.EventWriteSpan.TotalSeconds;
+            rate = span > 0 ? count.Events / span : 0;
+            Console.WriteLine($"journal clock: first event row to last {span:F2} s = {rate:N0} events/s (the measured rate); " +
+                              $"events journaled per 0.5 s: {string.Join(" ", count.Timeline(TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("BENCH_BUCKET"), out var b) ? b : 0.5)).Select(n => $"{n / 1000.0:F0}k"))}");
             Console.WriteLine($"journal: {count.Rows:N0} rows ({count.EventRows:N0} event rows, {count.BillingRows:N0} billing rows); " +
                               $"{count.Events:N0} events, {count.DistinctIdentities:N0} distinct identities, " +
                               $"{(double)count.Events / Math.Max(1, count.EventRows):F1} events per row -> " +

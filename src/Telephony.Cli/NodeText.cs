@@ -43,6 +43,8 @@ internal static class NodeText
             ("Reconnects", s.Long("reconnects").ToString(CultureInfo.InvariantCulture)),
             ("Buffer", $"{s.Long("bufferUsed")}/{s.Long("bufferCapacity")}"),
             ("Deliveries in flight", s.Long("deliveriesInFlight").ToString(CultureInfo.InvariantCulture)),
+            ("Events held / in flight", $"{s.Long("eventsHeld")} / {s.Long("eventsInFlight")} (limit {s.Long("eventsInFlightLimit")}, " +
+                                        $"peak {s.Long("eventsInFlightPeak")}, calls waiting {s.Long("callsWaiting")})"),
             ("Redeliveries", s.Long("redeliveries").ToString(CultureInfo.InvariantCulture)),
             ("Live channels at resync", s.Long("liveChannelsAtLastResync").ToString(CultureInfo.InvariantCulture)),
         ];

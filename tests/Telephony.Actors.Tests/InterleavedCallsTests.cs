@@ -27,9 +27,10 @@ public class InterleavedCallsTests(ITestOutputHelper output)
     private static readonly Regex UniqueId = new(@"\b1\d{9}\.\d+\b", RegexOptions.Compiled);
 
     [Theory]
-    [InlineData("sqlite")]
-    [InlineData("mariadb")]
-    public async Task Interleaved_calls_are_journaled_once_each_in_AMI_order_per_call_and_batched(string provider)
+    [InlineData("sqlite", 0)]
+    [InlineData("mariadb", 0)]
+    [InlineData("sqlite", 7)] // a tiny in-flight limit: nearly every call waits for its turn to send
+    public async Task Interleaved_calls_are_journaled_once_each_in_AMI_order_per_call_and_batched(string provider, int inFlightLimit)
     {
         const int calls = 300, concurrent = 150;
         var (bytes, expectedByCall) = BuildBurst(calls, concurrent);
@@ -45,7 +46,9 @@ public class InterleavedCallsTests(ITestOutputHelper output)
             AuthType = AmiAuthType.Md5, TimeZone = TimeZoneInfo.Utc,
             KeepAliveInterval = TimeSpan.Zero, // the replay answers the login only
         };
-        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal, node));
+        var options = TelephonyHost.OptionsFor(journal, node);
+        if (inFlightLimit > 0) options = options with { ExtraHocon = options.ExtraHocon + $"\ntelephony.nodes.in-flight-limit = {inFlightLimit}" };
+        await using var host = await TelephonyHost.StartAsync(options);
         var region = host.Registry.Get<NodeRegion>();
         async Task<NodeStatus> Status() =>
             await region.Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
@@ -66,7 +69,17 @@ public class InterleavedCallsTests(ITestOutputHelper output)
         foreach (var (linkedId, expected) in expectedByCall)
             Assert.Equal(expected, journaledByCall[linkedId]); // every event once, in the order Asterisk sent them
         Assert.True(eventRows < total, $"a burst should be batched: {eventRows} rows for {total} events");
-        Assert.Equal(0, (await Status()).Quarantined);
+        var status = await Status();
+        Assert.Equal(0, status.Quarantined);
+        Assert.Equal(0, status.EventsInFlight);
+        Assert.Equal(0, status.CallsWaiting);
+        if (inFlightLimit > 0)
+        {
+            // Sending stops at the limit; the delivery that crosses it carries at most the rest of one call.
+            var longestCall = expectedByCall.Values.Max(v => v.Count);
+            Assert.Equal(inFlightLimit, status.EventsInFlightLimit);
+            Assert.InRange(status.EventsInFlightPeak, 1, inFlightLimit - 1 + longestCall);
+        }
     }
 
     /// <summary><paramref name="calls"/> copies of the captured calls with fresh ids, <paramref name="concurrent"/> in

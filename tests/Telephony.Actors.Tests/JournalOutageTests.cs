@@ -116,4 +116,37 @@ public class JournalOutageTests(ITestOutputHelper output)
         Assert.Equal(1, status.Quarantined);
         Assert.Equal(1, status.MalformedMessages);
     }
+
+    [Fact]
+    public async Task A_CEL_with_an_unreadable_EventTime_is_quarantined_when_it_leaves_and_the_stream_goes_on()
+    {
+        // Routing reads only the ids; the rest of a CEL is decoded when its call's delivery leaves the node. A CEL that
+        // has its ids but cannot be placed in time must still end in quarantine, with its reason, not in a call.
+        await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions
+        {
+            Port = 0, TimeScale = 0.01, TimeZone = TimeZoneInfo.Utc, CdrLinkedIdAndSequence = true,
+        });
+        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(TestJournal.Sqlite(), new AsteriskNodeSettings
+        {
+            Name = "pbx1", Host = "127.0.0.1", Port = sim.Port, Username = "admin", Secret = "secret", TimeZone = TimeZoneInfo.Utc,
+        }));
+        var region = host.Registry.Get<NodeRegion>();
+        async Task<NodeStatus> Status() =>
+            await region.Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
+        await IngestScenarioTests.WaitUntil(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+
+        sim.Node.Faults.WriteGarbage(
+            ("Event: CEL\r\nPrivilege: call,all\r\nEventName: CHAN_START\r\nChannel: SIP/100-00000002\r\n" +
+             "EventTime: yesterday at noon\r\nUniqueID: 1795386676.10\r\nLinkedID: 1795386676.10\r\n\r\n").Select(c => (byte)c).ToArray());
+        sim.Node.StartCall("answered");
+
+        await IngestScenarioTests.WaitUntil(async () => (await host.ReadTagAsync(CallTags.Billing)).Count == 1, "the call after the bad input is billed");
+        var entry = Assert.Single((await host.ReadTagAsync(CallTags.Quarantine)).Select(e => (EventQuarantined)e.Event));
+        Assert.Contains("'yesterday at noon' is neither", entry.Reason);
+        Assert.Contains(entry.Headers, h => h.Key == "UniqueID" && h.Value == "1795386676.10");
+        Assert.DoesNotContain(await host.ReadTagAsync(CallTags.Cel), e => ((CallEventsRecorded)e.Event).LinkedId == "1795386676.10");
+        var status = await Status();
+        Assert.Equal(1, status.Quarantined);
+        Assert.Equal(0, status.EventsHeld);
+    }
 }

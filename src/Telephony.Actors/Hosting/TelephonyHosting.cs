@@ -38,6 +38,7 @@ public static class TelephonyHosting
         var directory = new AsteriskNodeDirectory(options.Nodes);
         var batchSize = config.GetInt("telephony.nodes.delivery-batch-size", 100_000);
         var deliveryTimeout = config.GetTimeSpan("telephony.nodes.delivery-timeout", TimeSpan.FromSeconds(10));
+        var inFlightLimit = config.GetInt("telephony.nodes.in-flight-limit", 4_000);
         var tick = config.GetTimeSpan("telephony.nodes.directory-tick", TimeSpan.FromSeconds(2));
 
         builder.WithShardRegion<CallRegion>("call",
@@ -64,7 +65,7 @@ public static class TelephonyHosting
                     shardRegion = sharding.Start(typeName,
                         entityId => AsteriskNodeActor.Props(
                             directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
-                            calls, batchSize, deliveryTimeout),
+                            calls, batchSize, deliveryTimeout, inFlightLimit),
                         ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false),
                         extractor);
                 }

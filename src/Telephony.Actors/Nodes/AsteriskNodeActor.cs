@@ -32,8 +32,14 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     {
         public RecordCallEvents? InFlight;
         public DateTimeOffset SentAt;
-        public List<RecordedEvent> Pending = [];
+        public List<Held> Pending = [];
+        public bool Waiting; // in _waiting: it has pending events and no delivery in flight, but the limit is reached
     }
+
+    /// <summary>An event waiting in an outbox: a Cdr already identified, or a CEL as received. A CEL is decoded and
+    /// identified when it leaves (<see cref="Send"/>): read-ahead holds up to a batch of events per node, and a decoded
+    /// CEL (~20 strings, 1.6 KB) waiting there was most of the heap the collector had to copy.</summary>
+    private readonly record struct Held(RecordedEvent? Event, AmiMessage? Cel, DateTimeOffset At);
     private sealed record ResyncDone(int LiveChannels, IReadOnlyList<(string UniqueId, string LinkedId)> Channels);
     private sealed record ResyncFailed(string Reason);
     private sealed record Heartbeat;
@@ -64,6 +70,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private long _nextDelivery;
     private bool _pulling;
     private int _held; // events in outboxes and in flight
+    private int _inFlight; // events in deliveries sent and not yet acknowledged
+    private int _inFlightPeak;
+    private readonly int _inFlightLimit;
+    private readonly Queue<string> _waiting = new(); // calls whose next delivery waits for the in-flight limit
     private bool _heldBack, _pullQueued;
     private DateTimeOffset? _connectedSince;
     private DateTimeOffset? _disconnectedSince;
@@ -81,11 +91,15 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private bool AwaitingSessionStart => _incarnationCheck is not null || _sessionStartWrite is not null;
 
     /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
-    public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout)
+    /// <param name="inFlightLimit">the most events in deliveries sent and not yet acknowledged; a call with events to
+    /// send waits its turn past it.</param>
+    public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
+        int inFlightLimit)
     {
         _settings = settings;
         _calls = callRegion;
         _batchSize = Math.Max(1, batchSize);
+        _inFlightLimit = Math.Max(1, inFlightLimit);
         _deliveryTimeout = deliveryTimeout;
 
         Receive<NodeCommand>(c => c.Kind == NodeCommandKind.GetStatus, _ => Sender.Tell(Status()));
@@ -142,8 +156,9 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout) =>
-        Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout));
+    public static Props Props(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
+        int inFlightLimit) =>
+        Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout, inFlightLimit));
 
     protected override void PreStart()
     {
@@ -218,11 +233,46 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// <summary>Sends the call's pending events as one delivery unless one is already in flight.</summary>
     private void Send(string linkedId, DateTimeOffset now)
     {
-        if (!_outboxes.TryGetValue(linkedId, out var box) || box.InFlight is not null || box.Pending.Count == 0) return;
-        var id = ++_nextDelivery;
-        box.InFlight = new RecordCallEvents(_settings.Name, linkedId, id, box.Pending);
-        box.SentAt = now;
+        if (!_outboxes.TryGetValue(linkedId, out var box) || box.InFlight is not null || box.Pending.Count == 0 || box.Waiting) return;
+        if (_inFlight >= _inFlightLimit)
+        {
+            box.Waiting = true;
+            _waiting.Enqueue(linkedId);
+            return;
+        }
+        List<object>? quarantine = null;
+        var events = new List<RecordedEvent>(box.Pending.Count);
+        foreach (var held in box.Pending)
+        {
+            if (held.Event is not null)
+            {
+                events.Add(held.Event);
+                continue;
+            }
+            var headers = held.Cel!.Headers;
+            var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
+            if (!parsed.IsValid)
+            {
+                _held--;
+                Quarantine(quarantine ??= [], held.At, $"CEL rejected: {parsed.Error!.Message}", headers);
+                continue;
+            }
+            var cel = parsed.Value!;
+            // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
+            events.Add(new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, held.At, held.Cel) { ParsedCel = cel });
+        }
         box.Pending = [];
+        if (quarantine is not null) WriteToJournal(quarantine);
+        if (events.Count == 0)
+        {
+            _outboxes.Remove(linkedId);
+            return;
+        }
+        var id = ++_nextDelivery;
+        _inFlight += events.Count;
+        _inFlightPeak = Math.Max(_inFlightPeak, _inFlight);
+        box.InFlight = new RecordCallEvents(_settings.Name, linkedId, id, events);
+        box.SentAt = now;
         _callOfDelivery[id] = linkedId;
         _calls.Tell(box.InFlight);
         EnsureRedeliveryTimer();
@@ -271,17 +321,23 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             case "CEL":
             {
                 _cel++;
-                var headers = message.Headers;
-                var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
-                if (!parsed.IsValid)
+                // Routing needs only the two ids; the rest is decoded when the event is sent (Send).
+                var uniqueId = message["UniqueID"];
+                var linkedId = message["LinkedID"];
+                if (string.IsNullOrWhiteSpace(uniqueId) || string.IsNullOrWhiteSpace(linkedId))
                 {
-                    Quarantine(quarantine, now, $"CEL rejected: {parsed.Error!.Message}", headers);
-                    return null;
+                    var headers = message.Headers;
+                    var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
+                    if (!parsed.IsValid)
+                    {
+                        Quarantine(quarantine, now, $"CEL rejected: {parsed.Error!.Message}", headers);
+                        return null;
+                    }
+                    throw new InvalidOperationException("a CEL without UniqueID or LinkedID was accepted"); // cannot be
                 }
-                var cel = parsed.Value!;
-                Learn(cel.UniqueId, cel.LinkedId);
-                // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
-                return Add(cel.LinkedId, new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, now, message) { ParsedCel = cel });
+                linkedId = linkedId.Trim();
+                Learn(uniqueId.Trim(), linkedId);
+                return Add(linkedId, new Held(null, message, now));
             }
             case "Cdr":
             {
@@ -302,7 +358,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
                     return null;
                 }
-                return Add(linkedId, new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, message));
+                return Add(linkedId, new Held(new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, message), null, now));
             }
             case "Newchannel":
             {
@@ -315,7 +371,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         return null;
     }
 
-    private string Add(string linkedId, RecordedEvent e)
+    private string Add(string linkedId, Held e)
     {
         if (!_outboxes.TryGetValue(linkedId, out var box)) _outboxes[linkedId] = box = new Outbox();
         box.Pending.Add(e);
@@ -347,8 +403,17 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _duplicates += accepted.Duplicates;
         var box = _outboxes[linkedId];
         _held -= box.InFlight!.Events.Count;
+        _inFlight -= box.InFlight.Events.Count;
         box.InFlight = null;
-        if (box.Pending.Count > 0) Send(linkedId, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        // Calls that waited for the in-flight limit go first, then this one's next delivery (it queues if need be).
+        while (_inFlight < _inFlightLimit && _waiting.TryDequeue(out var next))
+        {
+            if (!_outboxes.TryGetValue(next, out var waiting)) continue;
+            waiting.Waiting = false;
+            Send(next, now);
+        }
+        if (box.Pending.Count > 0) Send(linkedId, now);
         else _outboxes.Remove(linkedId);
         AfterDelivered();
     }
@@ -534,6 +599,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             BufferUsed = _client.Events.CanCount ? _client.Events.Count : -1,
             BufferCapacity = _settings.EventBufferCapacity,
             DeliveriesInFlight = _callOfDelivery.Count + _journalWrites.Count,
+            EventsHeld = _held,
+            EventsInFlight = _inFlight,
+            EventsInFlightPeak = _inFlightPeak,
+            EventsInFlightLimit = _inFlightLimit,
+            CallsWaiting = _waiting.Count,
             Redeliveries = _redeliveries,
             LiveChannelsAtLastResync = _liveAtResync,
         };
