@@ -64,8 +64,13 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
         return null;
     }
 
-    /// <summary>The CEL EventName (a shared string: it is read for every event, and has few values), or <c>Cdr</c>.</summary>
-    public string EventName => Kind != RecordedEventKind.Cel ? "Cdr" : (Message is not null ? Message.GetSharedValue("EventName") : Header("EventName")) ?? "";
+    /// <summary>The CEL EventName (a shared string: it is read for every event, and has few values), or <c>Cdr</c>.
+    /// Looked up once: a call reads it for each of its events on every delivery and derivation.</summary>
+    public string EventName => _eventName ??= Kind != RecordedEventKind.Cel
+        ? "Cdr"
+        : (Message is not null ? Message.GetSharedValue("EventName") : Header("EventName")) ?? "";
+
+    private string? _eventName;
 
     public bool Equals(RecordedEvent? other) =>
         other is not null && Kind == other.Kind && Identity == other.Identity && ReceivedAt.Equals(other.ReceivedAt) &&

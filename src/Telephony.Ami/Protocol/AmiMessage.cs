@@ -75,7 +75,7 @@ public sealed class AmiMessage
     public bool IsResponse => Kind == AmiMessageKind.Response;
 
     /// <summary>The <c>Event</c> header, cached.</summary>
-    public string? EventName => _eventName ??= this["Event"];
+    public string? EventName => _eventName ??= GetSharedValue("Event"); // few distinct names: one string each, not one per message
 
     public string? ResponseStatus => this["Response"];
     public string? ActionId => this["ActionID"];

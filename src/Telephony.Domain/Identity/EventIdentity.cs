@@ -111,10 +111,11 @@ public readonly record struct EventIdentity
             fields.Add(kv.Key.ToLowerInvariant());
             fields.Add(kv.Value);
         }
-        return Hash("cdr1:", fields);
+        return Hash("cdr1:", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
     }
 
-    private static EventIdentity Hash(string prefix, IReadOnlyList<string> fields)
+    // A span, so that ForCel's field list is built on the stack (one identity per event: no array each).
+    private static EventIdentity Hash(string prefix, ReadOnlySpan<string> fields)
     {
         // One-shot SHA-256 over the length-prefixed fields laid out in one pooled buffer: the same bytes (and digest) as
         // hashing them field by field, without a native hash context and its finalizer per event.
@@ -132,7 +133,10 @@ public readonly record struct EventIdentity
             }
             Span<byte> digest = stackalloc byte[32];
             SHA256.HashData(rented.AsSpan(0, at), digest);
-            return new EventIdentity(prefix + Convert.ToHexStringLower(digest[..16]));
+            Span<char> text = stackalloc char[prefix.Length + 32];
+            prefix.CopyTo(text);
+            Convert.TryToHexStringLower(digest[..16], text[prefix.Length..], out _);
+            return new EventIdentity(new string(text));
         }
         finally
         {
