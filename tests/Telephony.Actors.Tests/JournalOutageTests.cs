@@ -92,14 +92,9 @@ public class JournalOutageTests(ITestOutputHelper output)
         {
             Port = 0, TimeScale = 0.01, TimeZone = TimeZoneInfo.Utc, CdrLinkedIdAndSequence = true,
         });
-        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(TestJournal.Sqlite(), new AsteriskNodeSettings
-        {
-            Name = "pbx1", Host = "127.0.0.1", Port = sim.Port, Username = "admin", Secret = "secret", TimeZone = TimeZoneInfo.Utc,
-        }));
-        var region = host.Registry.Get<NodeRegion>();
-        async Task<NodeStatus> Status() =>
-            await region.Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
-        await IngestScenarioTests.WaitUntil(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+        await using var host = await StartLoggedInAsync(sim);
+        Task<NodeStatus> Status() => host.Registry.Get<NodeRegion>()
+            .Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
 
         sim.Node.Faults.WriteGarbage(
             "Event: CEL\r\nPrivilege: call,all\r\nEventName: CHAN_START\r\nChannel: SIP/100-00000001\r\nEventTime: 2026-11-22 22:31:16\r\nUniqueID: 1795386676.9\r\n\r\n"u8.ToArray());
@@ -126,14 +121,9 @@ public class JournalOutageTests(ITestOutputHelper output)
         {
             Port = 0, TimeScale = 0.01, TimeZone = TimeZoneInfo.Utc, CdrLinkedIdAndSequence = true,
         });
-        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(TestJournal.Sqlite(), new AsteriskNodeSettings
-        {
-            Name = "pbx1", Host = "127.0.0.1", Port = sim.Port, Username = "admin", Secret = "secret", TimeZone = TimeZoneInfo.Utc,
-        }));
-        var region = host.Registry.Get<NodeRegion>();
-        async Task<NodeStatus> Status() =>
-            await region.Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
-        await IngestScenarioTests.WaitUntil(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+        await using var host = await StartLoggedInAsync(sim);
+        Task<NodeStatus> Status() => host.Registry.Get<NodeRegion>()
+            .Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
 
         sim.Node.Faults.WriteGarbage(
             ("Event: CEL\r\nPrivilege: call,all\r\nEventName: CHAN_START\r\nChannel: SIP/100-00000002\r\n" +
@@ -148,5 +138,24 @@ public class JournalOutageTests(ITestOutputHelper output)
         var status = await Status();
         Assert.Equal(1, status.Quarantined);
         Assert.Equal(0, status.EventsHeld);
+    }
+
+    /// <summary>A host with node pbx1 on the simulator, once the node is logged in.</summary>
+    private static async Task<TelephonyHost> StartLoggedInAsync(AsteriskSimulator sim)
+    {
+        var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(TestJournal.Sqlite(), new AsteriskNodeSettings
+        {
+            Name = "pbx1", Host = "127.0.0.1", Port = sim.Port, Username = "admin", Secret = "secret", TimeZone = TimeZoneInfo.Utc,
+        }));
+        try
+        {
+            await IngestScenarioTests.WaitUntil(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
     }
 }
