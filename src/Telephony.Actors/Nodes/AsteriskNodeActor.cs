@@ -249,17 +249,13 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 events.Add(held.Event);
                 continue;
             }
-            var headers = held.Cel!.Headers;
-            var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
-            if (!parsed.IsValid)
+            if (ParseCel(held.Cel!, held.At, ref quarantine) is not { } cel)
             {
                 _held--;
-                Quarantine(quarantine ??= [], held.At, $"CEL rejected: {parsed.Error!.Message}", headers);
                 continue;
             }
-            var cel = parsed.Value!;
             // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
-            events.Add(new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, held.At, held.Cel) { ParsedCel = cel });
+            events.Add(new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, held.At, held.Cel!) { ParsedCel = cel });
         }
         box.Pending = [];
         if (quarantine is not null) WriteToJournal(quarantine);
@@ -326,14 +322,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 var linkedId = message["LinkedID"];
                 if (string.IsNullOrWhiteSpace(uniqueId) || string.IsNullOrWhiteSpace(linkedId))
                 {
-                    var headers = message.Headers;
-                    var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
-                    if (!parsed.IsValid)
-                    {
-                        Quarantine(quarantine, now, $"CEL rejected: {parsed.Error!.Message}", headers);
-                        return null;
-                    }
-                    throw new InvalidOperationException("a CEL without UniqueID or LinkedID was accepted"); // cannot be
+                    // The factory refuses it (no UniqueID or LinkedID) and says which.
+                    List<object>? rejected = quarantine; // not null: the entry goes into the turn's list
+                    ParseCel(message, now, ref rejected);
+                    return null;
                 }
                 linkedId = linkedId.Trim();
                 Learn(uniqueId.Trim(), linkedId);
@@ -368,6 +360,17 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 return null;
             }
         }
+        return null;
+    }
+
+    /// <summary>Decodes a CEL; one the factory refuses is quarantined (into <paramref name="quarantine"/>, made when
+    /// first needed) with its reason, and null is returned.</summary>
+    private CelEvent? ParseCel(AmiMessage message, DateTimeOffset at, ref List<object>? quarantine)
+    {
+        var headers = message.Headers;
+        var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
+        if (parsed.IsValid) return parsed.Value!;
+        Quarantine(quarantine ??= [], at, $"CEL rejected: {parsed.Error!.Message}", headers);
         return null;
     }
 
