@@ -178,6 +178,55 @@ public class CallRecoveryTests
     }
 
     [Fact]
+    public async Task A_billed_call_recognises_copies_in_place_and_a_late_event_amends_it_from_its_whole_history()
+    {
+        // A billed call lets go of its events and keeps their identities. A copy is answered in place; a new event
+        // makes the entity give way to a fresh incarnation that recovers the whole call, journals the event once and
+        // the amendment it causes, and answers the node.
+        var journal = TestJournal.Sqlite();
+        const string id = "1700000777.1";
+        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+        var region = host.Registry.Get<CallRegion>();
+        var timeout = TimeSpan.FromSeconds(30);
+        var first = new RecordCallEvents(Node, id, 1, Events(id, 0, 5, end: true));
+        var ack = await region.Ask<CallEventsAccepted>(first, timeout);
+        Assert.Equal((6, 0), (ack.Persisted, ack.Duplicates));
+
+        var path = $"/system/sharding/call/*/{Uri.EscapeDataString(CallEntityId.Of(Node, id))}";
+        var billed = await host.System.ActorSelection(path).ResolveOne(timeout);
+        var probe = new Akka.TestKit.Xunit2.TestKit(host.System);
+        probe.Watch(billed);
+
+        ack = await region.Ask<CallEventsAccepted>(first with { DeliveryId = 2 }, timeout);
+        Assert.Equal((0, 6), (ack.Persisted, ack.Duplicates));
+        Assert.Equal(billed, await host.System.ActorSelection(path).ResolveOne(timeout)); // answered in place
+
+        // The caller's channel hangs up 35 s later than anything seen so far: the call ends later than billed.
+        var headers = Cel(id, 0, "HANGUP"); // the channel that started the call
+        headers[4] = new("EventTime", "2026-11-22 10:00:40.000000");
+        var hangup = new RecordedEvent(RecordedEventKind.Cel, $"{id}#late", DateTimeOffset.UtcNow, headers);
+        var late = new RecordCallEvents(Node, id, 3, [hangup]);
+        ack = await region.Ask<CallEventsAccepted>(late, timeout);
+        Assert.Equal((1, 0), (ack.Persisted, ack.Duplicates));
+        probe.ExpectTerminated(billed, timeout);
+        ack = await region.Ask<CallEventsAccepted>(late with { DeliveryId = 4 }, timeout);
+        Assert.Equal((0, 1), (ack.Persisted, ack.Duplicates));
+
+        var pid = "call/" + CallEntityId.Of(Node, id);
+        Assert.Equal([(1L, "cel"), (2L, "billing"), (3L, "cel"), (4L, "billing")], await RowsAsync(journal, pid));
+        var revisions = (await host.ReadTagAsync(CallTags.Billing)).Where(e => e.PersistenceId == pid)
+            .Select(e => (CallCompleted)e.Event).ToList();
+        Assert.Equal([1, 2], revisions.Select(c => c.Revision));
+        var (before, after) = (revisions[0].Records.Single(), revisions[1].Records.Single());
+        // Derived from every event, not from the late one alone: the start is still the first event's.
+        Assert.Equal(before.Start, after.Start);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), after.Start);
+        Assert.True(after.End > before.End, $"amended end {after.End:O} after {before.End:O}");
+        var view = await region.Ask<CallStateView>(new GetCallState(Node, id), timeout);
+        Assert.Equal((7, 2), (view.CelCount, view.Revision));
+    }
+
+    [Fact]
     public async Task The_direct_SQLite_writer_writes_the_plugins_rows_column_for_column_and_they_recover()
     {
         // The same calls journaled once through SqliteGroupWriter (the SQLite default) and once through the plugin's

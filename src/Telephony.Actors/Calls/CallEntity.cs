@@ -38,7 +38,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         Recover<CallCompleted>(_state.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
-            if (!AfterEvents() && (_state.Events.Count == 0 || (_state.Revision > 0 && _state.EventsSinceCompletion == 0)))
+            if (!AfterEvents() && (_state.EventCount == 0 || (_state.Revision > 0 && _state.EventsSinceCompletion == 0)))
                 // Complete and up to date already, or nothing at all (a query for a call that does not exist): woken
                 // by a query or a late event, not by a call in progress. After a restart thousands of these may wake
                 // at once; they need not linger. Events for a call in progress cancel this (see Record).
@@ -49,7 +49,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         Command<GetCallState>(_ => Sender.Tell(View()));
         Command<IdleCompletionDue>(due =>
         {
-            if (due.EventsSeen == _state.Events.Count && !_state.LinkedIdEnded) Complete("idle-timeout");
+            if (due.EventsSeen == _state.EventCount && !_state.LinkedIdEnded) Complete("idle-timeout");
         });
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(StopCall.Instance)));
         Command<StopCall>(_ => Context.Stop(Self)); // after any write in flight and its acknowledgement (see StopCall)
@@ -72,6 +72,11 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         if (fresh.Count == 0)
         {
             Sender.Tell(new CallEventsAccepted(_node, _linkedId, command.DeliveryId, 0, duplicates));
+            return;
+        }
+        if (_state.EventsReleased)
+        {
+            Reload(command);
             return;
         }
 
@@ -113,6 +118,28 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
             else sender.Tell(accepted);
         });
     }
+
+    /// <summary>
+    /// New events for a call that was billed and let go of its events (<see cref="CallState.ReleaseEvents"/>): they
+    /// may amend the billing, which needs the whole history. This incarnation asks its shard to passivate it and hands
+    /// the delivery back to the shard, which holds it while the entity stops and then starts a fresh incarnation; that
+    /// one recovers every event from the journal and handles the delivery as any other (journaled once with the
+    /// amendment it causes, then acknowledged to the node, the original sender). Nothing is journaled here, so nothing
+    /// is lost if the hand-back fails: the node redelivers what was not acknowledged. Copies never come here (they are
+    /// recognised by identity above), and a fresh incarnation keeps its events until it completes again, so this
+    /// cannot loop.
+    /// </summary>
+    private void Reload(RecordCallEvents command)
+    {
+        if (!_reloading)
+        {
+            _reloading = true;
+            Context.Parent.Tell(new Passivate(StopCall.Instance));
+        }
+        Context.Parent.Forward(command);
+    }
+
+    private bool _reloading;
 
     private sealed record PendingCompletion(CallCompleted Completed);
 
@@ -160,7 +187,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         }
         if (_state.Revision > 0 && _state.EventsSinceCompletion > 0) return Complete("late-events");
         if (_state.AnyChannelEnded && _state.LiveChannels == 0 && _state.Revision == 0)
-            Timers.StartSingleTimer("idle", new IdleCompletionDue(_state.Events.Count), _settings.IdleCompletionTimeout);
+            Timers.StartSingleTimer("idle", new IdleCompletionDue(_state.EventCount), _settings.IdleCompletionTimeout);
         return false;
     }
 
@@ -181,6 +208,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
         {
             // Late events that change nothing billable (a Cdr after LINKEDID_END): no amendment.
             _state.MarkUpToDate();
+            _state.ReleaseEvents();
             Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
             return false;
         }
@@ -192,7 +220,7 @@ public sealed class CallEntity : ReceivePersistentActor, IWithTimers
     private void Completed(CallCompleted completed)
     {
         _state.Apply(completed);
-        _state.ReleaseParsedViews();
+        _state.ReleaseEvents();
         Context.System.EventStream.Publish(completed); // this member's progress line and metrics
         Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
     }

@@ -3,14 +3,24 @@ using Telephony.Domain.Billing;
 namespace Telephony.Actors.Calls;
 
 /// <summary>What a call entity knows: every event it journaled (by identity), the channels still up, and its last
-/// billing records. Pure state, changed only by journaled events so recovery rebuilds it exactly.</summary>
+/// billing records. Pure state, changed only by journaled events so recovery rebuilds it exactly. Once billed, a call
+/// may let go of the events themselves (<see cref="ReleaseEvents"/>) and keep only what recognises copies.</summary>
 internal sealed class CallState
 {
     private readonly HashSet<string> _identities = new(StringComparer.Ordinal);
     private readonly HashSet<string> _liveChannels = new(StringComparer.Ordinal);
     private readonly List<RecordedEvent> _events = [];
 
-    public IReadOnlyList<RecordedEvent> Events => _events;
+    /// <summary>Every event journaled, in order; not available once <see cref="ReleaseEvents"/> was called.</summary>
+    public IReadOnlyList<RecordedEvent> Events => EventsReleased
+        ? throw new InvalidOperationException("the call's events were released after billing; a fresh incarnation recovers them")
+        : _events;
+
+    /// <summary>Events journaled in all (still counted after <see cref="ReleaseEvents"/>).</summary>
+    public int EventCount => _identities.Count;
+
+    /// <summary>The call was billed and let go of its events: new ones need a fresh incarnation, which recovers them.</summary>
+    public bool EventsReleased { get; private set; }
     public int CelCount { get; private set; }
     public int CdrCount { get; private set; }
     public int LiveChannels => _liveChannels.Count;
@@ -27,6 +37,7 @@ internal sealed class CallState
 
     public void Apply(CallEventsRecorded recorded)
     {
+        if (EventsReleased) throw new InvalidOperationException("new events after release belong to a fresh incarnation");
         foreach (var e in recorded.Events)
         {
             if (!_identities.Add(e.Identity)) continue; // cannot happen for journaled data; keeps replays idempotent
@@ -54,12 +65,17 @@ internal sealed class CallState
         }
     }
 
-    /// <summary>Drops the decoded CEL views kept for the first billing derivation: a completed call keeps only what it
-    /// journaled (the bytes), and an amendment, which is rare, parses again. A call's decoded CEL are most of its
-    /// memory, and completed calls stay for late events.</summary>
-    public void ReleaseParsedViews()
+    /// <summary>Lets go of the events once their billing is journaled and up to date. A completed call stays a while
+    /// for late copies and late events: their identities are enough to recognise copies, while the events (bytes and
+    /// decoded CEL) were most of its memory, held for nothing in the common case. New events after this need the whole
+    /// history to amend the billing; the entity then makes way for an incarnation that recovers it (see
+    /// <c>CallEntity.Reload</c>).</summary>
+    public void ReleaseEvents()
     {
-        foreach (var e in _events) e.ParsedCel = null;
+        if (Revision == 0) throw new InvalidOperationException("a call not billed yet keeps its events");
+        _events.Clear();
+        _events.TrimExcess();
+        EventsReleased = true;
     }
 
     /// <summary>New events were looked at and changed nothing billable: no amendment is owed for them.</summary>
