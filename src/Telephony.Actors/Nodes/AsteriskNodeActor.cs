@@ -59,6 +59,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<long, (NodeJournal.Write Write, DateTimeOffset SentAt)> _journalWrites = new();
     private readonly Dictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);
+
+    // A call's CEL are decoded together when its delivery leaves: their LinkedID, channels, UniqueIDs, context and
+    // account codes repeat, and one string each is kept by the call until it is billed instead of one per event.
+    private readonly HeaderValueCache _headerValues = new(1024);
     private readonly Dictionary<long, string> _callOfDelivery = new();
     private readonly Dictionary<string, string> _linkedIdOfChannel = new(StringComparer.Ordinal);
     private readonly Queue<string> _channelOrder = new();
@@ -334,7 +338,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             case "Cdr":
             {
                 _cdr++;
-                var headers = message.Headers;
+                var headers = message.GetHeaders(_headerValues);
                 var parsed = CdrRecordFactory.Parse(headers, _settings.TimeZone);
                 if (!parsed.IsValid)
                 {
@@ -367,7 +371,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// first needed) with its reason, and null is returned.</summary>
     private CelEvent? ParseCel(AmiMessage message, DateTimeOffset at, ref List<object>? quarantine)
     {
-        var headers = message.Headers;
+        var headers = message.GetHeaders(_headerValues);
         var parsed = CelEventFactory.Parse(headers, _settings.TimeZone);
         if (parsed.IsValid) return parsed.Value!;
         Quarantine(quarantine ??= [], at, $"CEL rejected: {parsed.Error!.Message}", headers);

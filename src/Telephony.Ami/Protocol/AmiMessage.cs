@@ -178,23 +178,25 @@ public sealed class AmiMessage
     public IReadOnlyList<string> OutputLines => GetValues("Output");
 
     /// <summary>All headers in order, decoded.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => GetHeaders(null);
+
+    /// <summary>Every header in wire order, values decoded through <paramref name="values"/> when given (equal strings,
+    /// shared with other messages: see <see cref="HeaderValueCache"/>).</summary>
+    public KeyValuePair<string, string>[] GetHeaders(HeaderValueCache? values)
     {
-        get
+        var list = new KeyValuePair<string, string>[Count];
+        // A message without its table is decoded from one made for this call only (relative to the message's
+        // start): the decoded list is what a caller keeps, not the table.
+        ReadOnlySpan<int> table = _offsets is not null ? _offsets : AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
+        var shift = _offsets is null ? _start : 0;
+        for (var i = 0; i < Count; i++)
         {
-            var list = new KeyValuePair<string, string>[Count];
-            // A message without its table is decoded from one made for this call only (relative to the message's
-            // start): the decoded list is what a caller keeps, not the table.
-            ReadOnlySpan<int> table = _offsets is not null ? _offsets : AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
-            var shift = _offsets is null ? _start : 0;
-            for (var i = 0; i < Count; i++)
-            {
-                var o = i * 4;
-                var key = table[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(shift + table[o], table[o + 1]));
-                list[i] = new(key, Utf8.GetString(_bytes, shift + table[o + 2], table[o + 3]));
-            }
-            return list;
+            var o = i * 4;
+            var key = table[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(shift + table[o], table[o + 1]));
+            var value = _bytes.AsSpan(shift + table[o + 2], table[o + 3]);
+            list[i] = new(key, values is null ? Utf8.GetString(value) : values.Get(value));
         }
+        return list;
     }
 
     /// <summary>Index of the first header named <paramref name="key"/> at or after <paramref name="start"/>, or -1.</summary>

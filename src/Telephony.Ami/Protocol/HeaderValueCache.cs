@@ -1,0 +1,59 @@
+using System.Text;
+
+namespace Telephony.Ami.Protocol;
+
+/// <summary>
+/// Decodes header values through a small table of recent strings, so that a value seen again (a call's LinkedID, its
+/// channels' names and UniqueIDs, the context, the account code: most of a CEL) is one string, not one per event. A
+/// node decodes a call's events together, so repeats are close to each other and a small direct-mapped table catches
+/// them. A cached string is returned only when the bytes are exactly its ASCII text; anything else (non-ASCII, longer
+/// than <see cref="MaxCachedLength"/>) is decoded as <see cref="AmiMessage.Headers"/> would. Not thread-safe: one per
+/// reader (each node actor has its own).
+/// </summary>
+public sealed class HeaderValueCache
+{
+    /// <summary>Longer values (a long AppData, a HANGUP's JSON Extra) are decoded every time.</summary>
+    public const int MaxCachedLength = 96;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private readonly string?[] _slots;
+    private readonly int _mask;
+
+    /// <param name="slots">table size, rounded up to a power of two.</param>
+    public HeaderValueCache(int slots = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slots);
+        _slots = new string?[size];
+        _mask = size - 1;
+    }
+
+    /// <summary>Values answered from the table.</summary>
+    public long Hits { get; private set; }
+
+    /// <summary>Values decoded (not in the table, or not cacheable).</summary>
+    public long Misses { get; private set; }
+
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty) return "";
+        if (utf8.Length > MaxCachedLength)
+        {
+            Misses++;
+            return Utf8.GetString(utf8);
+        }
+        var hash = new HashCode();
+        hash.AddBytes(utf8);
+        ref var slot = ref _slots[hash.ToHashCode() & _mask];
+        if (slot is { } cached && System.Text.Ascii.Equals(utf8, cached))
+        {
+            Hits++;
+            return cached;
+        }
+        Misses++;
+        var value = Utf8.GetString(utf8);
+        slot = value;
+        return value;
+    }
+}
