@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -102,7 +103,7 @@ public sealed class CallEntity : PersistentActor, IWithTimers
     private void Record(RecordCallEvents command)
     {
         var fresh = new List<RecordedEvent>(command.Events.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(command.Events.Count, StringComparer.Ordinal);
         foreach (var e in command.Events)
             if (!_state.Has(e.Identity) && seen.Add(e.Identity)) fresh.Add(e);
         var duplicates = command.Events.Count - fresh.Count;
@@ -120,8 +121,7 @@ public sealed class CallEntity : PersistentActor, IWithTimers
         // A call in progress stays until it completes (sharding's idle passivation is the backstop).
         if (_state.Revision == 0) Context.SetReceiveTimeout(null);
         var recorded = new CallEventsRecorded(_node, _linkedId, fresh);
-        var tags = new HashSet<string>();
-        foreach (var e in fresh) tags.Add(e.Kind == RecordedEventKind.Cel ? CallTags.Cel : CallTags.Cdr);
+        var tags = TagsOf(fresh);
         var sender = Sender;
         var accepted = new CallEventsAccepted(_node, _linkedId, command.DeliveryId, fresh.Count, duplicates);
 
@@ -132,7 +132,7 @@ public sealed class CallEntity : PersistentActor, IWithTimers
         if (CompletionDue(fresh) is { } completion)
         {
             var completed = completion.Completed;
-            PersistAll([new Tagged(recorded, tags), new Tagged(completed, [CallTags.Billing])], tagged =>
+            PersistAll([new Tagged(recorded, tags), new Tagged(completed, BillingTag)], tagged =>
             {
                 if (tagged.Payload is CallEventsRecorded)
                 {
@@ -179,6 +179,21 @@ public sealed class CallEntity : PersistentActor, IWithTimers
     private bool _reloading;
 
     private sealed record PendingCompletion(CallCompleted Completed);
+
+    // The few tag sets there are, made once (not a set per delivery).
+    private static readonly IImmutableSet<string> CelTag = ImmutableHashSet.Create(CallTags.Cel);
+    private static readonly IImmutableSet<string> CdrTag = ImmutableHashSet.Create(CallTags.Cdr);
+    private static readonly IImmutableSet<string> CelAndCdrTags = ImmutableHashSet.Create(CallTags.Cel, CallTags.Cdr);
+    private static readonly IImmutableSet<string> BillingTag = ImmutableHashSet.Create(CallTags.Billing);
+
+    private static IImmutableSet<string> TagsOf(List<RecordedEvent> events)
+    {
+        bool cel = false, cdr = false;
+        foreach (var e in events)
+            if (e.Kind == RecordedEventKind.Cel) cel = true;
+            else cdr = true;
+        return cel && cdr ? CelAndCdrTags : cdr ? CdrTag : CelTag;
+    }
 
     /// <summary>Whether journaling <paramref name="fresh"/> would make <see cref="AfterEvents"/> complete the call, and
     /// with which billing record; null when it would not (or when deriving fails or changes nothing: the ordinary path
@@ -250,7 +265,7 @@ public sealed class CallEntity : PersistentActor, IWithTimers
             return false;
         }
         var completed = new CallCompleted(_node, _linkedId, _state.Revision + 1, reason, DateTimeOffset.UtcNow, records);
-        Persist(new Tagged(completed, [CallTags.Billing]), _ => Completed(completed));
+        Persist(new Tagged(completed, BillingTag), _ => Completed(completed));
         return true;
     }
 

@@ -38,6 +38,9 @@ internal sealed class CallState
     public void Apply(CallEventsRecorded recorded)
     {
         if (EventsReleased) throw new InvalidOperationException("new events after release belong to a fresh incarnation");
+        // One resize per delivery rather than several (a call's first delivery is often the whole call).
+        _identities.EnsureCapacity(_identities.Count + recorded.Events.Count);
+        _events.EnsureCapacity(_events.Count + recorded.Events.Count);
         foreach (var e in recorded.Events)
         {
             if (!_identities.Add(e.Identity)) continue; // cannot happen for journaled data; keeps replays idempotent
