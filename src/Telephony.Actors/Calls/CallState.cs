@@ -7,7 +7,7 @@ namespace Telephony.Actors.Calls;
 /// may let go of the events themselves (<see cref="ReleaseEvents"/>) and keep only what recognises copies.</summary>
 internal sealed class CallState
 {
-    private readonly HashSet<string> _identities = new(StringComparer.Ordinal);
+    private readonly HashSet<IdentityKey> _identities = [];
     private readonly HashSet<string> _liveChannels = new(StringComparer.Ordinal);
     private readonly List<RecordedEvent> _events = [];
 
@@ -33,7 +33,7 @@ internal sealed class CallState
     /// <summary>Events journaled since the last completion: a completed call with new events may need an amendment.</summary>
     public int EventsSinceCompletion { get; private set; }
 
-    public bool Has(string identity) => _identities.Contains(identity);
+    public bool Has(string identity) => _identities.Contains(IdentityKey.Of(identity));
 
     public void Apply(CallEventsRecorded recorded)
     {
@@ -43,7 +43,7 @@ internal sealed class CallState
         _events.EnsureCapacity(_events.Count + recorded.Events.Count);
         foreach (var e in recorded.Events)
         {
-            if (!_identities.Add(e.Identity)) continue; // cannot happen for journaled data; keeps replays idempotent
+            if (!_identities.Add(IdentityKey.Of(e.Identity))) continue; // cannot happen for journaled data; keeps replays idempotent
             _events.Add(e);
             EventsSinceCompletion++;
             if (e.Kind == RecordedEventKind.Cdr)
