@@ -185,45 +185,73 @@ public class CallRecoveryTests
         // the amendment it causes, and answers the node.
         var journal = TestJournal.Sqlite();
         const string id = "1700000777.1";
-        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
-        var region = host.Registry.Get<CallRegion>();
-        var timeout = TimeSpan.FromSeconds(30);
-        var first = new RecordCallEvents(Node, id, 1, Events(id, 0, 5, end: true));
-        var ack = await region.Ask<CallEventsAccepted>(first, timeout);
-        Assert.Equal((6, 0), (ack.Persisted, ack.Duplicates));
+        var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+        try
+        {
+            var region = host.Registry.Get<CallRegion>();
+            var timeout = TimeSpan.FromSeconds(30);
+            var first = new RecordCallEvents(Node, id, 1, Events(id, 0, 5, end: true));
+            var ack = await region.Ask<CallEventsAccepted>(first, timeout);
+            Assert.Equal((6, 0), (ack.Persisted, ack.Duplicates));
 
-        var path = $"/system/sharding/call/*/{Uri.EscapeDataString(CallEntityId.Of(Node, id))}";
-        var billed = await host.System.ActorSelection(path).ResolveOne(timeout);
-        var probe = new Akka.TestKit.Xunit2.TestKit(host.System);
-        probe.Watch(billed);
+            var path = $"/system/sharding/call/*/{Uri.EscapeDataString(CallEntityId.Of(Node, id))}";
+            var billed = await host.System.ActorSelection(path).ResolveOne(timeout);
+            var probe = new Akka.TestKit.Xunit2.TestKit(host.System);
+            probe.Watch(billed);
 
-        ack = await region.Ask<CallEventsAccepted>(first with { DeliveryId = 2 }, timeout);
-        Assert.Equal((0, 6), (ack.Persisted, ack.Duplicates));
-        Assert.Equal(billed, await host.System.ActorSelection(path).ResolveOne(timeout)); // answered in place
+            ack = await region.Ask<CallEventsAccepted>(first with { DeliveryId = 2 }, timeout);
+            Assert.Equal((0, 6), (ack.Persisted, ack.Duplicates));
+            Assert.Equal(billed, await host.System.ActorSelection(path).ResolveOne(timeout)); // answered in place
 
-        // The caller's channel hangs up 35 s later than anything seen so far: the call ends later than billed.
-        var headers = Cel(id, 0, "HANGUP"); // the channel that started the call
-        headers[4] = new("EventTime", "2026-11-22 10:00:40.000000");
-        var hangup = new RecordedEvent(RecordedEventKind.Cel, $"{id}#late", DateTimeOffset.UtcNow, headers);
-        var late = new RecordCallEvents(Node, id, 3, [hangup]);
-        ack = await region.Ask<CallEventsAccepted>(late, timeout);
-        Assert.Equal((1, 0), (ack.Persisted, ack.Duplicates));
-        probe.ExpectTerminated(billed, timeout);
-        ack = await region.Ask<CallEventsAccepted>(late with { DeliveryId = 4 }, timeout);
-        Assert.Equal((0, 1), (ack.Persisted, ack.Duplicates));
+            // The caller's channel hangs up 35 s later than anything seen so far: the call ends later than billed.
+            var headers = Cel(id, 0, "HANGUP"); // the channel that started the call
+            headers[4] = new("EventTime", "2026-11-22 10:00:40.000000");
+            var hangup = new RecordedEvent(RecordedEventKind.Cel, $"{id}#late", DateTimeOffset.UtcNow, headers);
+            var late = new RecordCallEvents(Node, id, 3, [hangup]);
+            ack = await region.Ask<CallEventsAccepted>(late, timeout);
+            Assert.Equal((1, 0), (ack.Persisted, ack.Duplicates));
+            probe.ExpectTerminated(billed, timeout);
+            ack = await region.Ask<CallEventsAccepted>(late with { DeliveryId = 4 }, timeout);
+            Assert.Equal((0, 1), (ack.Persisted, ack.Duplicates));
 
-        var pid = "call/" + CallEntityId.Of(Node, id);
-        Assert.Equal([(1L, "cel"), (2L, "billing"), (3L, "cel"), (4L, "billing")], await RowsAsync(journal, pid));
-        var revisions = (await host.ReadTagAsync(CallTags.Billing)).Where(e => e.PersistenceId == pid)
-            .Select(e => (CallCompleted)e.Event).ToList();
-        Assert.Equal([1, 2], revisions.Select(c => c.Revision));
-        var (before, after) = (revisions[0].Records.Single(), revisions[1].Records.Single());
-        // Derived from every event, not from the late one alone: the start is still the first event's.
-        Assert.Equal(before.Start, after.Start);
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), after.Start);
-        Assert.True(after.End > before.End, $"amended end {after.End:O} after {before.End:O}");
-        var view = await region.Ask<CallStateView>(new GetCallState(Node, id), timeout);
-        Assert.Equal((7, 2), (view.CelCount, view.Revision));
+            var pid = "call/" + CallEntityId.Of(Node, id);
+            Assert.Equal([(1L, "cel"), (2L, "billing"), (3L, "cel"), (4L, "billing")], await RowsAsync(journal, pid));
+            var revisions = (await host.ReadTagAsync(CallTags.Billing)).Where(e => e.PersistenceId == pid)
+                .Select(e => (CallCompleted)e.Event).ToList();
+            Assert.Equal([1, 2], revisions.Select(c => c.Revision));
+            var (before, after) = (revisions[0].Records.Single(), revisions[1].Records.Single());
+            // Derived from every event, not from the late one alone: the start is still the first event's.
+            Assert.Equal(before.Start, after.Start);
+            Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), after.Start);
+            Assert.True(after.End > before.End, $"amended end {after.End:O} after {before.End:O}");
+            var view = await region.Ask<CallStateView>(new GetCallState(Node, id), timeout);
+            Assert.Equal((7, 2), (view.CelCount, view.Revision));
+
+            // Late Cdr change nothing billable (billing is derived from CEL): each is journaled and answered, with no
+            // amendment. The second comes after one that changed nothing, which is journaled but not billed: had the
+            // call let go of its events then, the second would wake an incarnation that finds the first unbilled,
+            // lets go again and passes the second on, for ever. The third comes after a restart.
+            for (var n = 1; n <= 3; n++)
+            {
+                if (n == 3)
+                {
+                    await host.DisposeAsync();
+                    host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+                    region = host.Registry.Get<CallRegion>();
+                }
+                var cdr = new RecordedEvent(RecordedEventKind.Cdr, $"{id}#cdr{n}", DateTimeOffset.UtcNow,
+                    [new("Event", "Cdr"), new("UniqueID", $"{id}-{n}"), new("Disposition", "ANSWERED")]);
+                ack = await region.Ask<CallEventsAccepted>(new RecordCallEvents(Node, id, 4 + n, [cdr]), timeout);
+                Assert.Equal((1, 0), (ack.Persisted, ack.Duplicates));
+            }
+            view = await region.Ask<CallStateView>(new GetCallState(Node, id), timeout);
+            Assert.Equal((7, 3, 2), (view.CelCount, view.CdrCount, view.Revision));
+            Assert.Equal(4 + 3, (await RowsAsync(journal, pid)).Count);
+        }
+        finally
+        {
+            await host.DisposeAsync(); // the host started last
+        }
     }
 
     [Fact]

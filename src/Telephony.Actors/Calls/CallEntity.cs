@@ -163,8 +163,9 @@ public sealed class CallEntity : PersistentActor, IWithTimers
     /// one recovers every event from the journal and handles the delivery as any other (journaled once with the
     /// amendment it causes, then acknowledged to the node, the original sender). Nothing is journaled here, so nothing
     /// is lost if the hand-back fails: the node redelivers what was not acknowledged. Copies never come here (they are
-    /// recognised by identity above), and a fresh incarnation keeps its events until it completes again, so this
-    /// cannot loop.
+    /// recognised by identity above). A fresh incarnation lets go of its events only after journaling a billing
+    /// revision (<see cref="Completed"/>), which leaves nothing unbilled for the next one to recover: so the delivery
+    /// is handled by the next incarnation or the one after, never passed on for ever.
     /// </summary>
     private void Reload(RecordCallEvents command)
     {
@@ -258,9 +259,10 @@ public sealed class CallEntity : PersistentActor, IWithTimers
         }
         if (_state.Revision > 0 && CallBilling.SameRecords(records, _state.Records))
         {
-            // Late events that change nothing billable (a Cdr after LINKEDID_END): no amendment.
+            // Late events that change nothing billable (a Cdr after LINKEDID_END): no amendment. The events are kept:
+            // "up to date" is not journaled, so an incarnation that recovers them finds them unbilled and comes here
+            // again; if it let go of its events here, the new event that woke it would wake yet another, for ever.
             _state.MarkUpToDate();
-            _state.ReleaseEvents();
             Context.SetReceiveTimeout(_settings.PassivateAfterCompletion);
             return false;
         }

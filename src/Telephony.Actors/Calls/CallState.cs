@@ -68,11 +68,11 @@ internal sealed class CallState
         }
     }
 
-    /// <summary>Lets go of the events once their billing is journaled and up to date. A completed call stays a while
-    /// for late copies and late events: their identities are enough to recognise copies, while the events (bytes and
-    /// decoded CEL) were most of its memory, held for nothing in the common case. New events after this need the whole
-    /// history to amend the billing; the entity then makes way for an incarnation that recovers it (see
-    /// <c>CallEntity.Reload</c>).</summary>
+    /// <summary>Lets go of the events once their billing revision is journaled (only then: see CallEntity.Complete).
+    /// A completed call stays a while for late copies and late events: their identities are enough to recognise
+    /// copies, while the events (bytes and decoded CEL) were most of its memory, held for nothing in the common case.
+    /// New events after this need the whole history to amend the billing; the entity then makes way for an
+    /// incarnation that recovers it (see <c>CallEntity.Reload</c>).</summary>
     public void ReleaseEvents()
     {
         if (Revision == 0) throw new InvalidOperationException("a call not billed yet keeps its events");
