@@ -14,20 +14,43 @@ public static class CelEventFactory
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(nodeTimeZone);
-        var h = new HeaderLookup(headers);
+        // Read in the order Asterisk writes a CEL (TenantID and UserDefType, when present, come last), then checked in
+        // the order of what matters most: a CEL missing several things is refused for the first of them.
+        var h = new WireOrderHeaderLookup(headers);
+        var kind = h.Find("Event");
+        var eventNameText = h.Find("EventName");
+        var accountCode = h.Get("AccountCode");
+        var callerIdNum = h.Get("CallerIDnum");
+        var callerIdName = h.Get("CallerIDname");
+        var callerIdAni = h.Get("CallerIDani");
+        var callerIdRdnis = h.Get("CallerIDrdnis");
+        var callerIdDnid = h.Get("CallerIDdnid");
+        var exten = h.Get("Exten");
+        var context = h.Get("Context");
+        var channel = h.Get("Channel");
+        var application = h.Get("Application");
+        var appData = h.Get("AppData");
+        var timeText = h.Find("EventTime");
+        var amaFlags = h.Get("AMAFlags");
+        var uniqueIdText = h.Find("UniqueID");
+        var linkedIdText = h.Find("LinkedID");
+        var userField = h.Get("Userfield");
+        var peer = h.Get("Peer");
+        var peerAccount = h.Get("PeerAccount");
+        var extra = h.Find("Extra");
+        var tenantId = h.Get("TenantID");
+        var userDefType = h.Get("UserDefType");
 
-        var kind = h["Event"];
         if (kind is not null && !kind.Trim().Equals("CEL", StringComparison.OrdinalIgnoreCase))
             return new ValidationError(ValidationErrorCode.WrongEventKind, "Event", $"expected a CEL event, got '{kind}'");
 
-        var eventName = h.Required("EventName");
+        var eventName = Required(eventNameText);
         if (eventName is null) return Missing("EventName");
-        var uniqueId = h.Required("UniqueID");
+        var uniqueId = Required(uniqueIdText);
         if (uniqueId is null) return Missing("UniqueID");
-        var linkedId = h.Required("LinkedID");
+        var linkedId = Required(linkedIdText);
         if (linkedId is null) return Missing("LinkedID");
 
-        var timeText = h["EventTime"];
         switch (AsteriskTime.TryParse(timeText, nodeTimeZone, out var eventTime))
         {
             case AsteriskTimeError.None:
@@ -42,37 +65,38 @@ public static class CelEventFactory
                     $"'{timeText}' is neither 'YYYY-MM-DD HH:MM:SS[.ffffff]' nor epoch seconds");
         }
 
-        var userDefType = h.Get("UserDefType");
         var type = CelEventTypes.FromName(eventName);
 
         return ParseResult<CelEvent>.Ok(new CelEvent
         {
             EventName = eventName.Trim(),
             Type = type,
-            AccountCode = h.Get("AccountCode"),
-            CallerIdNum = h.Get("CallerIDnum"),
-            CallerIdName = h.Get("CallerIDname"),
-            CallerIdAni = h.Get("CallerIDani"),
-            CallerIdRdnis = h.Get("CallerIDrdnis"),
-            CallerIdDnid = h.Get("CallerIDdnid"),
-            Exten = h.Get("Exten"),
-            Context = h.Get("Context"),
-            Channel = h.Get("Channel"),
-            Application = h.Get("Application"),
-            AppData = h.Get("AppData"),
+            AccountCode = accountCode,
+            CallerIdNum = callerIdNum,
+            CallerIdName = callerIdName,
+            CallerIdAni = callerIdAni,
+            CallerIdRdnis = callerIdRdnis,
+            CallerIdDnid = callerIdDnid,
+            Exten = exten,
+            Context = context,
+            Channel = channel,
+            Application = application,
+            AppData = appData,
             EventTime = eventTime!,
-            AmaFlags = h.Get("AMAFlags"),
+            AmaFlags = amaFlags,
             UniqueId = uniqueId.Trim(),
             LinkedId = linkedId.Trim(),
-            TenantId = h.Get("TenantID"),
-            UserField = h.Get("Userfield"),
-            Peer = h.Get("Peer"),
-            PeerAccount = h.Get("PeerAccount"),
+            TenantId = tenantId,
+            UserField = userField,
+            Peer = peer,
+            PeerAccount = peerAccount,
             UserDefType = userDefType,
-            Extra = CelExtra.Parse(h["Extra"]),
-            Headers = headers as KeyValuePair<string, string>[] ?? headers.ToArray(),
+            Extra = CelExtra.Parse(extra),
+            Headers = h.All,
         });
     }
+
+    private static string? Required(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static ValidationError Missing(string field) =>
         new(ValidationErrorCode.MissingField, field, $"CEL event has no {field}");

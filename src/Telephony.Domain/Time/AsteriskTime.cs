@@ -68,10 +68,7 @@ public static class AsteriskTime
         hasFraction = false;
         // yyyy-MM-dd HH:mm:ss is 19 characters; a fraction adds '.' and 1..7 digits.
         if (s.Length < 19) return false;
-        var whole = s[..19];
-        if (!DateTime.TryParseExact(whole, "yyyy'-'MM'-'dd' 'HH':'mm':'ss", CultureInfo.InvariantCulture,
-                DateTimeStyles.None, out var seconds))
-            return false;
+        if (!TryParseSeconds(s[..19], out var seconds)) return false;
 
         long ticks = 0;
         if (s.Length > 19)
@@ -88,6 +85,35 @@ public static class AsteriskTime
         }
 
         local = DateTime.SpecifyKind(seconds.AddTicks(ticks), DateTimeKind.Unspecified);
+        return true;
+    }
+
+    /// <summary><c>yyyy-MM-dd HH:mm:ss</c> exactly, a valid date and time of day (what
+    /// <c>DateTime.TryParseExact</c> with that format accepts), read by position: every CEL and Cdr carries one or
+    /// more, and the general parser was a tenth of the cost of decoding a CEL.</summary>
+    private static bool TryParseSeconds(ReadOnlySpan<char> s, out DateTime value)
+    {
+        value = default;
+        if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
+            !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+            return false;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 ||
+            minute > 59 || second > 59)
+            return false;
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int at, int count, out int value)
+    {
+        value = 0;
+        for (var i = at; i < at + count; i++)
+        {
+            var d = s[i] - '0';
+            if ((uint)d > 9) return false;
+            value = value * 10 + d;
+        }
         return true;
     }
 

@@ -152,6 +152,43 @@ public sealed class CelEventParsingTests
         Assert.Equal(fraction, cel.EventTime.HasSubSecondPrecision);
     }
 
+    [Fact]
+    public void Any_header_order_key_case_or_repeated_header_gives_the_first_value_of_each_field()
+    {
+        // The factory reads a CEL in Asterisk's order, each search starting after the last header found; whatever the
+        // order, the first value of each key (ignoring case) must win, as with a plain scan from the top.
+        var fields = new (string Key, Func<CelEvent, string> Of)[]
+        {
+            ("EventName", c => c.EventName), ("AccountCode", c => c.AccountCode), ("CallerIDnum", c => c.CallerIdNum),
+            ("CallerIDname", c => c.CallerIdName), ("CallerIDani", c => c.CallerIdAni), ("CallerIDrdnis", c => c.CallerIdRdnis),
+            ("CallerIDdnid", c => c.CallerIdDnid), ("Exten", c => c.Exten), ("Context", c => c.Context),
+            ("Channel", c => c.Channel), ("Application", c => c.Application), ("AppData", c => c.AppData),
+            ("EventTime", c => c.EventTime.Text), ("AMAFlags", c => c.AmaFlags), ("UniqueID", c => c.UniqueId),
+            ("LinkedID", c => c.LinkedId), ("TenantID", c => c.TenantId), ("Userfield", c => c.UserField),
+            ("Peer", c => c.Peer), ("PeerAccount", c => c.PeerAccount), ("UserDefType", c => c.UserDefType),
+            ("Extra", c => c.Extra.Raw),
+        };
+        var random = new Random(20261123);
+        for (var round = 0; round < 500; round++)
+        {
+            var headers = Headers.FullCel().OrderBy(_ => random.Next()).ToList();
+            // Copies of some headers with other values, anywhere (before the original too), some in another case.
+            for (var n = random.Next(0, 4); n > 0; n--)
+            {
+                var (key, _) = fields[random.Next(fields.Length)];
+                var spelled = random.Next(2) == 0 ? key : key.ToUpperInvariant();
+                var value = key == "EventTime" ? "2026-01-10 10:00:06" : key is "EventName" ? "HANGUP" : "copy-" + n;
+                headers.Insert(random.Next(headers.Count + 1), new(spelled, value));
+            }
+            var cel = CelEventFactory.Parse(headers, Utc).GetValueOrThrow();
+            foreach (var (key, of) in fields)
+            {
+                var first = headers.First(h => h.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value;
+                Assert.True(first.Trim() == of(cel), $"round {round}: {key} is '{of(cel)}', first value '{first}'");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("LinkedID", ValidationErrorCode.MissingField)]
     [InlineData("UniqueID", ValidationErrorCode.MissingField)]
