@@ -322,8 +322,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             {
                 _cel++;
                 // Routing needs only the two ids; the rest is decoded when the event is sent (Send).
-                var uniqueId = message["UniqueID"];
-                var linkedId = message["LinkedID"];
+                var (uniqueId, linkedId) = message.GetPair("UniqueID", "LinkedID", _headerValues);
                 if (string.IsNullOrWhiteSpace(uniqueId) || string.IsNullOrWhiteSpace(linkedId))
                 {
                     // The factory refuses it (no UniqueID or LinkedID) and says which.

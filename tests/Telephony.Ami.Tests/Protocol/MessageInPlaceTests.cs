@@ -46,6 +46,15 @@ public class MessageInPlaceTests
                 }
             Assert.Null(scanned["NoSuchHeader"]);
             Assert.False(scanned.Has("Event2"));
+            // Two keys in one pass (what the node reads of every CEL), in either order, with or without a value cache.
+            var keys = expected.Headers.Select(h => h.Key).Append("NoSuchHeader").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var cache = new HeaderValueCache(16);
+            foreach (var first in keys)
+                foreach (var second in keys.Where(k => !k.Equals(first, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Assert.Equal((expected[first], expected[second]), scanned.GetPair(first, second.ToUpperInvariant()));
+                    Assert.Equal((expected[first], expected[second]), scanned.GetPair(first.ToLowerInvariant(), second, cache));
+                }
             Assert.Equal(expected.EventName, scanned.EventName);
 
             // ...then by index, which builds the table from the same bytes.
@@ -63,6 +72,8 @@ public class MessageInPlaceTests
         var m = AmiParser.ParseMessage(bytes, 2, bytes.Length - 4);
         Assert.Equal("one", m["VAR"]);
         Assert.Equal("no-space", m["Value"]);
+        Assert.Equal(("one", "no-space"), m.GetPair("var", "VALUE"));
+        Assert.Equal(("no-space", "one"), m.GetPair("Value", "Var", new HeaderValueCache(4)));
         Assert.Equal(["one", "two"], m.GetValues("var"));
         Assert.Equal("one", m["var"]); // after the table was built, the same answer
     }
