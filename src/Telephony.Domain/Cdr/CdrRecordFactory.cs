@@ -24,60 +24,83 @@ public static class CdrRecordFactory
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(nodeTimeZone);
-        var h = new HeaderLookup(headers);
+        // Read in the order Asterisk writes a Cdr (mapped variables follow it), then checked in the order of what
+        // matters most: a Cdr missing several things is refused for the first of them.
+        var h = new WireOrderHeaderLookup(headers);
+        var kind = h.Find("Event");
+        var accountCode = h.Get("AccountCode");
+        var source = h.Get("Source");
+        var destination = h.Get("Destination");
+        var destinationContext = h.Get("DestinationContext");
+        var callerId = h.Get("CallerID");
+        var channel = h.Get("Channel");
+        var destinationChannel = h.Get("DestinationChannel");
+        var lastApplication = h.Get("LastApplication");
+        var lastData = h.Get("LastData");
+        var startText = h.Find("StartTime");
+        var answerText = h.Find("AnswerTime");
+        var endText = h.Find("EndTime");
+        var durationText = h.Find("Duration");
+        var billsecText = h.Find("BillableSeconds");
+        var dispositionText = h.Find("Disposition");
+        var amaFlags = h.Get("AMAFlags");
+        var uniqueIdText = h.Find("UniqueID");
+        var userField = h.Get("UserField");
+        var linkedId = h.Find("LinkedID");
+        var sequence = h.Find("Sequence");
+        var peerAccount = h.Find("PeerAccount");
 
-        var kind = h["Event"];
         if (kind is not null && !kind.Trim().Equals("Cdr", StringComparison.OrdinalIgnoreCase))
             return new ValidationError(ValidationErrorCode.WrongEventKind, "Event", $"expected a Cdr event, got '{kind}'");
 
-        var uniqueId = h.Required("UniqueID");
+        var uniqueId = Required(uniqueIdText);
         if (uniqueId is null) return Missing("UniqueID");
 
-        if (ParseTime(h, "StartTime", nodeTimeZone, required: true, out var start) is { } startError) return startError;
-        if (ParseTime(h, "AnswerTime", nodeTimeZone, required: false, out var answer) is { } answerError) return answerError;
-        if (ParseTime(h, "EndTime", nodeTimeZone, required: true, out var end) is { } endError) return endError;
-        if (ParseSeconds(h, "Duration", out var duration) is { } durationError) return durationError;
-        if (ParseSeconds(h, "BillableSeconds", out var billsec) is { } billsecError) return billsecError;
+        if (ParseTime(startText, "StartTime", nodeTimeZone, required: true, out var start) is { } startError) return startError;
+        if (ParseTime(answerText, "AnswerTime", nodeTimeZone, required: false, out var answer) is { } answerError) return answerError;
+        if (ParseTime(endText, "EndTime", nodeTimeZone, required: true, out var end) is { } endError) return endError;
+        if (ParseSeconds(durationText, "Duration", out var duration) is { } durationError) return durationError;
+        if (ParseSeconds(billsecText, "BillableSeconds", out var billsec) is { } billsecError) return billsecError;
 
-        var disposition = h.Required("Disposition");
+        var disposition = Required(dispositionText);
         if (disposition is null) return Missing("Disposition");
 
-        var mapped = new List<KeyValuePair<string, string>>();
-        foreach (var kv in headers)
-            if (!StandardHeaders.Contains(kv.Key)) mapped.Add(kv);
+        var all = h.All;
+        List<KeyValuePair<string, string>>? mapped = null;
+        foreach (var kv in all)
+            if (!StandardHeaders.Contains(kv.Key)) (mapped ??= []).Add(kv);
 
         return ParseResult<CdrRecord>.Ok(new CdrRecord
         {
-            AccountCode = h.Get("AccountCode"),
-            Source = h.Get("Source"),
-            Destination = h.Get("Destination"),
-            DestinationContext = h.Get("DestinationContext"),
-            CallerId = h.Get("CallerID"),
-            Channel = h.Get("Channel"),
-            DestinationChannel = h.Get("DestinationChannel"),
-            LastApplication = h.Get("LastApplication"),
-            LastData = h.Get("LastData"),
+            AccountCode = accountCode,
+            Source = source,
+            Destination = destination,
+            DestinationContext = destinationContext,
+            CallerId = callerId,
+            Channel = channel,
+            DestinationChannel = destinationChannel,
+            LastApplication = lastApplication,
+            LastData = lastData,
             StartTime = start!,
             AnswerTime = answer,
             EndTime = end!,
             Duration = duration,
             BillableSeconds = billsec,
             DispositionText = disposition.Trim(),
-            AmaFlags = h.Get("AMAFlags"),
+            AmaFlags = amaFlags,
             UniqueId = uniqueId.Trim(),
-            UserField = h.Get("UserField"),
-            LinkedId = NullIfBlank(h["LinkedID"]),
-            Sequence = NullIfBlank(h["Sequence"]),
-            PeerAccount = NullIfBlank(h["PeerAccount"]),
-            MappedFields = mapped,
-            Headers = headers as KeyValuePair<string, string>[] ?? headers.ToArray(),
+            UserField = userField,
+            LinkedId = NullIfBlank(linkedId),
+            Sequence = NullIfBlank(sequence),
+            PeerAccount = NullIfBlank(peerAccount),
+            MappedFields = (IReadOnlyList<KeyValuePair<string, string>>?)mapped ?? [],
+            Headers = all,
         });
     }
 
-    private static ValidationError? ParseTime(HeaderLookup h, string field, TimeZoneInfo zone, bool required,
+    private static ValidationError? ParseTime(string? text, string field, TimeZoneInfo zone, bool required,
         out AsteriskTimestamp? value)
     {
-        var text = h[field];
         switch (AsteriskTime.TryParse(text, zone, out value))
         {
             case AsteriskTimeError.None:
@@ -93,14 +116,16 @@ public static class CdrRecordFactory
         }
     }
 
-    private static ValidationError? ParseSeconds(HeaderLookup h, string field, out int value)
+    private static ValidationError? ParseSeconds(string? raw, string field, out int value)
     {
         value = 0;
-        var text = h.Required(field);
+        var text = Required(raw);
         if (text is null) return Missing(field);
         if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value)) return null;
         return new ValidationError(ValidationErrorCode.UnparsableNumber, field, $"'{text}' is not a whole number of seconds");
     }
+
+    private static string? Required(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -95,7 +95,7 @@ public readonly record struct EventIdentity
     public static EventIdentity ForCdr(CdrRecord cdr)
     {
         ArgumentNullException.ThrowIfNull(cdr);
-        var fields = new List<string>
+        var fields = new List<string>(21 + 2 * cdr.MappedFields.Count)
         {
             cdr.UniqueId, cdr.StartTime.Text.Trim(), cdr.EndTime.Text.Trim(), cdr.DispositionText, cdr.DestinationChannel,
             cdr.Sequence ?? "", cdr.LinkedId ?? "", cdr.AnswerTime?.Text.Trim() ?? "",
@@ -105,11 +105,15 @@ public readonly record struct EventIdentity
             cdr.CallerId, cdr.AccountCode, cdr.PeerAccount ?? "", cdr.AmaFlags, cdr.UserField,
         };
         // Other mapped variables: keyed by lower-cased name, sorted, so their order and key case do not matter.
-        foreach (var kv in cdr.MappedFields.OrderBy(kv => kv.Key.ToLowerInvariant(), StringComparer.Ordinal)
-                     .ThenBy(kv => kv.Value, StringComparer.Ordinal))
+        // (Most Cdr have none: no sort, no lambdas then.)
+        if (cdr.MappedFields.Count > 0)
         {
-            fields.Add(kv.Key.ToLowerInvariant());
-            fields.Add(kv.Value);
+            foreach (var kv in cdr.MappedFields.OrderBy(kv => kv.Key.ToLowerInvariant(), StringComparer.Ordinal)
+                         .ThenBy(kv => kv.Value, StringComparer.Ordinal))
+            {
+                fields.Add(kv.Key.ToLowerInvariant());
+                fields.Add(kv.Value);
+            }
         }
         return Hash("cdr1:", System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
     }

@@ -10,6 +10,47 @@ public sealed class CdrParsingTests
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
     [Fact]
+    public void Any_header_order_key_case_or_repeated_header_gives_the_first_value_of_each_field()
+    {
+        var fields = new (string Key, Func<CdrRecord, string?> Of)[]
+        {
+            ("AccountCode", c => c.AccountCode), ("Source", c => c.Source), ("Destination", c => c.Destination),
+            ("DestinationContext", c => c.DestinationContext), ("CallerID", c => c.CallerId), ("Channel", c => c.Channel),
+            ("DestinationChannel", c => c.DestinationChannel), ("LastApplication", c => c.LastApplication),
+            ("LastData", c => c.LastData), ("StartTime", c => c.StartTime.Text), ("AnswerTime", c => c.AnswerTime?.Text),
+            ("EndTime", c => c.EndTime.Text), ("Duration", c => c.Duration.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("BillableSeconds", c => c.BillableSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Disposition", c => c.DispositionText), ("AMAFlags", c => c.AmaFlags), ("UniqueID", c => c.UniqueId),
+            ("UserField", c => c.UserField), ("LinkedID", c => c.LinkedId), ("Sequence", c => c.Sequence),
+            ("PeerAccount", c => c.PeerAccount),
+        };
+        var random = new Random(20261123);
+        for (var round = 0; round < 500; round++)
+        {
+            var headers = Headers.FullCdr().OrderBy(_ => random.Next()).ToList();
+            for (var n = random.Next(0, 4); n > 0; n--)
+            {
+                var (key, _) = fields[random.Next(fields.Length)];
+                var value = key switch
+                {
+                    "StartTime" or "AnswerTime" or "EndTime" => "2026-01-10 10:00:0" + n,
+                    "Duration" or "BillableSeconds" or "Sequence" => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "Disposition" => "BUSY",
+                    _ => "copy-" + n,
+                };
+                headers.Insert(random.Next(headers.Count + 1), new(random.Next(2) == 0 ? key : key.ToLowerInvariant(), value));
+            }
+            var cdr = CdrRecordFactory.Parse(headers, TimeZoneInfo.Utc).GetValueOrThrow();
+            foreach (var (key, of) in fields)
+            {
+                var first = headers.First(h => h.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value;
+                Assert.True(first == of(cdr), $"round {round}: {key} is '{of(cdr)}', first value '{first}'");
+            }
+            Assert.Empty(cdr.MappedFields);
+        }
+    }
+
+    [Fact]
     public void Every_header_of_the_cdr_event_lands_in_its_field_with_times_in_utc_and_as_sent()
     {
         var headers = Headers.FullCdr().With("Foo", "bar");
