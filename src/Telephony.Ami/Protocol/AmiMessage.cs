@@ -228,7 +228,8 @@ public sealed class AmiMessage
         for (var i = 0; i < Count; i++)
         {
             var o = i * 4;
-            var key = table[o] == OutputKey ? "Output" : HeaderKeys.Get(_bytes.AsSpan(shift + table[o], table[o + 1]));
+            var keyBytes = table[o] == OutputKey ? default : _bytes.AsSpan(shift + table[o], table[o + 1]);
+            var key = table[o] == OutputKey ? "Output" : values is null ? HeaderKeys.Get(keyBytes) : values.GetKey(keyBytes);
             var value = _bytes.AsSpan(shift + table[o + 2], table[o + 3]);
             list[i] = new(key, values is null ? Utf8.GetString(value) : values.Get(value));
         }

@@ -19,6 +19,7 @@ public sealed class HeaderValueCache
 
     private readonly string?[] _slots;
     private readonly int _mask;
+    private readonly string?[] _keys = new string?[128]; // header names: a few dozen, the shared instances
 
     /// <param name="slots">table size, rounded up to a power of two.</param>
     public HeaderValueCache(int slots = 1024)
@@ -43,9 +44,7 @@ public sealed class HeaderValueCache
             Misses++;
             return Utf8.GetString(utf8);
         }
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        ref var slot = ref _slots[hash.ToHashCode() & _mask];
+        ref var slot = ref _slots[Hash(utf8) & _mask];
         if (slot is { } cached && System.Text.Ascii.Equals(utf8, cached))
         {
             Hits++;
@@ -55,5 +54,38 @@ public sealed class HeaderValueCache
         var value = Utf8.GetString(utf8);
         slot = value;
         return value;
+    }
+
+    /// <summary>A header name as the shared string <see cref="HeaderKeys.Get"/> gives (the instance lookups by name
+    /// compare first), found in a small table of the names seen: a message's names are the same few dozen every time.
+    /// </summary>
+    public string GetKey(ReadOnlySpan<byte> ascii)
+    {
+        ref var slot = ref _keys[Hash(ascii) & (_keys.Length - 1)];
+        if (slot is { } cached && System.Text.Ascii.Equals(ascii, cached)) return cached;
+        var key = HeaderKeys.Get(ascii);
+        slot = key;
+        return key;
+    }
+
+    /// <summary>Where a value goes in a table: its length and its first and last eight bytes. Values that differ
+    /// (UniqueIDs, channel names, times) differ at their ends; two that hash alike only share a slot (the bytes are
+    /// compared before a cached string is used).</summary>
+    private static int Hash(ReadOnlySpan<byte> bytes)
+    {
+        ulong head, tail;
+        if (bytes.Length >= 8)
+        {
+            head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+            tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[^8..]);
+        }
+        else
+        {
+            head = 0;
+            foreach (var b in bytes) head = (head << 8) | b;
+            tail = 0;
+        }
+        var h = (head * 0x9E3779B97F4A7C15UL ^ tail) * 0xC2B2AE3D27D4EB4FUL ^ (ulong)bytes.Length;
+        return (int)(h >> 33);
     }
 }

@@ -18,7 +18,16 @@ public class HeaderValueCacheTests
     {
         var cache = new HeaderValueCache(4); // tiny: most values collide and replace each other
         foreach (var m in new AmiParser().ParseAll(Fixtures.CaptureBytes(capture)).Where(m => m.Kind != AmiMessageKind.Banner))
-            Assert.Equal(m.Headers, m.GetHeaders(cache));
+        {
+            var decoded = m.GetHeaders(cache);
+            Assert.Equal(m.Headers, decoded);
+            // Names are the shared instances (a lookup by name compares the instance first), as without the cache.
+            foreach (var (key, _) in decoded)
+                if (key.Length <= 64 && System.Text.Ascii.IsValid(key))
+                    Assert.Same(HeaderKeys.Get(System.Text.Encoding.ASCII.GetBytes(key)), key);
+        }
+        Assert.Same(string.Intern("UniqueID"), new AmiParser(expectBanner: false)
+            .ParseAll(System.Text.Encoding.ASCII.GetBytes("Event: CEL\r\nUniqueID: 1.2\r\n\r\n"))[0].GetHeaders(cache)[1].Key);
     }
 
     [Fact]
