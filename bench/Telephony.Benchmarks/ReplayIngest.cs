@@ -92,6 +92,7 @@ internal static class ReplayIngest
         GC.WaitForPendingFinalizers();
         GcLog.PrintAllocations("before the host started");
         var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        var writerAtStart = Telephony.Actors.Persistence.SqliteGroupWriter.Totals;
         var host = await BenchHost.StartAsync(journal, settings, hocon);
         try
         {
@@ -141,6 +142,11 @@ internal static class ReplayIngest
                               $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s; " +
                               $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / (double)total:N0} bytes per event (host start included)");
             GcLog.PrintAllocations("host start and the measured run");
+            var writer = Telephony.Actors.Persistence.SqliteGroupWriter.Totals;
+            if (writer.Groups > writerAtStart.Groups)
+                Console.WriteLine($"sqlite writer (the serial stage): {writer.Groups - writerAtStart.Groups:N0} transactions, " +
+                                  $"{writer.Rows - writerAtStart.Rows:N0} rows, busy {(writer.Busy - writerAtStart.Busy).TotalSeconds:F2} s " +
+                                  $"of the {seconds:F2} s run ({(writer.Busy - writerAtStart.Busy).TotalSeconds / seconds * 100:F0} %, pauses and waits for a core included)");
             // Let the last billing writes land before counting.
             await Task.Delay(1000);
             var count = await JournalCount.ReadAsync(journal, host.Serializer);

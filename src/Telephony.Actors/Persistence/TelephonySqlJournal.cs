@@ -16,7 +16,8 @@ namespace Telephony.Actors.Persistence;
 /// </summary>
 public sealed class TelephonySqlJournal : SqlWriteJournal
 {
-    private sealed record QueuedWrite(IReadOnlyCollection<AtomicWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done);
+    private sealed record QueuedWrite(IReadOnlyCollection<AtomicWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done,
+        IReadOnlyList<SqliteGroupWriter.PreparedWrite>? Prepared);
     private sealed record GroupWritten(List<QueuedWrite> Group, Task<IImmutableList<Exception>> Write);
 
     private static readonly Task<IImmutableList<Exception>> NothingToWrite = Task.FromResult<IImmutableList<Exception>>(null!);
@@ -57,7 +58,9 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         // failure: a quiet minute of such batches opened the breaker and failed healthy writes and recoveries.
         if (list.Count == 0) return NothingToWrite;
         var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queued.Add(new QueuedWrite(list, done));
+        // With the SQLite writer, payloads are serialized here, while the writer's thread writes the previous group.
+        var prepared = _sqliteWriter is null ? null : list.Select(_sqliteWriter.Prepare).ToList();
+        _queued.Add(new QueuedWrite(list, done, prepared));
         foreach (var w in list) _writesInProgress[w.PersistenceId] = done.Task;
         if (_groupsInFlight < _groupParallelism) Flush();
         return done.Task;
@@ -79,6 +82,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _groupsInFlight++;
         var group = new List<QueuedWrite>();
         var writes = new List<AtomicWrite>();
+        var prepared = new List<SqliteGroupWriter.PreparedWrite>();
         var rows = 0;
         var taken = 0;
         foreach (var q in _queued)
@@ -87,6 +91,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
             if (group.Count > 0 && rows + size > _groupRows) break;
             group.Add(q);
             writes.AddRange(q.Writes);
+            if (q.Prepared is not null) prepared.AddRange(q.Prepared);
             rows += size;
             taken++;
         }
@@ -96,7 +101,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         try
         {
             write = _sqliteWriter is not null
-                ? _sqliteWriter.WriteAsync(writes)
+                ? _sqliteWriter.WriteAsync(prepared)
                 : base.WriteMessagesAsync(writes, CancellationToken.None);
         }
         catch (Exception e)
