@@ -25,10 +25,7 @@ internal readonly record struct IdentityKey(ulong High, ulong Low, byte Kind, st
 
     // Only the form EventIdentity writes (lower-case digits) is packed: an upper-case spelling is another text, and
     // must stay another key.
-    private static bool IsLowerHex(ReadOnlySpan<char> digits)
-    {
-        foreach (var c in digits)
-            if (c is not (>= '0' and <= '9' or >= 'a' and <= 'f')) return false;
-        return true;
-    }
+    private static bool IsLowerHex(ReadOnlySpan<char> digits) => !digits.ContainsAnyExcept(LowerHexDigits);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 }
