@@ -30,6 +30,7 @@ internal sealed class SqliteGroupWriter : IDisposable
     private readonly BlockingCollection<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
     private readonly Thread _thread;
     private SqliteConnection? _connection;
+    private SqliteCommand? _insert;
 
     private static long s_groups, s_rows, s_busyTicks;
 
@@ -38,7 +39,6 @@ internal sealed class SqliteGroupWriter : IDisposable
     /// stage of ingest, and how busy it is says how close the pipeline is to its limit.</summary>
     public static (long Groups, long Rows, TimeSpan Busy) Totals =>
         (Interlocked.Read(ref s_groups), Interlocked.Read(ref s_rows), TimeSpan.FromTicks(Interlocked.Read(ref s_busyTicks)));
-    private SqliteCommand? _insert;
 
     public SqliteGroupWriter(Akka.Configuration.Config journalConfig, ExtendedActorSystem system)
     {

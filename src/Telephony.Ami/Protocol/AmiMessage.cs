@@ -150,10 +150,8 @@ public sealed class AmiMessage
             if (nl < 0) break;
             var line = rest[..(nl > 0 && rest[nl - 1] == (byte)'\r' ? nl - 1 : nl)];
             if (line.IsEmpty) break;
-            if (line.Length > key.Length && line[key.Length] == (byte)':' && AsciiEqualsIgnoreCase(line[..key.Length], key))
+            if (ValueOf(line, key) is var vs and >= 0)
             {
-                var vs = key.Length + 1;
-                if (vs < line.Length && line[vs] == (byte)' ') vs++;
                 valueStart = _start + pos + vs;
                 valueLength = line.Length - vs;
                 return true;
@@ -228,8 +226,13 @@ public sealed class AmiMessage
         for (var i = 0; i < Count; i++)
         {
             var o = i * 4;
-            var keyBytes = table[o] == OutputKey ? default : _bytes.AsSpan(shift + table[o], table[o + 1]);
-            var key = table[o] == OutputKey ? "Output" : values is null ? HeaderKeys.Get(keyBytes) : values.GetKey(keyBytes);
+            string key;
+            if (table[o] == OutputKey) key = "Output";
+            else
+            {
+                var name = _bytes.AsSpan(shift + table[o], table[o + 1]);
+                key = values is null ? HeaderKeys.Get(name) : values.GetKey(name);
+            }
             var value = _bytes.AsSpan(shift + table[o + 2], table[o + 3]);
             list[i] = new(key, values is null ? Utf8.GetString(value) : values.Get(value));
         }

@@ -53,7 +53,7 @@ public static class CdrRecordFactory
         if (kind is not null && !kind.Trim().Equals("Cdr", StringComparison.OrdinalIgnoreCase))
             return new ValidationError(ValidationErrorCode.WrongEventKind, "Event", $"expected a Cdr event, got '{kind}'");
 
-        var uniqueId = Required(uniqueIdText);
+        var uniqueId = WireOrderHeaderLookup.Required(uniqueIdText);
         if (uniqueId is null) return Missing("UniqueID");
 
         if (ParseTime(startText, "StartTime", nodeTimeZone, required: true, out var start) is { } startError) return startError;
@@ -62,7 +62,7 @@ public static class CdrRecordFactory
         if (ParseSeconds(durationText, "Duration", out var duration) is { } durationError) return durationError;
         if (ParseSeconds(billsecText, "BillableSeconds", out var billsec) is { } billsecError) return billsecError;
 
-        var disposition = Required(dispositionText);
+        var disposition = WireOrderHeaderLookup.Required(dispositionText);
         if (disposition is null) return Missing("Disposition");
 
         var all = h.All;
@@ -119,13 +119,11 @@ public static class CdrRecordFactory
     private static ValidationError? ParseSeconds(string? raw, string field, out int value)
     {
         value = 0;
-        var text = Required(raw);
+        var text = WireOrderHeaderLookup.Required(raw);
         if (text is null) return Missing(field);
         if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value)) return null;
         return new ValidationError(ValidationErrorCode.UnparsableNumber, field, $"'{text}' is not a whole number of seconds");
     }
-
-    private static string? Required(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -44,11 +44,11 @@ public static class CelEventFactory
         if (kind is not null && !kind.Trim().Equals("CEL", StringComparison.OrdinalIgnoreCase))
             return new ValidationError(ValidationErrorCode.WrongEventKind, "Event", $"expected a CEL event, got '{kind}'");
 
-        var eventName = Required(eventNameText);
+        var eventName = WireOrderHeaderLookup.Required(eventNameText);
         if (eventName is null) return Missing("EventName");
-        var uniqueId = Required(uniqueIdText);
+        var uniqueId = WireOrderHeaderLookup.Required(uniqueIdText);
         if (uniqueId is null) return Missing("UniqueID");
-        var linkedId = Required(linkedIdText);
+        var linkedId = WireOrderHeaderLookup.Required(linkedIdText);
         if (linkedId is null) return Missing("LinkedID");
 
         switch (AsteriskTime.TryParse(timeText, nodeTimeZone, out var eventTime))
@@ -95,8 +95,6 @@ public static class CelEventFactory
             Headers = h.All,
         });
     }
-
-    private static string? Required(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static ValidationError Missing(string field) =>
         new(ValidationErrorCode.MissingField, field, $"CEL event has no {field}");

@@ -1,41 +1,12 @@
 namespace Telephony.Domain.Validation;
 
-/// <summary>First-value, ASCII case-insensitive lookup over AMI headers in wire order. Asterisk spells the same key
-/// differently from one event to another (<c>UniqueID</c> in CEL, <c>Uniqueid</c> elsewhere), so names are matched
-/// ignoring case; values are returned exactly as received.</summary>
-internal readonly struct HeaderLookup(IReadOnlyList<KeyValuePair<string, string>> headers)
-{
-    public string? this[string key]
-    {
-        get
-        {
-            var count = headers.Count;
-            for (var i = 0; i < count; i++)
-            {
-                var (k, v) = headers[i];
-                // Names from the parser are interned (HeaderKeys), like the literals asked for: the same instance is
-                // the common match and needs no character compare.
-                if ((object)k == key || (k.Length == key.Length && string.Equals(k, key, StringComparison.OrdinalIgnoreCase)))
-                    return v;
-            }
-            return null;
-        }
-    }
-
-    public string Get(string key) => this[key] ?? "";
-
-    /// <summary>The value, or null when the header is absent or blank.</summary>
-    public string? Required(string key)
-    {
-        var v = this[key];
-        return string.IsNullOrWhiteSpace(v) ? null : v;
-    }
-}
-
-/// <summary>The same lookup (the first value of a key wins) for a caller that asks for each key once, in the order
-/// Asterisk writes them (a CEL's fields): each search starts after the last header found, so a lookup in wire order is
-/// one comparison instead of a scan from the top. Headers passed over on the way are remembered, so that a key that
-/// also occurs earlier still gives its first value; any order finds every header. A mutable struct, kept in a local.
+/// <summary>
+/// First-value, ASCII case-insensitive lookup over AMI headers (Asterisk spells the same key differently from one
+/// event to another: <c>UniqueID</c> in CEL, <c>Uniqueid</c> elsewhere); values are returned exactly as received.
+/// Made for a caller that asks for each key once, in the order Asterisk writes them (a CEL's or Cdr's fields): each
+/// search starts after the last header found, so a lookup in wire order is one comparison instead of a scan from the
+/// top. Headers passed over on the way are remembered, so that a key that also occurs earlier still gives its first
+/// value; any order finds every header. A mutable struct, kept in a local.
 /// </summary>
 internal struct WireOrderHeaderLookup(IReadOnlyList<KeyValuePair<string, string>> headers)
 {
@@ -48,12 +19,12 @@ internal struct WireOrderHeaderLookup(IReadOnlyList<KeyValuePair<string, string>
     {
         var headers = _headers;
         var count = headers.Length;
-        if (count > 64) return new HeaderLookup(headers)[key];
-        var start = _next;
+        var start = count > 64 ? 0 : _next; // past 64 headers: a plain scan from the top
         for (var i = start; i < count; i++)
         {
             var (k, v) = headers[i];
             if (!Matches(k, key)) continue;
+            if (count > 64) return v;
             // An earlier header passed over by another lookup may carry this key too: the first one wins.
             for (var m = _passedOver; m != 0; m &= m - 1)
             {
@@ -74,6 +45,9 @@ internal struct WireOrderHeaderLookup(IReadOnlyList<KeyValuePair<string, string>
 
     /// <summary>The headers, as the array they were read from.</summary>
     public readonly KeyValuePair<string, string>[] All => _headers;
+
+    /// <summary>The value, or null when it is absent or blank (a required field).</summary>
+    public static string? Required(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     // Names from the parser are interned (HeaderKeys), like the literals asked for: the same instance is the common
     // match and needs no character compare.
