@@ -77,6 +77,39 @@ public class CallRecoveryTests
         Assert.Equal(calls * 3, await CountAsync(journal, "call/%"));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task Two_members_holding_the_same_call_never_journal_an_event_twice(string provider)
+    {
+        // Split brain: two members each start the same call entity on one journal. Both recover an empty call, so both
+        // would write sequence number 1. The unique key (persistence_id, sequence_number) lets only one of them: the
+        // other write fails, that entity stops unacknowledged, and the incarnation that takes the node's redelivery
+        // recovers the first member's row and journals only what is new. There is never a second row for a sequence
+        // number, which is why the journal runs without Akka's replay filter (hocon/persistence-*.conf).
+        var journal = await TestJournal.CreateAsync(provider);
+        const string id = "1763900000.7";
+        await using var a = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+        await using var b = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+        var regionA = a.Registry.Get<CallRegion>();
+        var regionB = b.Registry.Get<CallRegion>();
+        Assert.Equal(0, (await regionA.Ask<CallStateView>(new GetCallState(Node, id), TimeSpan.FromSeconds(30))).CelCount);
+        Assert.Equal(0, (await regionB.Ask<CallStateView>(new GetCallState(Node, id), TimeSpan.FromSeconds(30))).CelCount);
+
+        var ack = await regionA.Ask<CallEventsAccepted>(new RecordCallEvents(Node, id, 1, Events(id, 0, 3, end: false)), TimeSpan.FromSeconds(30));
+        Assert.Equal((3, 0), (ack.Persisted, ack.Duplicates));
+
+        // Events #2..#5 through the other member: #2 is a copy of one the first member journaled, the rest are new.
+        // Its entity still holds the empty call, writes sequence number 1 again and is refused: no acknowledgement.
+        var fromB = new RecordCallEvents(Node, id, 1, Events(id, 2, 6, end: false));
+        await Assert.ThrowsAsync<AskTimeoutException>(() => regionB.Ask<CallEventsAccepted>(fromB, TimeSpan.FromSeconds(3)));
+        ack = await regionB.Ask<CallEventsAccepted>(fromB, TimeSpan.FromSeconds(30)); // the node's redelivery
+        Assert.Equal((3, 1), (ack.Persisted, ack.Duplicates));
+
+        Assert.Equal([(1L, "cel"), (2L, "cel")], await RowsAsync(journal, "call/" + CallEntityId.Of(Node, id)));
+        Assert.Equal(6, (await regionB.Ask<CallStateView>(new GetCallState(Node, id), TimeSpan.FromSeconds(30))).CelCount);
+    }
+
     [Fact]
     public async Task Acknowledgements_deferred_while_nothing_else_is_written_do_not_open_the_circuit_breaker()
     {
