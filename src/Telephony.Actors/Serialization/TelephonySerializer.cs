@@ -80,6 +80,19 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
                 {
                     w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); WriteEvents(w, m.Events);
                 });
+            case CallCompleted m:
+            {
+                // One per call. The JSON goes to UTF-8 bytes directly and is written as BinaryWriter writes a string
+                // (7-bit length, then the bytes): the same bytes as before without the UTF-16 string and a growing stream.
+                var json = JsonSerializer.SerializeToUtf8Bytes(m.Records, BillingJson);
+                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + 4 + StringSize(m.Reason) + 8 + SevenBitSize(json.Length) + json.Length, w =>
+                {
+                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.Revision); w.Write(m.Reason);
+                    WriteTime(w, m.CompletedAt);
+                    w.Write7BitEncodedInt(json.Length);
+                    w.Write(json);
+                });
+            }
         }
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -88,11 +101,6 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             {
                 case CallEventsAccepted m:
                     w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.DeliveryId); w.Write(m.Persisted); w.Write(m.Duplicates);
-                    break;
-                case CallCompleted m:
-                    w.Write(m.Node); w.Write(m.LinkedId); w.Write(m.Revision); w.Write(m.Reason);
-                    WriteTime(w, m.CompletedAt);
-                    w.Write(JsonSerializer.Serialize(m.Records, BillingJson));
                     break;
                 case GetCallState m:
                     w.Write(m.Node); w.Write(m.LinkedId);

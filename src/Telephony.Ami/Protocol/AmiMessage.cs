@@ -219,6 +219,15 @@ public sealed class AmiMessage
     public KeyValuePair<string, string>[] GetHeaders(HeaderValueCache? values)
     {
         var list = new KeyValuePair<string, string>[Count];
+        GetHeaders(values, list);
+        return list;
+    }
+
+    /// <summary>Every header in wire order into <paramref name="list"/> (its first <see cref="Count"/> slots): for a
+    /// reader that decodes message after message into one array and keeps none of them (see <see cref="HeaderView"/>).</summary>
+    public void GetHeaders(HeaderValueCache? values, Span<KeyValuePair<string, string>> list)
+    {
+        if (list.Length < Count) throw new ArgumentException($"room for {list.Length} headers, the message has {Count}", nameof(list));
         // A message without its table is decoded from one made for this call only (relative to the message's
         // start): the decoded list is what a caller keeps, not the table.
         ReadOnlySpan<int> table = _offsets is not null ? _offsets : AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
@@ -236,7 +245,24 @@ public sealed class AmiMessage
             var value = _bytes.AsSpan(shift + table[o + 2], table[o + 3]);
             list[i] = new(key, values is null ? Utf8.GetString(value) : values.Get(value));
         }
-        return list;
+    }
+
+    /// <summary>The headers as a list that decodes a header when it is read (names shared, values new strings): what a
+    /// decoded record keeps as its raw headers. Costs one small object instead of a decoded array per message, and the
+    /// message's bytes are kept anyway.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> HeaderView => new AmiHeaderView(this);
+
+    private sealed class AmiHeaderView(AmiMessage message) : IReadOnlyList<KeyValuePair<string, string>>
+    {
+        public int Count => message.Count;
+        public KeyValuePair<string, string> this[int index] => new(message.GetKey(index), message.GetValue(index));
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+        {
+            for (var i = 0; i < message.Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Index of the first header named <paramref name="key"/> at or after <paramref name="start"/>, or -1.</summary>

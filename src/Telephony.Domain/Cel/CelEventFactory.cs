@@ -10,7 +10,11 @@ public static class CelEventFactory
 {
     /// <param name="headers">The headers of one AMI event, in wire order (<c>AmiMessage.Headers</c>).</param>
     /// <param name="nodeTimeZone">The zone of the Asterisk server that sent it: EventTime is its local time.</param>
-    public static ParseResult<CelEvent> Parse(IReadOnlyList<KeyValuePair<string, string>> headers, TimeZoneInfo nodeTimeZone)
+    /// <param name="keep">What the event keeps as its <see cref="CelEvent.Headers"/>, when not <paramref name="headers"/>
+    /// itself: the same headers, e.g. a view over the message's bytes, so that a caller can decode message after message
+    /// into one reused array.</param>
+    public static ParseResult<CelEvent> Parse(IReadOnlyList<KeyValuePair<string, string>> headers, TimeZoneInfo nodeTimeZone,
+        IReadOnlyList<KeyValuePair<string, string>>? keep = null)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(nodeTimeZone);
@@ -92,7 +96,7 @@ public static class CelEventFactory
             PeerAccount = peerAccount,
             UserDefType = userDefType,
             Extra = CelExtra.Parse(extra),
-            Headers = h.All,
+            Headers = keep ?? h.All,
         });
     }
 
