@@ -125,16 +125,22 @@ public class JournalOutageTests(ITestOutputHelper output)
         Task<NodeStatus> Status() => host.Registry.Get<NodeRegion>()
             .Ask<NodeStatus>(new NodeCommand("pbx1", NodeCommandKind.GetStatus), TimeSpan.FromSeconds(5));
 
+        // Right behind it, a good CEL of as many headers (the node decodes into one scratch array per header count: the
+        // quarantined entry must keep its own headers, not the next message's).
         sim.Node.Faults.WriteGarbage(
             ("Event: CEL\r\nPrivilege: call,all\r\nEventName: CHAN_START\r\nChannel: SIP/100-00000002\r\n" +
-             "EventTime: yesterday at noon\r\nUniqueID: 1795386676.10\r\nLinkedID: 1795386676.10\r\n\r\n").Select(c => (byte)c).ToArray());
+             "EventTime: yesterday at noon\r\nUniqueID: 1795386676.10\r\nLinkedID: 1795386676.10\r\n\r\n" +
+             "Event: CEL\r\nPrivilege: call,all\r\nEventName: CHAN_START\r\nChannel: SIP/100-00000003\r\n" +
+             "EventTime: 2026-11-22 22:31:16\r\nUniqueID: 1795386676.11\r\nLinkedID: 1795386676.11\r\n\r\n").Select(c => (byte)c).ToArray());
         sim.Node.StartCall("answered");
 
         await IngestScenarioTests.WaitUntil(async () => (await host.ReadTagAsync(CallTags.Billing)).Count == 1, "the call after the bad input is billed");
         var entry = Assert.Single((await host.ReadTagAsync(CallTags.Quarantine)).Select(e => (EventQuarantined)e.Event));
         Assert.Contains("'yesterday at noon' is neither", entry.Reason);
         Assert.Contains(entry.Headers, h => h.Key == "UniqueID" && h.Value == "1795386676.10");
+        Assert.Contains(entry.Headers, h => h.Key == "EventTime" && h.Value == "yesterday at noon");
         Assert.DoesNotContain(await host.ReadTagAsync(CallTags.Cel), e => ((CallEventsRecorded)e.Event).LinkedId == "1795386676.10");
+        Assert.Contains(await host.ReadTagAsync(CallTags.Cel), e => ((CallEventsRecorded)e.Event).LinkedId == "1795386676.11");
         var status = await Status();
         Assert.Equal(1, status.Quarantined);
         Assert.Equal(0, status.EventsHeld);

@@ -22,6 +22,27 @@ public class MessageTests
     }
 
     [Fact]
+    public void The_header_view_and_a_reused_array_read_every_header_as_the_decoded_list_does()
+    {
+        // A node decodes message after message into one array per header count, and a CEL keeps a view over its
+        // message as its raw headers: both must read exactly what the decoded list reads, for every captured message.
+        var cache = new HeaderValueCache(64);
+        var scratch = new Dictionary<int, KeyValuePair<string, string>[]>();
+        foreach (var name in Fixtures.AllAmiCaptures)
+        foreach (var m in Capture(name))
+        {
+            var expected = m.Headers;
+            Assert.Equal(expected, m.HeaderView);
+            Assert.Equal(expected.Count, m.HeaderView.Count);
+            if (!scratch.TryGetValue(m.Count, out var into)) scratch[m.Count] = into = new KeyValuePair<string, string>[m.Count];
+            m.GetHeaders(cache, into);
+            Assert.Equal(expected, into);
+        }
+        var cel = Capture("answered.ami").First(m => m.EventName == "CEL");
+        Assert.Throws<ArgumentException>(() => cel.GetHeaders(null, new KeyValuePair<string, string>[cel.Count - 1]));
+    }
+
+    [Fact]
     public void OriginateResponse_is_an_event_although_it_carries_a_Response_header()
     {
         var originate = Capture("answered.ami").Single(m => m.EventName == "OriginateResponse");
