@@ -192,7 +192,8 @@ public sealed class AmiParser
     internal static ReadOnlySpan<int> ScratchOffsetsOf(byte[] bytes, int start, int length, int count)
     {
         var parser = Single;
-        if (parser.ParseContiguous(bytes.AsSpan(start, length), out var message, out _, bytes, start) != length || message?.Count != count)
+        if (parser.ParseContiguous(bytes.AsSpan(start, length), out _, out var reason, bytes, start, build: false) != length ||
+            reason is not null || parser._lastCount != count)
             throw new InvalidOperationException("an AMI message read in place changed");
         return parser._scratch.AsSpan(0, count * 4);
     }
@@ -206,10 +207,15 @@ public sealed class AmiParser
         return list;
     }
 
+    private int _lastCount; // headers of the last message ParseContiguous indexed
+
     /// <summary>Parses the message at the start of <paramref name="span"/> in one pass. Returns its length (blank line
     /// included) or -1 when the span holds no complete message; <paramref name="message"/> is null when it was
     /// malformed (<paramref name="reason"/> says why).</summary>
-    private int ParseContiguous(ReadOnlySpan<byte> span, out AmiMessage? message, out string? reason, byte[]? viewOf = null, int viewStart = 0)
+    /// <param name="build">false: only index the headers into the scratch table (<see cref="_lastCount"/> says how many),
+    /// no message object.</param>
+    private int ParseContiguous(ReadOnlySpan<byte> span, out AmiMessage? message, out string? reason, byte[]? viewOf = null, int viewStart = 0,
+        bool build = true)
     {
         var pos = 0;
         var count = 0;
@@ -232,6 +238,8 @@ public sealed class AmiParser
                     return length;
                 }
                 if (length > _maxMessageBytes + 2) return length; // the caller counts it; do not copy it
+                _lastCount = count;
+                if (!build) return length;
                 // No offset table is kept: lookups by name scan the bytes, and one is built only if a header is asked
                 // for by index. A message waits in buffers and lives as long as its call: a table of 4 ints per
                 // header would double what each one holds (and what the collector copies).
