@@ -41,6 +41,7 @@ internal static class IngestBenchmark
         public int Concurrent = 1000;
         public int WarmupCalls = 1000; // per node, replay mode: a pass that is not measured
         public int Repeat = 3; // replay mode: measured passes; the median is reported
+        public bool RawBackgroundCheckpoint; // the raw side checkpoints on a thread of its own, as the journal writer does
     }
 
     public static async Task<int> RunAsync(string[] argv)
@@ -77,8 +78,9 @@ internal static class IngestBenchmark
                 var rj = BenchJournal.Sqlite();
                 var run = await ReplayIngest.RunAsync(rj, hocon, a.Nodes, a.ReplayCalls, a.Concurrent);
                 await rj.CleanUpAsync();
-                var passRaw = RawSqliteInsert(run.Count.Events, (int)(run.Count.PayloadBytes / Math.Max(1, run.Count.Events)));
-                Console.WriteLine($"raw batched insert (SQLite WAL, prepared, 1000 rows/transaction, {passRaw.BlobBytes}-byte blob per row): " +
+                var passRaw = RawSqliteInsert(run.Count.Events, (int)(run.Count.PayloadBytes / Math.Max(1, run.Count.Events)), a.RawBackgroundCheckpoint);
+                Console.WriteLine($"raw batched insert (SQLite WAL, prepared, 1000 rows/transaction, {passRaw.BlobBytes}-byte blob per row" +
+                                  $"{(a.RawBackgroundCheckpoint ? ", checkpoints on a thread of their own" : "")}): " +
                                   $"{passRaw.Rows:N0} rows in {passRaw.Seconds:F2} s = {passRaw.RowsPerSecond:N0} rows/s");
                 Console.WriteLine($"pass {pass}: {run.EventsPerSecond:F0} events/s, {run.EventsPerSecond / passRaw.RowsPerSecond:F2} x of raw batched insert");
                 passes.Add((run, passRaw));
@@ -161,6 +163,7 @@ internal static class IngestBenchmark
                 case "--concurrent": a.Concurrent = (int)D(); break;
                 case "--warmup-calls": a.WarmupCalls = (int)D(); break;
                 case "--repeat": a.Repeat = Math.Max(1, (int)D()); break;
+                case "--raw-background-checkpoint": a.RawBackgroundCheckpoint = true; break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }
@@ -321,7 +324,7 @@ internal static class IngestBenchmark
 
     /// <summary>One row per event in the journal's shape (persistence id, sequence number, created, tags, blob,
     /// serializer id, manifest, writer), prepared command, 1,000 rows per transaction, into a fresh WAL file.</summary>
-    internal static RawResult RawSqliteInsert(long rows, int blobBytes)
+    internal static RawResult RawSqliteInsert(long rows, int blobBytes, bool backgroundCheckpoint = false)
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true); // not the pipeline's garbage
         GC.WaitForPendingFinalizers();
@@ -332,6 +335,43 @@ internal static class IngestBenchmark
         var writer = Guid.NewGuid().ToString();
         using var connection = new SqliteConnection(journal.ConnectionString);
         connection.Open();
+        using var checkpointDue = new SemaphoreSlim(0, 1);
+        var stopCheckpoints = false;
+        Thread? checkpointer = null;
+        void CheckpointSoon()
+        {
+            try
+            {
+                checkpointDue.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+        if (backgroundCheckpoint)
+        {
+            // As the journal's writer does (SqliteGroupWriter): checkpoints on their own thread and connection, woken
+            // after each commit; printed so that the like-for-like raw limit is known too.
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+                pragma.ExecuteNonQuery();
+            }
+            checkpointer = new Thread(() =>
+            {
+                using var other = new SqliteConnection(journal.ConnectionString);
+                other.Open();
+                using var checkpoint = other.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                while (true)
+                {
+                    checkpointDue.Wait();
+                    if (Volatile.Read(ref stopCheckpoints)) break;
+                    checkpoint.ExecuteNonQuery();
+                }
+            }) { IsBackground = true };
+            checkpointer.Start();
+        }
         var sw = Stopwatch.StartNew();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO journal (deleted, persistence_id, sequence_number, created, tags, message, identifier, manifest, writer_uuid) " +
@@ -358,8 +398,15 @@ internal static class IngestBenchmark
                 command.ExecuteNonQuery();
             }
             tx.Commit();
+            if (checkpointer is not null) CheckpointSoon();
         }
         sw.Stop();
+        if (checkpointer is not null)
+        {
+            Volatile.Write(ref stopCheckpoints, true);
+            CheckpointSoon();
+            checkpointer.Join();
+        }
         connection.Close();
         journal.CleanUpAsync().GetAwaiter().GetResult();
         return new RawResult(rows, sw.Elapsed.TotalSeconds, blobBytes);

@@ -60,4 +60,35 @@ public class SqliteGroupWriterTests
         while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
         Assert.Equal(["good-1:1", "good-1:2", "good-2:1"], rows); // nothing of the refused write, not even its first row
     }
+
+    [Fact]
+    public async Task The_write_ahead_log_is_checkpointed_into_the_database_while_the_writer_goes_on_writing()
+    {
+        // The writer's own connection never checkpoints (its commits only append to the WAL); a checkpointer thread
+        // moves the WAL into the database file after commits. If it did not, the WAL would grow for as long as the
+        // service runs and the database file would stay empty.
+        var journal = TestJournal.Sqlite();
+        await JournalSchema.EnsureAsync(journal.Provider, journal.ConnectionString);
+        var config = ConfigurationFactory.ParseString($"journal {{ connection-string = \"{journal.ConnectionString}\" }}");
+        using var system = ActorSystem.Create("checkpoint-test", config);
+        var file = new SqliteConnectionStringBuilder(journal.ConnectionString).DataSource;
+        var before = new FileInfo(file).Length;
+        var checkpoints = SqliteGroupWriter.Checkpoints;
+        using (var writer = new SqliteGroupWriter(config.GetConfig("journal"), (ExtendedActorSystem)system))
+        {
+            var payload = new byte[8 * 1024];
+            for (var group = 0; group < 40; group++)
+            {
+                var write = new AtomicWrite(Enumerable.Range(1, 20)
+                    .Select(i => (IPersistentRepresentation)new Persistent(payload, i, $"call-{group}")).ToImmutableList());
+                Assert.Null(await writer.WriteAsync([writer.Prepare(write)]));
+            }
+            // 40 groups of 160 KB: 6.4 MB, over six times SQLite's own checkpoint threshold (1,000 pages).
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (new FileInfo(file).Length < before + 6_000_000 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        }
+        Assert.True(new FileInfo(file).Length >= before + 6_000_000,
+            $"database file {new FileInfo(file).Length:N0} bytes: the WAL was not checkpointed into it");
+        Assert.True(SqliteGroupWriter.Checkpoints > checkpoints);
+    }
 }
