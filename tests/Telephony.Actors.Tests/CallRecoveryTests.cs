@@ -89,8 +89,12 @@ public class CallRecoveryTests
         // number, which is why the journal runs without Akka's replay filter (hocon/persistence-*.conf).
         var journal = await TestJournal.CreateAsync(provider);
         const string id = "1763900000.7";
-        await using var a = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
-        await using var b = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal));
+        // A call woken by a query that finds nothing leaves after passivate-after-recovery: here both must stay, each
+        // holding the empty call, until the second write.
+        var options = TelephonyHost.OptionsFor(journal);
+        options = options with { ExtraHocon = options.ExtraHocon + "\ntelephony.calls.passivate-after-recovery = 60s" };
+        await using var a = await TelephonyHost.StartAsync(options);
+        await using var b = await TelephonyHost.StartAsync(options);
         var regionA = a.Registry.Get<CallRegion>();
         var regionB = b.Registry.Get<CallRegion>();
         Assert.Equal(0, (await regionA.Ask<CallStateView>(new GetCallState(Node, id), TimeSpan.FromSeconds(30))).CelCount);
