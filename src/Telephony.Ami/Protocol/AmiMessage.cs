@@ -230,8 +230,11 @@ public sealed class AmiMessage
         if (list.Length < Count) throw new ArgumentException($"room for {list.Length} headers, the message has {Count}", nameof(list));
         // A message without its table is decoded from one made for this call only (relative to the message's
         // start): the decoded list is what a caller keeps, not the table.
-        ReadOnlySpan<int> table = _offsets is not null ? _offsets : AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
-        var shift = _offsets is null ? _start : 0;
+        // _offsets read once: another thread may build the table meanwhile (a header read by index), and the table and
+        // its shift must come from the same side.
+        var offsets = _offsets;
+        ReadOnlySpan<int> table = offsets ?? AmiParser.ScratchOffsetsOf(_bytes, _start, _length, Count);
+        var shift = offsets is null ? _start : 0;
         for (var i = 0; i < Count; i++)
         {
             var o = i * 4;
