@@ -338,12 +338,12 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             {
                 _cdr++;
                 // Decoded into the node's scratch array: the Cdr is read for its identity and LinkedID and dropped (the
-                // event keeps the message). A quarantined one keeps a copy.
+                // event keeps the message).
                 var headers = Decode(message);
                 var parsed = CdrRecordFactory.Parse(headers, _settings.TimeZone);
                 if (!parsed.IsValid)
                 {
-                    Quarantine(quarantine, now, $"Cdr rejected: {parsed.Error!.Message}", headers.ToArray());
+                    Quarantine(quarantine, now, $"Cdr rejected: {parsed.Error!.Message}", headers);
                     return null;
                 }
                 var cdr = parsed.Value!;
@@ -352,7 +352,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 {
                     Quarantine(quarantine, now,
                         $"Cdr for channel {cdr.UniqueId} has no LinkedID and no CEL of that channel was seen " +
-                        "(map linkedid in cdr_manager.conf [mappings])", headers.ToArray());
+                        "(map linkedid in cdr_manager.conf [mappings])", headers);
                     return null;
                 }
                 return Add(linkedId, new Held(new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, message), null, now));
@@ -377,7 +377,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         var headers = Decode(message);
         var parsed = CelEventFactory.Parse(headers, _settings.TimeZone, keep: message.HeaderView);
         if (parsed.IsValid) return parsed.Value!;
-        Quarantine(quarantine ??= [], at, $"CEL rejected: {parsed.Error!.Message}", headers.ToArray());
+        Quarantine(quarantine ??= [], at, $"CEL rejected: {parsed.Error!.Message}", headers);
         return null;
     }
 
@@ -416,11 +416,13 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private const int MaxSpareListCapacity = 256;
     private readonly Stack<List<Held>> _spareLists = new();
 
-    private void Quarantine(List<object> quarantine, DateTimeOffset now, string reason, IReadOnlyList<KeyValuePair<string, string>> headers)
+    /// <summary>Counts and queues an entry for the node's quarantine journal. The headers are copied: callers pass the
+    /// scratch array of <see cref="Decode"/>, which the next message of that size overwrites.</summary>
+    private void Quarantine(List<object> quarantine, DateTimeOffset now, string reason, KeyValuePair<string, string>[] headers)
     {
         _quarantined++;
         _log.Warning("node {0}: quarantined an event: {1}", _settings.Name, reason);
-        quarantine.Add(new EventQuarantined(_settings.Name, now, reason, headers));
+        quarantine.Add(new EventQuarantined(_settings.Name, now, reason, headers.ToArray()));
     }
 
     private void Learn(string uniqueId, string linkedId)
