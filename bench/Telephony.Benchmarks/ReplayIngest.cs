@@ -105,12 +105,16 @@ internal static class ReplayIngest
             var pauseStart = TimeSpan.Zero;
             var lastPrint = TimeSpan.Zero;
             long lastJournaled = 0;
+            long peakCommitted = 0, peakWorkingSet = 0; // sampled with each poll
             while (clock.Elapsed < TimeSpan.FromMinutes(10))
             {
                 await Task.Delay(100);
                 var s = await Task.WhenAll(settings.Select(n => host.NodeStatusAsync(n.Name)));
                 journaled = s.Sum(x => x.EventsJournaled);
                 received = s.Sum(x => x.CelEvents + x.CdrEvents);
+                peakCommitted = Math.Max(peakCommitted, GC.GetGCMemoryInfo().TotalCommittedBytes);
+                cpu.Refresh();
+                peakWorkingSet = Math.Max(peakWorkingSet, cpu.WorkingSet64);
                 if (first is null && journaled > 0)
                 {
                     first = clock.Elapsed;
@@ -140,7 +144,8 @@ internal static class ReplayIngest
                               $"{(cpu.TotalProcessorTime - cpuStart).TotalSeconds / seconds * 100:F0} % of one core " +
                               $"({(cpu.TotalProcessorTime - cpuStart).TotalMilliseconds * 1000 / Math.Max(1, journaled):F0} µs CPU per event); " +
                               $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pauseStart).TotalSeconds:F2} s; " +
-                              $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / (double)total:N0} bytes per event (host start included)");
+                              $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / (double)total:N0} bytes per event (host start included); " +
+                              $"peak GC-committed {peakCommitted / 1048576.0:N0} MiB, working set {peakWorkingSet / 1048576.0:N0} MiB (the streams' {streams.Sum(x => x.Bytes.Length) / 1048576.0:N0} MiB included)");
             GcLog.PrintAllocations("host start and the measured run");
             var writer = Telephony.Actors.Persistence.SqliteGroupWriter.Totals;
             if (writer.Groups > writerAtStart.Groups)
