@@ -17,7 +17,7 @@ namespace Telephony.Actors.Persistence;
 public sealed class TelephonySqlJournal : SqlWriteJournal
 {
     private sealed record QueuedWrite(IReadOnlyCollection<AtomicWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done,
-        IReadOnlyList<SqliteGroupWriter.PreparedWrite>? Prepared);
+        IReadOnlyList<JournalGroupWriter.PreparedWrite>? Prepared);
     private sealed record GroupWritten(List<QueuedWrite> Group, Task<IImmutableList<Exception>> Write);
 
     private static readonly Task<IImmutableList<Exception>> NothingToWrite = Task.FromResult<IImmutableList<Exception>>(null!);
@@ -29,7 +29,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private readonly int _groupRows;
     private readonly int _groupParallelism;
     private int _groupsInFlight;
-    private readonly SqliteGroupWriter? _sqliteWriter;
+    private readonly JournalGroupWriter? _writer;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
@@ -37,14 +37,17 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
         _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
         _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
-        if (journalConfig.GetBoolean("direct-sqlite-writes", false) &&
-            journalConfig.GetString("provider-name", "").StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
-            _sqliteWriter = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
+        var provider = journalConfig.GetString("provider-name", "");
+        if (journalConfig.GetBoolean("direct-sqlite-writes", false) && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
+            _writer = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
+        else if (journalConfig.GetBoolean("direct-mysql-writes", false) &&
+                 (provider.Contains("MySql", StringComparison.OrdinalIgnoreCase) || provider.Contains("MariaDB", StringComparison.OrdinalIgnoreCase)))
+            _writer = new MySqlGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
     }
 
     protected override void PostStop()
     {
-        _sqliteWriter?.Dispose();
+        _writer?.Dispose();
         _reader.Dispose();
         base.PostStop();
     }
@@ -58,8 +61,8 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         // failure: a quiet minute of such batches opened the breaker and failed healthy writes and recoveries.
         if (list.Count == 0) return NothingToWrite;
         var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // With the SQLite writer, payloads are serialized here, while the writer's thread writes the previous group.
-        var prepared = _sqliteWriter is null ? null : list.Select(_sqliteWriter.Prepare).ToList();
+        // With a direct writer, payloads are serialized here, while the previous group is being written.
+        var prepared = _writer is null ? null : list.Select(_writer.Prepare).ToList();
         _queued.Add(new QueuedWrite(list, done, prepared));
         foreach (var w in list) _writesInProgress[w.PersistenceId] = done.Task;
         if (_groupsInFlight < _groupParallelism) Flush();
@@ -82,7 +85,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _groupsInFlight++;
         var group = new List<QueuedWrite>();
         var writes = new List<AtomicWrite>();
-        var prepared = new List<SqliteGroupWriter.PreparedWrite>();
+        var prepared = new List<JournalGroupWriter.PreparedWrite>();
         var rows = 0;
         var taken = 0;
         foreach (var q in _queued)
@@ -100,8 +103,8 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         Task<IImmutableList<Exception>> write;
         try
         {
-            write = _sqliteWriter is not null
-                ? _sqliteWriter.WriteAsync(prepared)
+            write = _writer is not null
+                ? _writer.WriteAsync(prepared)
                 : base.WriteMessagesAsync(writes, CancellationToken.None);
         }
         catch (Exception e)
