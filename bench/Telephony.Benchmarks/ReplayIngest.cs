@@ -93,6 +93,7 @@ internal static class ReplayIngest
         GcLog.PrintAllocations("before the host started");
         var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         var writerAtStart = Telephony.Actors.Persistence.SqliteGroupWriter.Totals;
+        var mysqlAtStart = Telephony.Actors.Persistence.MySqlGroupWriter.Totals;
         var host = await BenchHost.StartAsync(journal, settings, hocon);
         try
         {
@@ -152,6 +153,10 @@ internal static class ReplayIngest
                 Console.WriteLine($"sqlite writer (the serial stage): {writer.Groups - writerAtStart.Groups:N0} transactions, " +
                                   $"{writer.Rows - writerAtStart.Rows:N0} rows, busy {(writer.Busy - writerAtStart.Busy).TotalSeconds:F2} s " +
                                   $"of the {seconds:F2} s run ({(writer.Busy - writerAtStart.Busy).TotalSeconds / seconds * 100:F0} %, pauses and waits for a core included)");
+            var mysql = Telephony.Actors.Persistence.MySqlGroupWriter.Totals;
+            if (mysql.Groups > mysqlAtStart.Groups)
+                Console.WriteLine($"mariadb writer: {mysql.Groups - mysqlAtStart.Groups:N0} transactions, " +
+                                  $"{mysql.Statements - mysqlAtStart.Statements:N0} statements, {mysql.Rows - mysqlAtStart.Rows:N0} rows");
             // Let the last billing writes land before counting.
             await Task.Delay(1000);
             var count = await JournalCount.ReadAsync(journal, host.Serializer);

@@ -20,7 +20,6 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
     private readonly string _connectionString;
     private readonly string _insert;
     private readonly long _maxStatementBytes;
-    private readonly CancellationTokenSource _stop = new();
 
     private static long s_groups, s_rows, s_statements;
 
@@ -41,8 +40,8 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
     {
         var now = DateTime.UtcNow.Ticks; // "created" of rows without a timestamp: when written, as the plugin does
         await using var connection = new MySqlConnection(_connectionString);
-        await connection.OpenAsync(_stop.Token).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(_stop.Token).ConfigureAwait(false);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var sql = new StringBuilder(64 * 1024);
         var parameters = new List<MySqlParameter>();
         long bytes = 0, rows = 0;
@@ -65,7 +64,7 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
             }
         }
         if (inStatement > 0) await ExecuteAsync(connection, tx, sql, parameters).ConfigureAwait(false);
-        await tx.CommitAsync(_stop.Token).ConfigureAwait(false);
+        await tx.CommitAsync().ConfigureAwait(false);
         Interlocked.Increment(ref s_groups);
         Interlocked.Add(ref s_rows, rows);
         return Results(writes);
@@ -93,15 +92,15 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
     {
         await using var command = new MySqlCommand(sql.ToString(), connection, tx);
         command.Parameters.AddRange(parameters.ToArray());
-        await command.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         Interlocked.Increment(ref s_statements);
         sql.Clear();
         parameters.Clear();
     }
 
+    /// <summary>Nothing to release: connections are the pool's. A group in flight is left to finish (cancelling it
+    /// could report a write as failed that its COMMIT had made durable).</summary>
     public override void Dispose()
     {
-        _stop.Cancel();
-        _stop.Dispose();
     }
 }
