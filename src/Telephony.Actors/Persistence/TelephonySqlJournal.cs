@@ -6,8 +6,11 @@ using Akka.Persistence.Sql.Journal;
 namespace Telephony.Actors.Persistence;
 
 /// <summary>
-/// The Akka.Persistence.Sql journal with a faster recovery path. Writes, tags, deletes and the query side are the
-/// plugin's own (same tables, same rows). What changes is how an entity starts: the plugin asks the database for the
+/// The Akka.Persistence.Sql journal with group commit, direct writers and a faster recovery path. Deletes and the
+/// query side are the plugin's own, and every row is the plugin's row (same tables, same columns). Writes arriving
+/// while a group is written form the next group (<see cref="Flush"/>), which goes to the database through a
+/// <see cref="JournalGroupWriter"/> on SQLite and MariaDB, through the plugin otherwise. The other change is how an
+/// entity starts: the plugin asks the database for the
 /// highest sequence number and then for the events one persistence id at a time (a linq2db query built per call, a
 /// connection and an Akka.Streams graph per entity). Calls start by the thousand, so here every start waiting at the
 /// same moment is answered by one query (<see cref="JournalRecoveryReader"/>): <c>WHERE persistence_id IN (...)</c>.
