@@ -7,9 +7,9 @@ namespace Telephony.Actors.Persistence;
 
 /// <summary>
 /// Writes a group of journal writes to SQLite in one transaction with one prepared INSERT, on a thread of its own
-/// (SQLite blocks its caller); the rows are the plugin's (<see cref="JournalGroupWriter"/>). Why: the plugin builds each multi-row INSERT
-/// as SQL text with every payload inlined as hex, which SQLite then parses (measured: ~29 µs of CPU per journaled
-/// event more than the same pipeline on MariaDB, whose parsing happens in another process).
+/// (SQLite blocks its caller); the rows are the plugin's (<see cref="JournalGroupWriter"/>). Why: the plugin builds
+/// each multi-row INSERT as SQL text with every payload inlined as hex, which SQLite then parses (measured: ~29 µs of
+/// CPU per journaled event more than the same pipeline on MariaDB, whose parsing happens in another process).
 /// <para>
 /// This thread is the pipeline's one serial stage (one SQLite writer), so it does only SQLite's work: payloads are
 /// serialized into rows by the caller (<see cref="Prepare"/>, on the journal actor as each write arrives, while the
