@@ -2,6 +2,7 @@ using System.Text.Json;
 using Telephony.Actors.Serialization;
 using Telephony.Domain.Billing;
 using Telephony.Domain.Billing.Interpretation;
+using Telephony.Domain.Cdr;
 using Telephony.Domain.Cel;
 
 namespace Telephony.Actors.Calls;
@@ -16,9 +17,15 @@ internal static class CallBilling
     public static IReadOnlyList<BillingRecord> Derive(string linkedId, IReadOnlyList<RecordedEvent> events, TimeZoneInfo zone)
     {
         var cels = new List<CelEvent>(events.Count);
+        List<CdrRecord>? cdrs = null;
         foreach (var e in events)
         {
-            if (e.Kind != RecordedEventKind.Cel) continue;
+            if (e.Kind == RecordedEventKind.Cdr)
+            {
+                // Asterisk's own Cdr: exact seconds for a call without manager Timestamps (see BillingRules).
+                if (CdrRecordFactory.Parse(e.Headers, zone) is { IsValid: true } cdr) (cdrs ??= []).Add(cdr.Value!);
+                continue;
+            }
             if (e.ParsedCel is null)
             {
                 var parsed = CelEventFactory.Parse(e.Headers, zone);
@@ -27,7 +34,7 @@ internal static class CallBilling
             }
             cels.Add(e.ParsedCel);
         }
-        return cels.Count == 0 ? [] : [Interpreter.InterpretCall(cels)];
+        return cels.Count == 0 ? [] : [Interpreter.InterpretCall(cels, cdrs)];
     }
 
     /// <summary>Billing records are records with lists inside: compare what would be journaled.</summary>

@@ -36,6 +36,10 @@ public sealed record BillingRecord
     /// <summary>Whole seconds from <see cref="Answer"/> to <see cref="End"/>; 0 when not answered.</summary>
     public required int BillableSeconds { get; init; }
 
+    /// <summary>How exact <see cref="DurationSeconds"/> and <see cref="BillableSeconds"/> are; see
+    /// <see cref="SecondsPrecision"/>.</summary>
+    public SecondsPrecision Precision { get; init; } = SecondsPrecision.WholeSeconds;
+
     public required CallDisposition Disposition { get; init; }
 
     /// <summary>The first non-zero hangup cause on the caller's side (16 normal clearing, 17 busy, 19 no answer...).</summary>
@@ -77,6 +81,24 @@ public sealed record BillingRecord
 
     /// <summary>What looked odd while interpreting (malformed extras, missing events, foreign LinkedIDs).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>Where a record's seconds come from, and so how far they can be trusted. Asterisk bills
+/// <c>floor((end - answer) in ms / 1000)</c> from microsecond clocks; the CEL and Cdr manager events print whole
+/// seconds, from which that figure cannot be rebuilt (it comes out one second higher about half the time).</summary>
+public enum SecondsPrecision
+{
+    /// <summary>From whole-second CEL times: Asterisk's figure or one second more. Records journaled before precision
+    /// was recorded read as this.</summary>
+    WholeSeconds = 0,
+
+    /// <summary>From the manager <c>Timestamp</c> headers (manager.conf <c>timestampevents = yes</c>): microsecond
+    /// instants, Asterisk's own arithmetic — exact.</summary>
+    ManagerTimestamp = 1,
+
+    /// <summary>Taken from Asterisk's own Cdr of the originating channel, whose start, answer and end are the record's
+    /// to the second (the same instants): exact.</summary>
+    AsteriskCdr = 2,
 }
 
 /// <summary>A call that went through Queue(). Inferred from CEL, which has no queue events: see

@@ -26,6 +26,13 @@ public sealed record CelEvent
     public string Application { get; init; } = "";
     public string AppData { get; init; } = "";
     public required AsteriskTimestamp EventTime { get; init; }
+
+    /// <summary>The manager's <c>Timestamp</c> header (manager.conf <c>timestampevents = yes</c>): the instant, to the
+    /// microsecond, at which Asterisk raised this manager event — a little after the record's own time, which
+    /// <see cref="EventTime"/> carries only to the whole second (cel_manager.c hard-codes <c>%Y-%m-%d %T</c>). Null when
+    /// absent or unreadable. Not part of the identity (another source of the same event does not carry it); billing
+    /// uses it for exact seconds (see <c>BillingRules</c>).</summary>
+    public DateTimeOffset? Timestamp { get; init; }
     public string AmaFlags { get; init; } = "";
     public required string UniqueId { get; init; }
     public required string LinkedId { get; init; }

@@ -22,6 +22,7 @@ public static class CelEventFactory
         // the order of what matters most: a CEL missing several things is refused for the first of them.
         var h = new WireOrderHeaderLookup(headers);
         var kind = h.Find("Event");
+        var stamp = h.Find("Timestamp"); // third on the wire (after Privilege) when timestampevents is on
         var eventNameText = h.Find("EventName");
         var accountCode = h.Get("AccountCode");
         var callerIdNum = h.Get("CallerIDnum");
@@ -87,6 +88,7 @@ public static class CelEventFactory
             Application = application,
             AppData = appData,
             EventTime = eventTime!,
+            Timestamp = ManagerTimestamp.Parse(stamp),
             AmaFlags = amaFlags,
             UniqueId = uniqueId.Trim(),
             LinkedId = linkedId.Trim(),

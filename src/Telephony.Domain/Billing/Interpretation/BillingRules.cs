@@ -43,8 +43,17 @@ namespace Telephony.Domain.Billing.Interpretation;
 /// the call — the conversation lasts until its last connected party hangs up, transfers included; channels that only
 /// rang are not counted. Without any, LINKEDID_END, else the last event.</item>
 /// <item><b>Duration</b> = whole seconds Start→End, <b>billsec</b> = whole seconds Answer→End (0 when not
-/// answered), truncated like cdr.c (<see cref="AsteriskDurations"/>): exact with fractional times, and with the
-/// whole-second times of AMI CEL at most one second above Asterisk's own figures.</item>
+/// answered), truncated like cdr.c (<see cref="AsteriskDurations"/>). Which instants, in order of preference
+/// (<see cref="BillingRecord.Precision"/> says which was used):
+/// <list type="number">
+/// <item>every CEL of the call has a manager <c>Timestamp</c> (<c>timestampevents = yes</c>) consistent with its
+/// EventTime: the instants are those, to the microsecond — exact (checked against Asterisk's Master.csv);</item>
+/// <item>else Asterisk's own Cdr of the originating channel whose start, answer and end equal the record's to the
+/// second: CHAN_START/ANSWER/HANGUP and the Cdr are stamped from the same channel snapshots, so its Duration and
+/// BillableSeconds are the exact figures for the same span — taken as they are;</item>
+/// <item>else the whole-second EventTimes: Asterisk's figure or one second more, never less, and the record says
+/// so.</item>
+/// </list></item>
 /// </list>
 /// <para><b>Hangup</b>: cause = the first of the causes used by disposition rule 3, in event order; source = first
 /// non-empty hangupsource among them; dial status as in disposition rule 2.</para>
@@ -98,6 +107,7 @@ public static class BillingRules
         var end = ends.Count > 0 ? ends.Max() : call.LinkedIdEndedAt ?? call.LastEventAt!.Value;
         if (end < start) end = start;
 
+        var seconds = Seconds(call, origin, start, answer, end);
         var complete = call.LinkedIdEndedAt is not null;
         if (!complete) call.Note("no LINKEDID_END: the call may not be over");
 
@@ -113,8 +123,9 @@ public static class BillingRules
             Start = start,
             Answer = answer,
             End = end,
-            DurationSeconds = AsteriskDurations.WholeSecondsBetween(start, end),
-            BillableSeconds = answer is { } a ? AsteriskDurations.WholeSecondsBetween(a, end) : 0,
+            DurationSeconds = seconds.Duration,
+            BillableSeconds = seconds.Billable,
+            Precision = seconds.Precision,
             Disposition = disposition,
             HangupCause = hangupCause,
             HangupSource = FirstNonEmpty(hangups.Select(h => h.Source)),
@@ -136,6 +147,27 @@ public static class BillingRules
             ChannelsJoined = call.Legs.Where(l => l.StartedAt is null).Select(l => l.Name).ToList(),
             Notes = call.Notes.ToList(),
         };
+    }
+
+    /// <summary>Duration and billsec, and how exact they are (see the class summary, "Times and seconds").</summary>
+    public static (int Duration, int Billable, SecondsPrecision Precision) Seconds(CallBuilder call, ChannelLeg origin,
+        DateTimeOffset start, DateTimeOffset? answer, DateTimeOffset end)
+    {
+        var duration = AsteriskDurations.WholeSecondsBetween(start, end);
+        var billable = answer is { } a ? AsteriskDurations.WholeSecondsBetween(a, end) : 0;
+        if (call.ManagerTimestamps) return (duration, billable, SecondsPrecision.ManagerTimestamp);
+        foreach (var cdr in call.Cdrs)
+        {
+            if (!string.Equals(cdr.UniqueId, origin.UniqueId, StringComparison.Ordinal) || cdr.StartTime.Utc != start ||
+                cdr.EndTime.Utc != end || cdr.AnswerTime?.Utc != answer)
+                continue;
+            // Same span to the second: Asterisk's figures are ours or one less; anything else is not the same span.
+            if (cdr.Duration > duration || cdr.Duration < duration - 1 || cdr.BillableSeconds > billable ||
+                cdr.BillableSeconds < billable - 1)
+                continue;
+            return (cdr.Duration, cdr.BillableSeconds, SecondsPrecision.AsteriskCdr);
+        }
+        return (duration, billable, SecondsPrecision.WholeSeconds);
     }
 
     /// <summary>DIALSTATUS → disposition, as cdr.c <c>dial_status_to_disposition</c> (congestion enabled).</summary>

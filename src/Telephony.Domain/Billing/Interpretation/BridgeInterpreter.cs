@@ -23,14 +23,14 @@ public sealed class BridgeInterpreter : CelInterpreter
         {
             foreach (var peerName in cel.Peer.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 if (call.FindByName(peerName) is { } peer && !ReferenceEquals(peer, leg))
-                    call.Connections.Add(new BridgeConnection(peer, leg, "", call.Ordinal, cel.EventTime.Utc));
+                    call.Connections.Add(new BridgeConnection(peer, leg, "", call.Ordinal, call.TimeOf(cel)));
             return;
         }
         if (!call.BridgeMembers.TryGetValue(bridgeId, out var members))
             call.BridgeMembers[bridgeId] = members = [];
         foreach (var other in members)
             if (!ReferenceEquals(other, leg))
-                call.Connections.Add(new BridgeConnection(other, leg, bridgeId, call.Ordinal, cel.EventTime.Utc));
+                call.Connections.Add(new BridgeConnection(other, leg, bridgeId, call.Ordinal, call.TimeOf(cel)));
         if (!members.Contains(leg)) members.Add(leg);
         leg.OpenBridges[bridgeId] = call.Ordinal;
     }

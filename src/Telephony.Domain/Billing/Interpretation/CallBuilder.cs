@@ -7,12 +7,25 @@ namespace Telephony.Domain.Billing.Interpretation;
 /// <see cref="BillingRecord"/> by <see cref="BillingRules"/> at the end. Generic bookkeeping that every event needs
 /// (which channel, its name, caller id, application) is done by <see cref="Observe"/> before the interpreters run.
 /// </summary>
-public sealed class CallBuilder(string linkedId)
+public sealed class CallBuilder(string linkedId, bool managerTimestamps = false)
 {
     private readonly List<ChannelLeg> _legs = [];
     private readonly Dictionary<string, ChannelLeg> _byUniqueId = new(StringComparer.Ordinal);
 
     public string LinkedId { get; } = linkedId;
+
+    /// <summary>True when every event of the call carries a manager <c>Timestamp</c> consistent with its EventTime:
+    /// then <see cref="TimeOf"/> gives microsecond instants and seconds come out as Asterisk's own.</summary>
+    public bool ManagerTimestamps { get; } = managerTimestamps;
+
+    /// <summary>The instant of an event as the interpreters record it: its manager Timestamp when the call has them
+    /// (<see cref="ManagerTimestamps"/>), else its whole-second EventTime. Never a mix within one call: a duration from
+    /// one precise and one whole-second end could be off either way.</summary>
+    public DateTimeOffset TimeOf(CelEvent cel) => ManagerTimestamps ? cel.Timestamp!.Value : cel.EventTime.Utc;
+
+    /// <summary>Asterisk's own Cdr records of the call's channels, when known: the whole-second fallback takes exact
+    /// seconds from them (see <see cref="BillingRules"/>).</summary>
+    public IReadOnlyList<Cdr.CdrRecord> Cdrs { get; init; } = [];
 
     /// <summary>Ordinal of the event being interpreted (0-based, in interpretation order).</summary>
     public int Ordinal { get; private set; } = -1;
@@ -53,7 +66,7 @@ public sealed class CallBuilder(string linkedId)
     public ChannelLeg Observe(CelEvent cel)
     {
         Ordinal++;
-        var at = cel.EventTime.Utc;
+        var at = TimeOf(cel);
         FirstEventAt ??= at;
         LastEventAt = LastEventAt is { } last && last > at ? last : at;
 

@@ -34,12 +34,14 @@ public sealed class CelBillingInterpreter
 
     /// <summary>The billing record of one call. Events of another LinkedID than the first event's are left out, with a
     /// note on the record.</summary>
-    public BillingRecord InterpretCall(IEnumerable<CelEvent> eventsOfOneLinkedId)
+    /// <param name="cdrs">Asterisk's own Cdr records of the call, when known: without manager Timestamps, the record
+    /// takes its exact seconds from the originating channel's Cdr (see <see cref="BillingRules"/>).</param>
+    public BillingRecord InterpretCall(IEnumerable<CelEvent> eventsOfOneLinkedId, IReadOnlyList<Cdr.CdrRecord>? cdrs = null)
     {
         ArgumentNullException.ThrowIfNull(eventsOfOneLinkedId);
         var events = eventsOfOneLinkedId.ToList();
         if (events.Count == 0) throw new ArgumentException("a call needs at least one CEL event", nameof(eventsOfOneLinkedId));
-        return Interpret(events[0].LinkedId, events);
+        return Interpret(events[0].LinkedId, events, cdrs ?? []);
     }
 
     /// <summary>One record per LinkedID found in <paramref name="events"/>, in order of first appearance.</summary>
@@ -47,13 +49,15 @@ public sealed class CelBillingInterpreter
     {
         ArgumentNullException.ThrowIfNull(events);
         return events.GroupBy(e => e.LinkedId, StringComparer.Ordinal)
-            .Select(g => Interpret(g.Key, g.ToList()))
+            .Select(g => Interpret(g.Key, g.ToList(), []))
             .ToList();
     }
 
-    private BillingRecord Interpret(string linkedId, List<CelEvent> events)
+    private BillingRecord Interpret(string linkedId, List<CelEvent> events, IReadOnlyList<Cdr.CdrRecord> cdrs)
     {
-        var call = new CallBuilder(linkedId);
+        var stamps = TimestampsUsable(linkedId, events, out var disagreement);
+        var call = new CallBuilder(linkedId, stamps) { Cdrs = cdrs };
+        if (disagreement is not null) call.Note(disagreement);
         // OrderBy is stable: same-second events keep their arrival order.
         foreach (var cel in events.OrderBy(e => e.EventTime.Utc))
         {
@@ -69,4 +73,29 @@ public sealed class CelBillingInterpreter
         }
         return BillingRules.Build(call);
     }
+
+    /// <summary>Manager Timestamps are used only when every event of the call has one, and each lies where the event's
+    /// whole-second EventTime says it should: at or just after it (it is taken when the manager event is raised, a
+    /// little after the record's time; a second and a half of slack). A Timestamp hours away means the node's zone is
+    /// wrong (EventTime is local time, Timestamp is UTC): then neither is trusted over the other, and a note says so.</summary>
+    public static bool TimestampsUsable(string linkedId, IReadOnlyList<CelEvent> events, out string? disagreement)
+    {
+        disagreement = null;
+        foreach (var e in events)
+        {
+            if (!string.Equals(e.LinkedId, linkedId, StringComparison.Ordinal)) continue;
+            if (e.Timestamp is not { } stamp) return false;
+            var lag = stamp - e.EventTime.Utc;
+            if (lag < -MaxEarly || lag > MaxLag)
+            {
+                disagreement = $"{e.EventName} on {e.Channel}: manager Timestamp {stamp:O} is {lag.TotalSeconds:0.###} s from " +
+                               $"EventTime {e.EventTime.Text} (is the node's time zone right?); whole-second times used";
+                return false;
+            }
+        }
+        return events.Count > 0;
+    }
+
+    private static readonly TimeSpan MaxEarly = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxLag = TimeSpan.FromSeconds(2.5);
 }

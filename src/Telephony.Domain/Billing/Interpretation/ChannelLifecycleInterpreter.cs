@@ -8,9 +8,9 @@ public sealed class ChannelLifecycleInterpreter : CelInterpreter
 {
     public ChannelLifecycleInterpreter()
     {
-        On(CelEventType.ChanStart, (cel, leg, _) =>
+        On(CelEventType.ChanStart, (cel, leg, call) =>
         {
-            leg.StartedAt ??= cel.EventTime.Utc;
+            leg.StartedAt ??= call.TimeOf(cel);
             if (leg.StartExten.Length == 0)
             {
                 leg.StartExten = cel.Exten;
@@ -18,14 +18,14 @@ public sealed class ChannelLifecycleInterpreter : CelInterpreter
             }
         });
         // The first answer counts; a channel is answered once (a second ANSWER would come from a masquerade).
-        On(CelEventType.Answer, (cel, leg, _) => leg.AnsweredAt ??= cel.EventTime.Utc);
+        On(CelEventType.Answer, (cel, leg, call) => leg.AnsweredAt ??= call.TimeOf(cel));
         On(CelEventType.Hangup, (cel, leg, call) =>
         {
-            leg.HungUpAt = cel.EventTime.Utc;
+            leg.HungUpAt = call.TimeOf(cel);
             leg.HangupOrdinal = call.Ordinal;
             leg.Hangup = cel.Hangup;
         });
-        On(CelEventType.ChanEnd, (cel, leg, _) => leg.EndedAt = cel.EventTime.Utc);
-        On(CelEventType.LinkedIdEnd, (cel, _, call) => call.LinkedIdEndedAt = cel.EventTime.Utc);
+        On(CelEventType.ChanEnd, (cel, leg, call) => leg.EndedAt = call.TimeOf(cel));
+        On(CelEventType.LinkedIdEnd, (cel, _, call) => call.LinkedIdEndedAt = call.TimeOf(cel));
     }
 }

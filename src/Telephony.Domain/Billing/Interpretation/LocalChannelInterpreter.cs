@@ -16,16 +16,16 @@ public sealed class LocalChannelInterpreter : CelInterpreter
         On(CelEventType.LocalOptimizeBegin, (cel, leg, call) =>
         {
             var two = cel.Extra["local_two"] ?? ChannelName.LocalTwin(cel.Channel) ?? "";
-            call.LocalOptimizations.Add(new LocalOptimizationInfo(cel.Channel, two, cel.EventTime.Utc, null));
+            call.LocalOptimizations.Add(new LocalOptimizationInfo(cel.Channel, two, call.TimeOf(cel), null));
         });
         On(CelEventType.LocalOptimize, (cel, leg, call) =>
         {
             var two = cel.Extra["local_two"] ?? ChannelName.LocalTwin(cel.Channel) ?? "";
             var i = call.LocalOptimizations.FindLastIndex(o => o.LocalOne == cel.Channel && o.CompletedAt is null);
             if (i >= 0)
-                call.LocalOptimizations[i] = call.LocalOptimizations[i] with { CompletedAt = cel.EventTime.Utc };
+                call.LocalOptimizations[i] = call.LocalOptimizations[i] with { CompletedAt = call.TimeOf(cel) };
             else
-                call.LocalOptimizations.Add(new LocalOptimizationInfo(cel.Channel, two, null, cel.EventTime.Utc));
+                call.LocalOptimizations.Add(new LocalOptimizationInfo(cel.Channel, two, null, call.TimeOf(cel)));
             leg.OptimizedAway = true;
             if (call.FindByName(two) is { } twoLeg) twoLeg.OptimizedAway = true;
         });

@@ -10,14 +10,14 @@ public sealed class ParkingInterpreter : CelInterpreter
     {
         On(CelEventType.ParkStart, (cel, _, call) =>
             call.Park = new ParkInfo(cel.Channel, cel.Extra["parking_lot"] ?? "", cel.Extra["parker_dial_string"] ?? "",
-                cel.EventTime.Utc, null, null, null));
+                call.TimeOf(cel), null, null, null));
         On(CelEventType.ParkEnd, (cel, _, call) =>
         {
             var reason = cel.Extra["reason"];
             var retriever = cel.Extra["retriever"];
             call.Park = call.Park is { } p && p.EndedAt is null
-                ? p with { EndedAt = cel.EventTime.Utc, Reason = reason, RetrieverChannel = retriever }
-                : new ParkInfo(cel.Channel, cel.Extra["parking_lot"] ?? "", "", cel.EventTime.Utc, cel.EventTime.Utc,
+                ? p with { EndedAt = call.TimeOf(cel), Reason = reason, RetrieverChannel = retriever }
+                : new ParkInfo(cel.Channel, cel.Extra["parking_lot"] ?? "", "", call.TimeOf(cel), call.TimeOf(cel),
                     reason, retriever);
         });
     }

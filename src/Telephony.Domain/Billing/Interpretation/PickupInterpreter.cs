@@ -8,7 +8,7 @@ public sealed class PickupInterpreter : CelInterpreter
 {
     public PickupInterpreter() =>
         On(CelEventType.Pickup, (cel, _, call) =>
-            call.Pickup ??= new PickupInfo(cel.Channel, cel.Extra["pickup_channel"] ?? "", cel.EventTime.Utc));
+            call.Pickup ??= new PickupInfo(cel.Channel, cel.Extra["pickup_channel"] ?? "", call.TimeOf(cel)));
 }
 
 /// <summary>FORWARD: Dial() followed a 302/call forward of the channel; Extra <c>forward</c> is the new target.</summary>
@@ -16,5 +16,5 @@ public sealed class ForwardInterpreter : CelInterpreter
 {
     public ForwardInterpreter() =>
         On(CelEventType.Forward, (cel, _, call) =>
-            call.Forwards.Add(new ForwardInfo(cel.Channel, cel.Extra["forward"] ?? cel.Extra.Raw, cel.EventTime.Utc)));
+            call.Forwards.Add(new ForwardInfo(cel.Channel, cel.Extra["forward"] ?? cel.Extra.Raw, call.TimeOf(cel))));
 }

@@ -27,12 +27,12 @@ public sealed class QueueInterpreter : CelInterpreter
         {
             if (leg.QueueEnteredAt is null)
             {
-                leg.QueueEnteredAt = cel.EventTime.Utc;
+                leg.QueueEnteredAt = call.TimeOf(cel);
                 leg.QueueName = cel.AppData.Split(',')[0].Trim();
             }
             return;
         }
         if (leg.QueueEnteredAt is not null && leg.QueueLeftAt is null)
-            leg.QueueLeftAt = cel.EventTime.Utc;
+            leg.QueueLeftAt = call.TimeOf(cel);
     }
 }

@@ -20,11 +20,11 @@ public sealed class TransferInterpreter : CelInterpreter
     public TransferInterpreter()
     {
         On(CelEventType.BlindTransfer, (cel, _, call) => call.Transfers.Add((new TransferInfo(
-            TransferKind.Blind, cel.EventTime.Utc, cel.Channel, NotAvailable(cel.Extra["transferee_channel_name"]),
+            TransferKind.Blind, call.TimeOf(cel), cel.Channel, NotAvailable(cel.Extra["transferee_channel_name"]),
             NotAvailable(cel.Extra["extension"]), NotAvailable(cel.Extra["context"]), null, null), call.Ordinal)));
 
         On(CelEventType.AttendedTransfer, (cel, _, call) => call.Transfers.Add((new TransferInfo(
-            TransferKind.Attended, cel.EventTime.Utc, cel.Channel, NotAvailable(cel.Extra["transferee_channel_name"]),
+            TransferKind.Attended, call.TimeOf(cel), cel.Channel, NotAvailable(cel.Extra["transferee_channel_name"]),
             null, null, NotAvailable(cel.Extra["transfer_target_channel_name"]), NotAvailable(cel.Extra["app"])),
             call.Ordinal)));
     }

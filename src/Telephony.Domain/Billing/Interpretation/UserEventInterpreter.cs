@@ -19,5 +19,5 @@ public sealed class UserEventInterpreter : CelInterpreter
     private static void Add(CelEvent cel, CallBuilder call, bool known) =>
         call.UserEvents.Add(new UserEventInfo(cel.UserEventName ?? cel.EventName,
             cel.Extra.Format == CelExtraFormat.Json && cel.Extra["extra"] is { } text ? text : cel.Extra.Raw,
-            cel.Channel, cel.EventTime.Utc, known));
+            cel.Channel, call.TimeOf(cel), known));
 }
