@@ -63,6 +63,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     // A call's CEL are decoded together when its delivery leaves: their LinkedID, channels, UniqueIDs, context and
     // account codes repeat, and one string each is kept by the call until it is billed instead of one per event.
     private readonly HeaderValueCache _headerValues = new(1024);
+
+    // Repeated identical events (a DTMF digit twice in a second) numbered per session: a CEL when its delivery leaves
+    // (a call's events leave in stream order), a Cdr when routed.
+    private readonly RepeatNumbering _repeats = new();
     private readonly Dictionary<long, string> _callOfDelivery = new();
     private readonly Dictionary<string, string> _linkedIdOfChannel = new(StringComparer.Ordinal);
     private readonly Queue<string> _channelOrder = new();
@@ -259,7 +263,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 continue;
             }
             // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
-            events.Add(new RecordedEvent(RecordedEventKind.Cel, EventIdentity.ForCel(cel).Value, held.At, held.Cel!) { ParsedCel = cel });
+            var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel)).Value;
+            events.Add(new RecordedEvent(RecordedEventKind.Cel, identity, held.At, held.Cel!) { ParsedCel = cel });
         }
         box.Pending.Clear(); // kept for the call's next events (and for the next call, see RemoveOutbox)
         if (quarantine is not null) WriteToJournal(quarantine);
@@ -355,7 +360,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
                     return null;
                 }
-                return Add(linkedId, new Held(new RecordedEvent(RecordedEventKind.Cdr, EventIdentity.ForCdr(cdr).Value, now, message), null, now));
+                var identity = _repeats.Number(message.Session, EventIdentity.ForCdr(cdr)).Value;
+                return Add(linkedId, new Held(new RecordedEvent(RecordedEventKind.Cdr, identity, now, message), null, now));
             }
             case "Newchannel":
             {

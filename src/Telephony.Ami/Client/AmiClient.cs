@@ -325,6 +325,7 @@ public sealed class AmiClient : IAsyncDisposable
     /// <summary>On the socket reader: hands the event over or counts it lost. Never waits.</summary>
     private void OnEvent(AmiSession session, AmiMessage message)
     {
+        message.Session = session.Number;
         if (_events.Writer.TryWrite(message))
         {
             if (_gapCount > 0) ReportGap(session.Number);

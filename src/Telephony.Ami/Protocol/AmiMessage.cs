@@ -65,6 +65,12 @@ public sealed class AmiMessage
     /// <summary>Number of headers (repeated ones count each time).</summary>
     public int Count { get; }
 
+    /// <summary>The client session (1 for the first login, then one more per reconnect) an event arrived on; 0 for
+    /// messages not read by <c>AmiClient</c>. Asterisk repeats byte-identical events within a session (DTMF digits
+    /// within one second) and never replays a session's events: a consumer numbering repeats counts them per
+    /// session.</summary>
+    public int Session { get; internal set; }
+
     /// <summary>The bytes of the message as received, terminator included.</summary>
     public ReadOnlyMemory<byte> RawBytes => new(_bytes, _start, _length);
 

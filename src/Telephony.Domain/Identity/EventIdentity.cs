@@ -42,6 +42,18 @@ public readonly record struct EventIdentity
     }
 
     /// <summary>
+    /// The identity of the <paramref name="occurrence"/>-th repeat (0-based) of this content in its stream: the content
+    /// identity itself for the first (so identities journaled before repeats were numbered keep matching), else a hash of
+    /// it and the number, of the same form and kind.
+    /// </summary>
+    public EventIdentity Occurrence(int occurrence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(occurrence);
+        if (occurrence == 0) return this;
+        return Hash(Value[..5], [Value, "occurrence", occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    /// <summary>
     /// The identity of a CEL event. Fields, and why each is in:
     /// <list type="bullet">
     /// <item><c>EventName</c>, <c>UniqueID</c>, <c>EventTime</c> — what happened, to which channel, when: the natural key.
@@ -58,9 +70,9 @@ public readonly record struct EventIdentity
     /// <c>Userfield</c>, <c>TenantID</c>, <c>UserDefType</c> — the rest of the content: a copy that differs in any of
     /// them is not the same record, and journaling both is the safe side for billing.</item>
     /// </list>
-    /// Known limit: two events that agree on every field (the same user event raised twice in one second on one
-    /// channel with the same extra) get the same identity, and the second is taken for a copy. Asterisk gives nothing
-    /// that could tell them apart on the AMI CEL event.
+    /// Two events that agree on every field (a DTMF digit repeated within a second, the same user event raised twice)
+    /// get the same content identity: the node tells them apart by their occurrence in the stream
+    /// (<see cref="RepeatNumbering"/>, <see cref="Occurrence"/>).
     /// </summary>
     public static EventIdentity ForCel(CelEvent cel)
     {
