@@ -96,13 +96,17 @@ public class CaptureReplayTests(ITestOutputHelper output)
         Assert.Empty(await host.ReadTagAsync(CallTags.Quarantine));
     }
 
-    private static HashSet<string> ExpectedIdentities(byte[] capture)
+    /// <summary>The identities a node gives the capture's CEL and Cdr: content, numbered by occurrence in the stream.</summary>
+    internal static HashSet<string> ExpectedIdentities(byte[] capture)
     {
         var set = new HashSet<string>();
+        var numbering = new RepeatNumbering();
         foreach (var m in new AmiParser().ParseAll(capture))
         {
-            if (m.EventName == "CEL") set.Add(EventIdentity.ForCel(CelEventFactory.Parse(m.Headers, TimeZoneInfo.Utc).GetValueOrThrow()).Value);
-            if (m.EventName == "Cdr") set.Add(EventIdentity.ForCdr(CdrRecordFactory.Parse(m.Headers, TimeZoneInfo.Utc).GetValueOrThrow()).Value);
+            if (m.EventName == "CEL")
+                set.Add(numbering.Number(1, EventIdentity.ForCel(CelEventFactory.Parse(m.Headers, TimeZoneInfo.Utc).GetValueOrThrow())).Value);
+            if (m.EventName == "Cdr")
+                set.Add(numbering.Number(1, EventIdentity.ForCdr(CdrRecordFactory.Parse(m.Headers, TimeZoneInfo.Utc).GetValueOrThrow())).Value);
         }
         return set;
     }
