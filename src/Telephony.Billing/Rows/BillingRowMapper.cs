@@ -45,7 +45,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
             {
                 case CallEventsRecorded recorded when tag == CallTags.Cdr:
                     foreach (var e in recorded.Events)
-                        if (e.Kind == RecordedEventKind.Cdr && ToCdrRow(recorded.Node, e) is { } row) cdr.Add(row);
+                        if (e.Kind == RecordedEventKind.Cdr && ToCdrRow(recorded.Node, e, recorded.LinkedId) is { } row) cdr.Add(row);
                     break;
                 case CallEventsRecorded recorded when tag == CallTags.Cel:
                     foreach (var e in recorded.Events)
@@ -63,7 +63,10 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
         return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls);
     }
 
-    public CdrRow? ToCdrRow(string node, RecordedEvent e)
+    /// <param name="callLinkedId">The LinkedID of the call the node filed the Cdr under: it fills <c>linkedid</c> when
+    /// cdr_manager.conf does not map it (the column would be empty otherwise; the node learned it from the channel's
+    /// CEL).</param>
+    public CdrRow? ToCdrRow(string node, RecordedEvent e, string? callLinkedId = null)
     {
         var zone = timeZoneOf(node);
         var parsed = CdrRecordFactory.Parse(e.Headers, zone);
@@ -91,7 +94,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
             AccountCode = r.AccountCode,
             UniqueId = r.UniqueId,
             UserField = r.UserField,
-            LinkedId = r.LinkedId ?? "",
+            LinkedId = string.IsNullOrEmpty(r.LinkedId) ? callLinkedId ?? "" : r.LinkedId,
             Sequence = int.TryParse(r.Sequence, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq) ? seq : null,
             PeerAccount = r.PeerAccount ?? "",
             Node = node,
