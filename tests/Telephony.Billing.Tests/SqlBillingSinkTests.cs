@@ -29,10 +29,43 @@ public class SqlBillingSinkTests
         var db = await TestBillingDatabase.CreateAsync(provider);
         await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
         await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
-        Assert.Equal(1, await SinkFor(db).SchemaVersionAsync(CancellationToken.None));
-        Assert.Equal(1, await db.CountAsync("schema_version"));
+        Assert.Equal(SchemaVersion, await SinkFor(db).SchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(SchemaVersion, await db.CountAsync("schema_version"));
         foreach (var table in new[] { "cdr", "cel", "call", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
     }
+
+    /// <summary>The schema version this build writes (one row per migration in schema_version).</summary>
+    private const int SchemaVersion = 2;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task A_database_of_the_first_schema_is_migrated_in_place_and_keeps_its_rows(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
+        // Back to what version 1 made: no seconds_precision column, one version row.
+        await db.ExecuteAsync($"ALTER TABLE {db.Q("call")} DROP COLUMN {db.Q("seconds_precision")}");
+        await db.ExecuteAsync($"DELETE FROM {db.Q("schema_version")} WHERE {db.Q("version")} > 1");
+        await db.ExecuteAsync($"INSERT INTO {db.Q("call")} ({db.Q("node")}, {db.Q("linkedid")}, {db.Q("completed_at")}, {db.Q("start_utc")}, " +
+                              $"{db.Q("end_utc")}, {db.Q("details")}) VALUES ('pbx1', 'old-call', '2026-11-22 10:00:00', '2026-11-22 10:00:00', '2026-11-22 10:00:30', '{{}}')");
+
+        var sink = SinkFor(db);
+        await sink.EnsureSchemaAsync(CancellationToken.None);
+        await sink.WriteAsync(new ProjectionBatch("db:billing", 3, 1, 0, [], [], [Call("new-call", "timestamp")]), CancellationToken.None);
+
+        Assert.Equal(SchemaVersion, await sink.SchemaVersionAsync(CancellationToken.None));
+        var rows = (await db.QueryAsync($"SELECT linkedid, seconds_precision FROM {db.Q("call")} ORDER BY linkedid")).ToList();
+        Assert.Equal(["new-call", "old-call"], rows.Select(r => r["linkedid"]));
+        Assert.Equal(["timestamp", ""], rows.Select(r => r["seconds_precision"]));
+    }
+
+    private static CallRow Call(string linkedId, string precision) => new()
+    {
+        Node = "pbx1", LinkedId = linkedId, RecordIndex = 0, Revision = 1, CompletedAtUtc = DateTime.UtcNow,
+        StartUtc = new DateTime(2026, 11, 22, 10, 0, 0, DateTimeKind.Utc), EndUtc = new DateTime(2026, 11, 22, 10, 0, 30, DateTimeKind.Utc),
+        Duration = 30, BillSec = 20, SecondsPrecision = precision,
+    };
 
     [Theory]
     [InlineData("sqlite")]

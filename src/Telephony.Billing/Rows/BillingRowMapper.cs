@@ -146,6 +146,14 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
         };
     }
 
+    /// <summary>The <c>seconds_precision</c> column's words.</summary>
+    public static string PrecisionText(SecondsPrecision precision) => precision switch
+    {
+        Domain.Billing.SecondsPrecision.ManagerTimestamp => "timestamp",
+        Domain.Billing.SecondsPrecision.AsteriskCdr => "asterisk-cdr",
+        _ => "whole-seconds",
+    };
+
     public CallRow ToCallRow(CallCompleted completed, int index)
     {
         var b = completed.Records[index];
@@ -168,6 +176,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
             EndUtc = b.End.UtcDateTime,
             Duration = b.DurationSeconds,
             BillSec = b.BillableSeconds,
+            SecondsPrecision = PrecisionText(b.Precision),
             Disposition = b.Disposition.ToAsteriskString(),
             HangupCause = b.HangupCause,
             HangupSource = b.HangupSource,

@@ -99,6 +99,11 @@ public sealed record CallRow
     public required DateTime EndUtc { get; init; }
     public int Duration { get; init; }
     public int BillSec { get; init; }
+
+    /// <summary>Where duration and billsec come from: <c>timestamp</c> (manager Timestamp headers, exact),
+    /// <c>asterisk-cdr</c> (Asterisk's Cdr of the originating channel, exact) or <c>whole-seconds</c> (Asterisk's figure or
+    /// one second more).</summary>
+    public string SecondsPrecision { get; init; } = "";
     public string Disposition { get; init; } = "";
     public int? HangupCause { get; init; }
     public string HangupSource { get; init; } = "";

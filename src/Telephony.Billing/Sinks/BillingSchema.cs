@@ -38,7 +38,11 @@ internal sealed record TableDefinition<TRow>(
 internal static class BillingSchema
 {
     /// <summary>Version of the schema this code writes; <see cref="Migrations"/> brings any older database to it.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    // Added by migration 2, after the version-1 columns, so that a migrated table and a new one agree column for column.
+    // (Declared before the tables that use it: static fields initialise in order.)
+    private static readonly Column SecondsPrecisionColumn = new("seconds_precision", ColumnType.Text, 20);
 
     public static readonly TableDefinition<CdrRow> Cdr = new("cdr",
     [
@@ -139,6 +143,7 @@ internal static class BillingSchema
         new("queue_name", ColumnType.Text, 80),
         new("is_complete", ColumnType.Bool),
         new("details", ColumnType.LongText),
+        SecondsPrecisionColumn,
     ],
     ["node", "linkedid", "record_index"],
     [["start_utc"], ["accountcode"]],
@@ -146,16 +151,19 @@ internal static class BillingSchema
     r => [r.Node, r.LinkedId, r.RecordIndex, r.Revision, r.Reason, r.CompletedAtUtc, r.CallerNumber, r.CallerName,
         r.Destination, r.DestinationContext, r.SourceChannel, r.DestinationChannel ?? "", r.StartUtc, r.AnswerUtc,
         r.EndUtc, r.Duration, r.BillSec, r.Disposition, r.HangupCause, r.HangupSource, r.DialStatus, r.AccountCode,
-        r.PeerAccount, r.DestinationAccountCode, r.QueueName ?? "", r.IsComplete, r.Details]);
+        r.PeerAccount, r.DestinationAccountCode, r.QueueName ?? "", r.IsComplete, r.Details, r.SecondsPrecision]);
 
     public const string OffsetTable = "projection_offset";
     public const string VersionTable = "schema_version";
 
     /// <summary>Every schema change, in order. A database at version n gets the statements of n+1.. and a row each in
-    /// schema_version. Statements are idempotent (IF NOT EXISTS), so two members starting at once both succeed.</summary>
+    /// schema_version. Statements are idempotent (IF NOT EXISTS; a column already there is fine), so two members starting
+    /// at once both succeed. Migration 1 creates the current tables: a new database then passes through the later
+    /// migrations, which find their columns already there.</summary>
     public static IReadOnlyList<(int Version, string Description, Func<SqlDialect, TableNames, IEnumerable<string>> Statements)> Migrations { get; } =
     [
         (1, "cdr, cel, call and projection_offset tables", CreateTables),
+        (2, "call.seconds_precision", (d, t) => [d.AddColumn(t.Call, SecondsPrecisionColumn)]),
     ];
 
     /// <summary>The current schema from nothing (also used for fresh rebuild tables).</summary>

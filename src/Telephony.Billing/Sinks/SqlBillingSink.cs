@@ -136,7 +136,16 @@ public sealed class SqlBillingSink : IBillingSink
         {
             if (version <= current) continue;
             foreach (var statement in statements(_dialect, _live))
-                await ExecuteAsync(connection, null, statement, ct).ConfigureAwait(false);
+            {
+                try
+                {
+                    await ExecuteAsync(connection, null, statement, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (_dialect.IsColumnAlreadyThere(e))
+                {
+                    // Migration 1 made the current tables: the column a later migration adds is already there.
+                }
+            }
             await using var command = connection.CreateCommand();
             command.CommandText = _dialect.InsertVersion(_live.Version);
             Add(command, "@v", version);

@@ -40,6 +40,13 @@ internal abstract class SqlDialect
 
     public abstract string CreateOffsetTable(string table);
 
+    /// <summary>Adds a column to an existing table; a no-op where it is already there (see
+    /// <see cref="IsColumnAlreadyThere"/> for SQLite, which has no IF NOT EXISTS here).</summary>
+    public abstract string AddColumn(string table, Column column);
+
+    /// <summary>True when a statement failed only because the column it adds exists.</summary>
+    public virtual bool IsColumnAlreadyThere(Exception e) => false;
+
     public abstract string CreateVersionTable(string table);
 
     public abstract string InsertVersion(string table);
@@ -90,6 +97,9 @@ internal sealed class MySqlDialect : SqlDialect
         foreach (var index in indexes)
             sb.Append(",\n  KEY ").Append(Q("ix_" + string.Join("_", index))).Append(" (").Append(string.Join(", ", index.Select(Q))).Append(')');
     }
+
+    public override string AddColumn(string table, Column column) =>
+        $"ALTER TABLE {Q(table)} ADD COLUMN IF NOT EXISTS {Q(column.Name)} {TypeOf(column)}";
 
     public override string CreateOffsetTable(string table) =>
         $"CREATE TABLE IF NOT EXISTS {Q(table)} (`name` VARCHAR(200) NOT NULL PRIMARY KEY, `offset` BIGINT NOT NULL, " +
@@ -147,6 +157,12 @@ internal sealed class SqliteDialect : SqlDialect
         ColumnType.DateTime or ColumnType.DateTime6 => "TEXT NOT NULL",
         _ => "TEXT NULL",
     };
+
+    public override string AddColumn(string table, Column column) =>
+        $"ALTER TABLE {Q(table)} ADD COLUMN {Q(column.Name)} {TypeOf(column)}";
+
+    public override bool IsColumnAlreadyThere(Exception e) =>
+        e is SqliteException && e.Message.Contains("duplicate column name", StringComparison.OrdinalIgnoreCase);
 
     public override string CreateOffsetTable(string table) =>
         $"CREATE TABLE IF NOT EXISTS {Q(table)} (\"name\" TEXT NOT NULL PRIMARY KEY, \"offset\" INTEGER NOT NULL, \"updated\" TEXT NOT NULL)";
