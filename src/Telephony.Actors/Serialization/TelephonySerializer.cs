@@ -42,7 +42,24 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         WriteIndented = false,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers = { OmitAddedFieldsAtTheirDefault },
+        },
     };
+
+    /// <summary>Fields added to the billing record after records were journaled are written only when they say
+    /// something: a record without them keeps the exact bytes earlier builds wrote (the golden files), and a record
+    /// read back without them gets their defaults.</summary>
+    private static void OmitAddedFieldsAtTheirDefault(System.Text.Json.Serialization.Metadata.JsonTypeInfo info)
+    {
+        if (info.Type != typeof(BillingRecord)) return;
+        foreach (var property in info.Properties)
+        {
+            if (property.Name == "precision")
+                property.ShouldSerialize = (_, value) => value is SecondsPrecision p && p != SecondsPrecision.WholeSeconds;
+        }
+    }
 
     public override int Identifier => SerializerId;
 
