@@ -37,6 +37,9 @@ public sealed class AsteriskSimulator : IAsyncDisposable
         if (options.Nodes < 1) throw new ArgumentOutOfRangeException(nameof(options), "Nodes must be at least 1");
         if (options.TimeScale <= 0) throw new ArgumentOutOfRangeException(nameof(options), "TimeScale must be positive");
         if (options.Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(options), "Port must be 0..65535");
+        if (options.ReplayBytes is not null && (options.TimestampEvents || options.SubSecondTimes == true))
+            throw new ArgumentException("TimestampEvents and SubSecondTimes do not apply to replay: a capture is sent " +
+                                        "byte for byte, with whatever Timestamp headers it has", nameof(options));
         var scripts = options.Scripts ?? ScriptLibrary.BuiltIn();
         foreach (var route in options.Dialplan.Routes)
             if (scripts[route.Script] is null)
@@ -48,7 +51,7 @@ public sealed class AsteriskSimulator : IAsyncDisposable
             for (var i = 0; i < options.Nodes; i++)
             {
                 var node = new SimulatedNode($"{options.NodeNamePrefix}-{i + 1}", options.Port == 0 ? 0 : options.Port + i,
-                    options, scripts);
+                    options, scripts, options.Seed + i);
                 nodes.Add(node);
                 node.StartListening();
             }

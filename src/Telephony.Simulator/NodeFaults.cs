@@ -1,5 +1,3 @@
-using Telephony.Simulator.Actions;
-
 namespace Telephony.Simulator;
 
 /// <summary>
@@ -12,10 +10,13 @@ public sealed class NodeFaults
     /// <summary>Bytes that are not AMI (no colon, control bytes), ended by a blank line so a parser can resync.</summary>
     public static readonly byte[] DefaultGarbage = "\u0001\u0002 garbage line without a separator \u007f\r\n\r\n"u8.ToArray();
 
-    private static readonly byte[] InterruptedEvent = Reply.Event(("Event", "Newexten"), ("Privilege", "dialplan,all"),
-        ("Channel", "Local/answer@test-00000000;2"), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
-        ("CallerIDNum", "5551000"), ("CallerIDName", "AMI Probe"), ("Context", "test"), ("Exten", "answer"),
-        ("Priority", "4"), ("Extension", "answer"), ("Application", "Wait"), ("AppData", "2"));
+    private static readonly KeyValuePair<string, string>[] InterruptedEvent = new (string Key, string Value)[]
+    {
+        ("Event", "Newexten"), ("Privilege", "dialplan,all"), ("Channel", "Local/answer@test-00000000;2"),
+        ("ChannelState", "6"), ("ChannelStateDesc", "Up"), ("CallerIDNum", "5551000"), ("CallerIDName", "AMI Probe"),
+        ("Context", "test"), ("Exten", "answer"), ("Priority", "4"), ("Extension", "answer"), ("Application", "Wait"),
+        ("AppData", "2"),
+    }.Select(h => new KeyValuePair<string, string>(h.Key, h.Value)).ToArray();
 
     private readonly SimulatedNode _node;
 
@@ -24,8 +25,11 @@ public sealed class NodeFaults
     public bool IsStalled => _node.Stall.IsStalled;
 
     /// <summary>Every open session gets what is queued for it plus half of an event, then the connection closes.</summary>
-    public void DropConnectionsMidMessage() =>
-        _node.ForEachSession(s => s.CutMidMessage(InterruptedEvent, "fault: dropped mid-message"));
+    public void DropConnectionsMidMessage()
+    {
+        var bytes = _node.WriteEvent(InterruptedEvent, _node.ClockMicros);
+        _node.ForEachSession(s => s.CutMidMessage(bytes, "fault: dropped mid-message"));
+    }
 
     /// <summary>Stops reading and writing on every session of the node (sockets stay open) until
     /// <see cref="EndStall"/>. Events produced meanwhile are queued and flow once the stall ends.</summary>

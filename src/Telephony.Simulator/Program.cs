@@ -21,6 +21,10 @@ foreach (var node in simulator.Nodes)
 if (options.Load is { } load)
     Console.WriteLine($"load: {load.CallsPerSecond} calls/s per node, at most {load.MaxConcurrent} at once, " +
                       $"scripts {string.Join(", ", load.Scripts.Select(s => s.Key))}");
+if (options.TimestampEvents || options.UsesSubSecondTimes)
+    Console.WriteLine($"times: {(options.UsesSubSecondTimes ? "sub-second" : "whole-second")} call clocks" +
+                      (options.TimestampEvents ? ", Timestamp on every event" : "") +
+                      (options.Seed is { } seed ? $", seed {seed}" : ""));
 Console.WriteLine("Ctrl+C to stop.");
 
 using var stop = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -18,7 +19,7 @@ namespace Telephony.Simulator;
 /// and fault switches. Every event goes through one emission lock, so the models and what each session receives
 /// are always in the same order.
 /// </summary>
-public sealed class SimulatedNode : IAsyncDisposable
+public sealed partial class SimulatedNode : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<AmiSession> _sessions = [];
@@ -29,6 +30,9 @@ public sealed class SimulatedNode : IAsyncDisposable
     private readonly ScriptLibrary _scripts;
     private readonly SemaphoreSlim _restartLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly Random? _fractions; // seeds each call's sub-second fractions; null = whole-second call clocks
+    private readonly long _clockOrigin = AsteriskTime.ToMicros(DateTimeOffset.UtcNow);
+    private readonly Stopwatch _clockElapsed = Stopwatch.StartNew();
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextSessionId;
@@ -38,7 +42,8 @@ public sealed class SimulatedNode : IAsyncDisposable
     private long _callFaults;
     private bool _accepting = true;
 
-    internal SimulatedNode(string name, int port, SimulatorOptions options, ScriptLibrary scripts)
+    /// <param name="seed">Seed of this node's call fractions (null = random); used with sub-second times only.</param>
+    internal SimulatedNode(string name, int port, SimulatorOptions options, ScriptLibrary scripts, int? seed)
     {
         Name = name;
         Port = port;
@@ -49,6 +54,7 @@ public sealed class SimulatedNode : IAsyncDisposable
         _queues = new QueueModel(options.Queues, StartedAt.ToUnixTimeSeconds());
         Dispatcher = new ActionDispatcher(this);
         Faults = new NodeFaults(this);
+        if (options.UsesSubSecondTimes) _fractions = seed is { } s ? new Random(s) : new Random();
         if (options.Load is { } load) Load = new LoadGenerator(this, load);
     }
 
@@ -98,6 +104,21 @@ public sealed class SimulatedNode : IAsyncDisposable
         get { lock (_lock) return _channels.Live; }
     }
 
+    /// <summary>
+    /// The node's own clock (µs since the epoch), where its calls start and its non-call events are raised. With
+    /// sub-second times it runs 1/<see cref="SimulatorOptions.TimeScale"/> as fast as the wall clock from the node's
+    /// creation, like an Asterisk whose time is scaled: calls started a wall millisecond apart at time scale 0.001
+    /// start a simulated second apart, so their sub-second phases spread as real ones do and Timestamps of different
+    /// calls keep (roughly) their wall order. Otherwise it is the wall clock, as before.
+    /// </summary>
+    internal long ClockMicros => Options.UsesSubSecondTimes
+        ? _clockOrigin + (long)(_clockElapsed.Elapsed.Ticks / 10 / Options.TimeScale)
+        : WallMicros;
+
+    internal DateTimeOffset ClockNow => AsteriskTime.FromMicros(ClockMicros);
+
+    private static long WallMicros => AsteriskTime.ToMicros(DateTimeOffset.UtcNow);
+
     internal UniqueIdSource Ids { get; }
     internal StallGate Stall { get; } = new();
     internal ActionDispatcher Dispatcher { get; }
@@ -136,8 +157,8 @@ public sealed class SimulatedNode : IAsyncDisposable
             foreach (var run in runs) run.Abort();
             await WhenAllOrTimeout(runs.Select(r => r.Completion), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
 
-            Broadcast((EventClass.System, Reply.Event(("Event", "Shutdown"), ("Privilege", "system,all"),
-                ("Shutdown", "Cleanly"), ("Restart", "True"))));
+            Broadcast([new("Event", "Shutdown"), new("Privilege", "system,all"), new("Shutdown", "Cleanly"),
+                new("Restart", "True")]);
             AmiSession[] sessions;
             lock (_lock) sessions = _sessions.ToArray();
             foreach (var s in sessions) s.CloseAfterFlush("restart");
@@ -256,13 +277,6 @@ public sealed class SimulatedNode : IAsyncDisposable
         foreach (var s in sessions) action(s);
     }
 
-    /// <summary>Offers an event to every session (each applies its login state and Events mask).</summary>
-    internal void Broadcast((EventClass Class, byte[] Bytes) e)
-    {
-        lock (_lock)
-            foreach (var s in _sessions) s.SendEvent(e.Class, e.Bytes);
-    }
-
     internal (int Current, long Processed) ChannelCounts()
     {
         lock (_lock) return (_channels.Count, _channels.Processed);
@@ -281,25 +295,7 @@ public sealed class SimulatedNode : IAsyncDisposable
             syncOriginator.Send(Reply.Error(request.ActionId, "Originate failed"));
             return;
         }
-        var headers = new List<KeyValuePair<string, string>> { new("Event", "OriginateResponse"), new("Privilege", "call,all") };
-        if (request.ActionId is { Length: > 0 } id) headers.Add(new("ActionID", id));
-        headers.Add(new("Response", "Failure"));
-        headers.Add(new("Channel", request.Channel ?? ""));
-        if (request.Application is { } app)
-        {
-            headers.Add(new("Application", app));
-            headers.Add(new("Data", request.Data ?? ""));
-        }
-        else
-        {
-            headers.Add(new("Context", request.Context ?? ""));
-            headers.Add(new("Exten", request.Exten ?? ""));
-        }
-        headers.Add(new("Reason", "0"));
-        headers.Add(new("Uniqueid", "<unknown>"));
-        headers.Add(new("CallerIDNum", request.CallerIdNumber ?? "<unknown>"));
-        headers.Add(new("CallerIDName", request.CallerIdName ?? "<unknown>"));
-        lock (_lock) EmitLocked(headers, null);
+        lock (_lock) EmitLocked(request.FailureResponse(), null, ClockMicros);
     }
 
     private CallRun? StartRun(CallScript script, CallOptions options, AmiSession? syncOriginator)
@@ -308,7 +304,7 @@ public sealed class SimulatedNode : IAsyncDisposable
         lock (_lock)
         {
             if (!_accepting) return null;
-            run = new CallRun(this, script, options, syncOriginator);
+            run = new CallRun(this, script, options, syncOriginator, _fractions is null ? null : new Random(_fractions.Next()));
             _calls.Add(run);
         }
         Interlocked.Increment(ref _callsStarted);
@@ -333,80 +329,6 @@ public sealed class SimulatedNode : IAsyncDisposable
         Interlocked.Increment(ref _callsCompleted);
     }
 
-    internal void EmitScripted(CallRun run, EmitStep step)
-    {
-        lock (_lock)
-        {
-            if (step.EachVariable)
-            {
-                foreach (var variable in run.Variables) EmitLocked(run.Render(step.Template, variable), run);
-                return;
-            }
-            var headers = run.Render(step.Template, null);
-            if (step.Template.EventName == "OriginateResponse" && !run.ShouldEmitOriginateResponse(headers)) return;
-            EmitLocked(headers, run);
-        }
-    }
-
-    internal void TearDown(CallRun run, int cause)
-    {
-        lock (_lock)
-        {
-            var legs = _channels.Live.Where(l => l.Call == run).ToList();
-            foreach (var e in CallTeardown.Events(legs, run, cause, FormatTime)) EmitLocked(e, run);
-        }
-    }
-
-    internal bool HangupChannel(string channel, int cause)
-    {
-        CallRun? run;
-        lock (_lock)
-        {
-            var leg = _channels.ByName(channel);
-            if (leg is null) return false;
-            run = leg.Call;
-        }
-        run?.RequestHangup(cause);
-        return run is not null;
-    }
-
-    internal bool RedirectChannel(string channel, string context, string exten, string priority)
-    {
-        lock (_lock)
-        {
-            var leg = _channels.ByName(channel);
-            if (leg is null) return false;
-            var headers = new List<KeyValuePair<string, string>> { new("Event", "Newexten"), new("Privilege", "dialplan,all") };
-            headers.AddRange(leg.Snapshot());
-            if (context.Length > 0) headers.Set("Context", context);
-            headers.Set("Exten", exten);
-            headers.Set("Priority", priority);
-            headers.Add(new("Extension", exten));
-            headers.Add(new("Application", ""));
-            headers.Add(new("AppData", ""));
-            EmitLocked(headers, leg.Call);
-            return true;
-        }
-    }
-
-    private void EmitLocked(List<KeyValuePair<string, string>> headers, CallRun? run)
-    {
-        var name = headers.Get("Event");
-        if (name == "Cdr" && Options.CdrLinkedIdAndSequence)
-        {
-            var linkedid = run?.Linkedid ?? (headers.Get("UniqueID") is { } u ? _channels.ByUniqueid(u)?.Linkedid : null) ?? "";
-            headers.Add(new("LinkedID", linkedid));
-            headers.Add(new("Sequence", (_cdrSequence++).ToString(CultureInfo.InvariantCulture)));
-        }
-        _channels.Observe(headers, run, DateTimeOffset.UtcNow);
-        _queues.Observe(headers, run?.Now ?? DateTimeOffset.UtcNow);
-        var w = new AmiMessageWriter();
-        foreach (var (k, v) in headers) w.Add(k, v);
-        var bytes = w.ToArray();
-        var eventClass = EventMask.OfPrivilege(headers.Get("Privilege"));
-        foreach (var s in _sessions) s.SendEvent(eventClass, bytes);
-    }
-
     /// <summary>Waits simulated milliseconds: scaled by <see cref="SimulatorOptions.TimeScale"/> on the wall clock.</summary>
     internal Task DelayAsync(double simulatedMs, CancellationToken ct)
     {
@@ -414,10 +336,6 @@ public sealed class SimulatedNode : IAsyncDisposable
         if (wall < 0.5) return ct.IsCancellationRequested ? Task.FromCanceled(ct) : Task.CompletedTask;
         return Task.Delay(TimeSpan.FromMilliseconds(wall), ct);
     }
-
-    /// <summary>Asterisk's local <c>YYYY-MM-DD HH:MM:SS</c> in the configured zone.</summary>
-    internal string FormatTime(DateTimeOffset t) =>
-        TimeZoneInfo.ConvertTime(t, Options.TimeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static async Task WhenAllOrTimeout(IEnumerable<Task> tasks, TimeSpan timeout)
     {

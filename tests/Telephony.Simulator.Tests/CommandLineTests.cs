@@ -23,7 +23,8 @@ public sealed class CommandLineTests
     {
         var help = SimulatorCommandLine.Parse(["--help"]).Output!;
 
-        foreach (var option in new[] { "--port", "--user", "--secret", "--calls-per-second", "--nodes", "--replay", "--time-scale" })
+        foreach (var option in new[] { "--port", "--user", "--secret", "--calls-per-second", "--nodes", "--replay", "--time-scale",
+                     "--timestamp-events", "--sub-second-times", "--whole-second-times", "--seed" })
             Assert.Contains(option, help);
     }
 
@@ -33,6 +34,7 @@ public sealed class CommandLineTests
     [InlineData("--time-scale", "fast")]
     [InlineData("--replay", "/no/such/file.ami")]
     [InlineData("--script", "no-such-script")]
+    [InlineData("--seed", "x")]
     [InlineData("--bogus", "1")]
     public void Bad_arguments_get_a_clear_error(string option, string value)
     {
@@ -42,6 +44,31 @@ public sealed class CommandLineTests
 
         Assert.Null(command.Options);
         Assert.Contains(option.TrimStart('-'), command.Error);
+    }
+
+    [Fact]
+    public void Timestamp_events_are_off_by_default_and_bring_sub_second_times_unless_told_otherwise()
+    {
+        var plain = SimulatorCommandLine.Parse([]).Options!;
+        var stamped = SimulatorCommandLine.Parse(["--timestamp-events", "--seed", "7", "--calls-per-second", "5"]).Options!;
+        var wholeSeconds = SimulatorCommandLine.Parse(["--timestamp-events", "--whole-second-times"]).Options!;
+        var subSecondOnly = SimulatorCommandLine.Parse(["--sub-second-times"]).Options!;
+
+        Assert.Equal((false, false, null), (plain.TimestampEvents, plain.UsesSubSecondTimes, plain.Seed));
+        Assert.Equal((true, true, 7, 7), (stamped.TimestampEvents, stamped.UsesSubSecondTimes, stamped.Seed, stamped.Load!.Seed));
+        Assert.Equal((true, false), (wholeSeconds.TimestampEvents, wholeSeconds.UsesSubSecondTimes));
+        Assert.Equal((false, true), (subSecondOnly.TimestampEvents, subSecondOnly.UsesSubSecondTimes));
+    }
+
+    [Fact]
+    public void Timestamp_events_with_replay_is_an_error()
+    {
+        var file = Path.Combine(Fixtures.Capture.Directory, "ping.ami");
+
+        var command = SimulatorCommandLine.Parse(["--replay", file, "--timestamp-events"]);
+
+        Assert.Null(command.Options);
+        Assert.Contains("--replay", command.Error);
     }
 
     [Fact]

@@ -24,6 +24,18 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public void A_script_extracted_from_a_timestamped_capture_leaves_the_Timestamps_to_the_simulator()
+    {
+        var capture = Capture.Load("timestamps/ts-blind-transfer");
+
+        var script = CaptureScriptExtractor.Extract("blind", capture.ReceivedBytes, capture.SentBytes);
+
+        Assert.DoesNotContain(script.Events, e => e["Timestamp"] is not null);
+        // A Timestamp (sec.usec) looks like a uniqueid; only the channels' own are numbered.
+        Assert.Equal(capture.Received.Count(m => m.EventName == "Newchannel"), script.UniqueIdCount);
+    }
+
+    [Fact]
     public void The_queue_hangup_script_waits_for_the_AMI_Hangup_where_the_capture_got_it()
     {
         var script = ScriptLibrary.BuiltIn()["queue-hungup-by-ami"]!;

@@ -48,6 +48,6 @@ internal sealed class ActionDispatcher
             return;
         }
         context.Error($"Invalid/unknown command: {name}. Use Action: ListCommands to show available commands.");
-        _node.Broadcast(SecurityEvents.RequestBadFormat(session, name));
+        _node.Broadcast(SecurityEvents.RequestBadFormat(session, name, _node.ClockNow));
     }
 }

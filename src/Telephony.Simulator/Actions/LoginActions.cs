@@ -41,7 +41,7 @@ internal static class LoginActions
         var uptime = ((long)(DateTimeOffset.UtcNow - c.Node.StartedAt).TotalSeconds).ToString();
         c.Session.SendEvent(EventClass.System, Reply.Event(("Event", "FullyBooted"), ("Privilege", "system,all"),
             ("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted")));
-        c.Node.Broadcast(SecurityEvents.SuccessfulAuth(c.Session));
+        c.Node.Broadcast(SecurityEvents.SuccessfulAuth(c.Session, c.Node.ClockNow));
     }
 
     private static void Challenge(ActionContext c)

@@ -18,7 +18,7 @@ internal static class QueueActions
         var items = c.Node.QueueSnapshot(only);
         c.Reply(Reply.Start("Success", c.ActionId).Add("EventList", "start").Add("Message", "Queue status will follow").ToArray());
         var count = 0;
-        var now = DateTimeOffset.UtcNow;
+        var now = c.Node.ClockNow; // the clock callers joined on
         foreach (var q in items)
         {
             c.Reply(WithActionId(new AmiMessageWriter().Add("Event", "QueueParams").Add("Queue", q.Name).Add("Max", "0")
@@ -54,7 +54,7 @@ internal static class QueueActions
     {
         var items = c.Node.QueueSnapshot(c["Queue"]);
         c.Reply(Reply.Start("Success", c.ActionId).Add("EventList", "start").Add("Message", "Queue summary will follow").ToArray());
-        var now = DateTimeOffset.UtcNow;
+        var now = c.Node.ClockNow; // the clock callers joined on
         foreach (var q in items)
         {
             var longest = q.Entries.Count == 0 ? 0 : (long)(now - q.Entries.Min(e => e.JoinedAt)).TotalSeconds;

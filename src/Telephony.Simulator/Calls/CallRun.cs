@@ -7,9 +7,9 @@ namespace Telephony.Simulator.Calls;
 
 /// <summary>
 /// One call playing its script on a node: holds the call's identities (uniqueids, Local channel numbers, bridge ids,
-/// allocated on first use so they follow creation order), its simulated clock and the start/answer time of each
-/// channel for the Cdr. Emission goes through the node, which updates the channel and queue models and fans out to
-/// the sessions.
+/// allocated on first use so they follow creation order), its simulated clock (<see cref="CallClock"/>) and the
+/// start/answer/end of each channel (<see cref="CallTimeline"/>) for its CEL and Cdr. Emission goes through the node,
+/// which updates the channel and queue models and fans out to the sessions.
 /// </summary>
 internal sealed class CallRun
 {
@@ -19,19 +19,21 @@ internal sealed class CallRun
     private readonly List<string> _uids = [];
     private readonly List<string> _locals = [];
     private readonly Dictionary<int, string> _bridges = [];
-    private readonly Dictionary<string, CallTimes> _times = new(StringComparer.Ordinal);
+    private readonly CallClock _clock;
+    private readonly CallTimeline _timeline = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _hangupRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly DateTimeOffset _wallStart = DateTimeOffset.UtcNow;
-    private double _simulatedMs;
     private volatile bool _awaitingHangup;
     private int _teardownCause = 16;
-    private bool _originateAnswered;
+    private int _originateAnswered;
     private Task _task = Task.CompletedTask;
 
     /// <summary>Create under the node's emission lock (it allocates the first uniqueid).</summary>
-    internal CallRun(SimulatedNode node, CallScript script, CallOptions options, AmiSession? syncOriginator)
+    /// <param name="fractions">Source of the call's sub-second fractions; null = whole-second waits.</param>
+    internal CallRun(SimulatedNode node, CallScript script, CallOptions options, AmiSession? syncOriginator,
+        Random? fractions)
     {
+        _clock = new CallClock(node.ClockMicros, fractions);
         _node = node;
         Script = script;
         Origin = options.Originate;
@@ -47,8 +49,8 @@ internal sealed class CallRun
     public string Linkedid => _uids[0];
     public Task Completion => _task;
 
-    /// <summary>The call's simulated now: wall start plus the simulated time its waits have passed.</summary>
-    public DateTimeOffset Now => _wallStart.AddMilliseconds(_simulatedMs);
+    /// <summary>The call's simulated now: its start on the node's clock plus the simulated time passed since.</summary>
+    public DateTimeOffset Now => _clock.Now;
 
     public void Start() => _task = Task.Run(RunAsync);
 
@@ -83,9 +85,9 @@ internal sealed class CallRun
                 switch (step)
                 {
                     case WaitStep wait:
-                        var ms = wait.Milliseconds * _stretch;
-                        await _node.DelayAsync(ms, ct).ConfigureAwait(false);
-                        _simulatedMs += ms;
+                        var micros = _clock.DrawWait(wait.Milliseconds * _stretch);
+                        await _node.DelayAsync(micros / 1000.0, ct).ConfigureAwait(false);
+                        _clock.Advance(micros);
                         break;
                     case AwaitHangupStep awaitHangup:
                         var started = Stopwatch.GetTimestamp();
@@ -102,7 +104,7 @@ internal sealed class CallRun
                             _awaitingHangup = false;
                         }
                         var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds / _node.Options.TimeScale;
-                        _simulatedMs += Math.Min(waited, max);
+                        _clock.Advance((long)Math.Round(Math.Min(waited, max) * 1000));
                         break;
                     case EmitStep emit:
                         _node.EmitScripted(this, emit);
@@ -127,18 +129,30 @@ internal sealed class CallRun
         }
     }
 
-    /// <summary>Renders one event (under the node's emission lock).</summary>
-    internal List<KeyValuePair<string, string>> Render(EventTemplate template, KeyValuePair<string, string>? variable)
+    /// <summary>Renders one event of the script and says when it is raised (under the node's emission lock).</summary>
+    internal RenderedEvent Render(EmitStep step, KeyValuePair<string, string>? variable)
     {
+        var template = step.Template;
         string? uniqueid = null;
-        if (template["UniqueID"] is { } u) uniqueid = u.Render(p => Resolve(p, null, variable, false));
+        if (template["UniqueID"] is { } u) uniqueid = u.Render(p => Resolve(p, null, variable, false, 0));
+        var instants = NextEvent(template.EventName, template.CelEventName, template["ChannelState"]?.Source, uniqueid,
+            template.EventName == "Cdr" && Script.IsFinalCdr(step));
         var unansweredCdr = template.EventName == "Cdr" && template["AnswerTime"]?.Source.Length == 0;
-        var headers = new List<KeyValuePair<string, string>>(template.Headers.Count + 2);
+        var headers = new List<KeyValuePair<string, string>>(template.Headers.Count + 3);
         foreach (var (key, value) in template.Headers)
-            headers.Add(new(key, value.Render(p => Resolve(p, uniqueid, variable, unansweredCdr))));
-        Observe(headers);
-        return headers;
+            headers.Add(new(key, value.Render(p => Resolve(p, uniqueid, variable, unansweredCdr, instants.Record))));
+        return new RenderedEvent(headers, RaisedAt(instants));
     }
+
+    /// <summary>Moves the call's clock to its next event and fixes the channel moment the event reports, if any
+    /// (under the node's emission lock).</summary>
+    internal EventInstants NextEvent(string eventName, string? celEventName, string? channelState, string? uniqueid,
+        bool finalCdr) =>
+        _timeline.Instants(eventName, celEventName, channelState, uniqueid, finalCdr, _clock.NextEvent());
+
+    /// <summary>The Timestamp of an event: a little after the instant it is raised from.</summary>
+    internal long RaisedAt(EventInstants instants) =>
+        instants.RaisedFrom + (instants.IsCel ? _clock.CelRaiseDelayMicros : _clock.RaiseDelayMicros);
 
     /// <summary>OriginateResponse: false when it must not go out as an event (no Originate behind the call, or a
     /// synchronous Originate, which gets its response now instead).</summary>
@@ -150,46 +164,21 @@ internal sealed class CallRun
         return false;
     }
 
-    internal CallTimes TimesOf(string uniqueid) =>
-        _times.TryGetValue(uniqueid, out var t) ? t : _times[uniqueid] = new CallTimes { Start = Now };
+    internal ChannelTimes TimesOf(string uniqueid) => _timeline.Of(uniqueid, _clock.NowMicros);
 
     internal IReadOnlyList<KeyValuePair<string, string>> Variables => Origin?.Variables ?? [];
 
     private void AnswerSyncOriginate(bool success)
     {
-        if (_syncOriginator is null || _Originated()) return;
+        if (_syncOriginator is null || Interlocked.Exchange(ref _originateAnswered, 1) == 1) return;
         _syncOriginator.Send(success
             ? Actions.Reply.Success(Origin?.ActionId, "Originate successfully queued")
             : Actions.Reply.Error(Origin?.ActionId, "Originate failed"));
-
-        bool _Originated()
-        {
-            lock (_times)
-            {
-                if (_originateAnswered) return true;
-                _originateAnswered = true;
-                return false;
-            }
-        }
     }
 
-    private void Observe(List<KeyValuePair<string, string>> e)
-    {
-        switch (e.Get("Event"))
-        {
-            case "Newchannel" when e.Get("Uniqueid") is { } created:
-                _times[created] = new CallTimes { Start = Now };
-                break;
-            case "Newstate" when e.Get("ChannelState") == "6" && e.Get("Uniqueid") is { } up:
-                TimesOf(up).Answer ??= Now;
-                break;
-            case "CEL" when e.Get("EventName") == "ANSWER" && e.Get("UniqueID") is { } answered:
-                TimesOf(answered).Answer ??= Now;
-                break;
-        }
-    }
-
-    private string Resolve(Placeholder p, string? uniqueid, KeyValuePair<string, string>? variable, bool unansweredCdr)
+    /// <param name="record">The event's record instant (µs): its EventTime, or a Cdr's end.</param>
+    private string Resolve(Placeholder p, string? uniqueid, KeyValuePair<string, string>? variable, bool unansweredCdr,
+        long record)
     {
         switch (p.Name)
         {
@@ -197,13 +186,15 @@ internal sealed class CallRun
             case "local": return Local(p.IntArgument);
             case "bridge":
                 return _bridges.TryGetValue(p.IntArgument, out var b) ? b : _bridges[p.IntArgument] = Guid.NewGuid().ToString();
-            case "now": return _node.FormatTime(Now);
-            case "cdr.start": return _node.FormatTime(Cdr(uniqueid).Start);
-            case "cdr.answer": return _node.FormatTime(Cdr(uniqueid).Answer ?? Cdr(uniqueid).Start);
-            case "cdr.duration": return Seconds(Now - Cdr(uniqueid).Start);
+            case "now": return _node.FormatTime(AsteriskTime.FromMicros(record));
+            case "cdr.start": return _node.FormatTime(AsteriskTime.FromMicros(Cdr(uniqueid, record).Start));
+            case "cdr.answer":
+                var a = Cdr(uniqueid, record);
+                return _node.FormatTime(AsteriskTime.FromMicros(a.Answer ?? a.Start));
+            case "cdr.duration": return Num(AsteriskTime.CdrSeconds(record, Cdr(uniqueid, record).Start));
             case "cdr.billsec":
-                var t = Cdr(uniqueid);
-                return unansweredCdr ? "0" : Seconds(Now - (t.Answer ?? t.Start));
+                var t = Cdr(uniqueid, record);
+                return unansweredCdr ? "0" : Num(AsteriskTime.CdrSeconds(record, t.Answer ?? t.Start));
             case "actionid": return Origin?.ActionId ?? p.Default ?? "";
             case "cid.num": return Origin?.CallerIdNumber ?? p.Default ?? "";
             case "cid.name": return Origin?.CallerIdName ?? p.Default ?? "";
@@ -219,10 +210,10 @@ internal sealed class CallRun
         }
     }
 
-    private CallTimes Cdr(string? uniqueid) => uniqueid is null ? new CallTimes { Start = Now } : TimesOf(uniqueid);
+    private ChannelTimes Cdr(string? uniqueid, long record) =>
+        uniqueid is null ? new ChannelTimes { Start = record } : TimesOf(uniqueid);
 
-    private static string Seconds(TimeSpan span) =>
-        ((long)Math.Max(0, Math.Floor(span.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+    private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private string Uid(int index)
     {
@@ -245,3 +236,6 @@ internal sealed class CallRun
         return _locals[index];
     }
 }
+
+/// <summary>An event ready to go out: its headers and when it is raised (µs since the epoch, for its Timestamp).</summary>
+internal readonly record struct RenderedEvent(List<KeyValuePair<string, string>> Headers, long RaisedAt);

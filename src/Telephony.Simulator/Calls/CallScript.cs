@@ -17,17 +17,21 @@ namespace Telephony.Simulator.Calls;
 /// </remarks>
 public sealed class CallScript
 {
+    private readonly HashSet<EmitStep> _finalCdrs;
+
     public CallScript(string name, IReadOnlyDictionary<string, string> metadata, IReadOnlyList<ScriptStep> steps)
     {
         Name = name;
         Metadata = metadata;
         Steps = steps;
+        var lastCdr = new Dictionary<string, EmitStep>(StringComparer.Ordinal);
         foreach (var step in steps)
         {
             switch (step)
             {
                 case WaitStep w: NominalMilliseconds += w.Milliseconds; break;
                 case EmitStep e:
+                    if (e.Template.EventName == "Cdr") lastCdr[e.Template["UniqueID"]?.Source ?? ""] = e;
                     foreach (var (_, value) in e.Template.Headers)
                     foreach (var p in value.Placeholders)
                     {
@@ -37,6 +41,7 @@ public sealed class CallScript
                     break;
             }
         }
+        _finalCdrs = new HashSet<EmitStep>(lastCdr.Values, ReferenceEqualityComparer.Instance);
     }
 
     public string Name { get; }
@@ -56,6 +61,10 @@ public sealed class CallScript
     public string? Context => Metadata.GetValueOrDefault("context");
     public string? Exten => Metadata.GetValueOrDefault("exten");
     public string? Application => Metadata.GetValueOrDefault("application");
+
+    /// <summary>Whether this Cdr is the last one of its channel in the script: it ends when the channel hangs up.
+    /// Earlier ones are forks (a queue caller's Cdr per ringing agent) that end when they are dispatched.</summary>
+    internal bool IsFinalCdr(EmitStep step) => _finalCdrs.Contains(step);
 
     public IEnumerable<EventTemplate> Events => Steps.OfType<EmitStep>().Select(s => s.Template);
 

@@ -6,25 +6,33 @@ namespace Telephony.Simulator.Calls;
 /// <summary>
 /// The events of hanging up channels that a script did not get to hang up itself (an AMI Hangup outside an
 /// <c>@await-hangup</c>, a node restart): per channel SoftHangupRequest, Hangup, CEL HANGUP, CEL CHAN_END and a Cdr,
-/// then LINKEDID_END, with header layouts copied from the captures.
+/// then LINKEDID_END, with header layouts copied from the captures. Each event takes its instants from the call's
+/// clock like a scripted one, so the Hangup, CEL HANGUP and Cdr end of a channel are one moment.
 /// </summary>
 internal static class CallTeardown
 {
-    public static IEnumerable<List<KeyValuePair<string, string>>> Events(IReadOnlyList<Leg> legs, CallRun run, int cause,
+    public static IEnumerable<RenderedEvent> Events(IReadOnlyList<Leg> legs, CallRun run, int cause,
         Func<DateTimeOffset, string> formatTime)
     {
         var causeText = CauseText(cause);
-        var now = run.Now;
+        string Time(EventInstants at) => formatTime(AsteriskTime.FromMicros(at.Record));
         foreach (var leg in legs)
         {
-            yield return With(leg.Snapshot(), "SoftHangupRequest", ("Cause", Num(cause)));
-            yield return With(leg.Snapshot(), "Hangup", ("Cause", Num(cause)), ("Cause-txt", causeText));
-            yield return Cel("HANGUP", leg, formatTime(now),
-                $"{{\"hangupcause\":{cause},\"hangupsource\":\"\",\"dialstatus\":\"\"}}");
-            yield return Cel("CHAN_END", leg, formatTime(now), "");
-            yield return Cdr(leg, run.TimesOf(leg.Uniqueid), now, formatTime);
+            var at = run.NextEvent("SoftHangupRequest", null, null, leg.Uniqueid, false);
+            yield return new(With(leg.Snapshot(), "SoftHangupRequest", ("Cause", Num(cause))), run.RaisedAt(at));
+            at = run.NextEvent("Hangup", null, null, leg.Uniqueid, false);
+            yield return new(With(leg.Snapshot(), "Hangup", ("Cause", Num(cause)), ("Cause-txt", causeText)), run.RaisedAt(at));
+            at = run.NextEvent("CEL", "HANGUP", null, leg.Uniqueid, false);
+            yield return new(Cel("HANGUP", leg, Time(at),
+                $"{{\"hangupcause\":{cause},\"hangupsource\":\"\",\"dialstatus\":\"\"}}"), run.RaisedAt(at));
+            at = run.NextEvent("CEL", "CHAN_END", null, leg.Uniqueid, false);
+            yield return new(Cel("CHAN_END", leg, Time(at), ""), run.RaisedAt(at));
+            at = run.NextEvent("Cdr", null, null, leg.Uniqueid, finalCdr: true);
+            yield return new(Cdr(leg, run.TimesOf(leg.Uniqueid), at.Record, formatTime), run.RaisedAt(at));
         }
-        if (legs.Count > 0) yield return Cel("LINKEDID_END", legs[^1], formatTime(now), "");
+        if (legs.Count == 0) yield break;
+        var end = run.NextEvent("CEL", "LINKEDID_END", null, legs[^1].Uniqueid, false);
+        yield return new(Cel("LINKEDID_END", legs[^1], Time(end), ""), run.RaisedAt(end));
     }
 
     private static List<KeyValuePair<string, string>> With(IEnumerable<KeyValuePair<string, string>> snapshot, string eventName,
@@ -46,10 +54,11 @@ internal static class CallTeardown
         new("LinkedID", leg.Linkedid), new("Userfield", ""), new("Peer", ""), new("PeerAccount", ""), new("Extra", extra),
     ];
 
-    private static List<KeyValuePair<string, string>> Cdr(Leg leg, CallTimes times, DateTimeOffset now,
+    private static List<KeyValuePair<string, string>> Cdr(Leg leg, ChannelTimes times, long end,
         Func<DateTimeOffset, string> formatTime)
     {
         var answered = times.Answer is not null;
+        string Time(long micros) => formatTime(AsteriskTime.FromMicros(micros));
         var num = Known(leg.CallerIdNum);
         var name = Known(leg.CallerIdName);
         return
@@ -58,10 +67,10 @@ internal static class CallTeardown
             new("Destination", leg.Exten), new("DestinationContext", leg.Context),
             new("CallerID", num.Length == 0 && name.Length == 0 ? "" : $"\"{name}\" <{num}>"),
             new("Channel", leg.Channel), new("DestinationChannel", ""), new("LastApplication", leg.Application),
-            new("LastData", leg.AppData), new("StartTime", formatTime(times.Start)),
-            new("AnswerTime", answered ? formatTime(times.Answer!.Value) : ""), new("EndTime", formatTime(now)),
-            new("Duration", Num((int)Math.Max(0, (now - times.Start).TotalSeconds))),
-            new("BillableSeconds", answered ? Num((int)Math.Max(0, (now - times.Answer!.Value).TotalSeconds)) : "0"),
+            new("LastData", leg.AppData), new("StartTime", Time(times.Start)),
+            new("AnswerTime", answered ? Time(times.Answer!.Value) : ""), new("EndTime", Time(end)),
+            new("Duration", Num(AsteriskTime.CdrSeconds(end, times.Start))),
+            new("BillableSeconds", answered ? Num(AsteriskTime.CdrSeconds(end, times.Answer!.Value)) : "0"),
             new("Disposition", answered ? "ANSWERED" : "NO ANSWER"), new("AMAFlags", "DOCUMENTATION"),
             new("UniqueID", leg.Uniqueid), new("UserField", ""),
         ];
@@ -69,7 +78,7 @@ internal static class CallTeardown
 
     private static string Known(string value) => value == "<unknown>" ? "" : value;
 
-    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+    private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     public static string CauseText(int cause) => cause switch
     {

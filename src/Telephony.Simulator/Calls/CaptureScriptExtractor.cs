@@ -43,8 +43,9 @@ public static partial class CaptureScriptExtractor
         var seqs = new SortedSet<long>();
         var locals = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
-        foreach (var (_, v) in e.Headers)
+        foreach (var (k, v) in e.Headers)
         {
+            if (IsTimestamp(k)) continue; // sec.usec looks like a uniqueid
             foreach (Match m in UniqueIdPattern().Matches(v)) seqs.Add(long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
             foreach (Match m in LocalNumberPattern().Matches(v)) locals.Add(m.Value);
         }
@@ -89,6 +90,7 @@ public static partial class CaptureScriptExtractor
             var headers = new List<KeyValuePair<string, TemplateValue>>();
             foreach (var (key, value) in e.Headers)
             {
+                if (IsTimestamp(key)) continue; // the simulator stamps its own events (SimulatorOptions.TimestampEvents)
                 var v = Templatize(key, value, isCel, isCdr, eachVariable, request, uidIndex, localIndex, bridgeIndex);
                 headers.Add(new(key, TemplateValue.Parse(v)));
             }
@@ -142,6 +144,8 @@ public static partial class CaptureScriptExtractor
         });
         return v;
     }
+
+    private static bool IsTimestamp(string key) => key.Equals("Timestamp", StringComparison.OrdinalIgnoreCase);
 
     private static DateTime? ParseTime(string? text) =>
         DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)

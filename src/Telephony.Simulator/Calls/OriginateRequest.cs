@@ -53,6 +53,30 @@ public sealed record OriginateRequest
         };
     }
 
+    /// <summary>The OriginateResponse of an Originate that nothing answers (Reason 0), as Asterisk writes it.</summary>
+    internal List<KeyValuePair<string, string>> FailureResponse()
+    {
+        var headers = new List<KeyValuePair<string, string>> { new("Event", "OriginateResponse"), new("Privilege", "call,all") };
+        if (ActionId is { Length: > 0 } id) headers.Add(new("ActionID", id));
+        headers.Add(new("Response", "Failure"));
+        headers.Add(new("Channel", Channel ?? ""));
+        if (Application is { } app)
+        {
+            headers.Add(new("Application", app));
+            headers.Add(new("Data", Data ?? ""));
+        }
+        else
+        {
+            headers.Add(new("Context", Context ?? ""));
+            headers.Add(new("Exten", Exten ?? ""));
+        }
+        headers.Add(new("Reason", "0"));
+        headers.Add(new("Uniqueid", "<unknown>"));
+        headers.Add(new("CallerIDNum", CallerIdNumber ?? "<unknown>"));
+        headers.Add(new("CallerIDName", CallerIdName ?? "<unknown>"));
+        return headers;
+    }
+
     /// <summary><c>"Name" &lt;number&gt;</c>, <c>Name &lt;number&gt;</c> or a bare number.</summary>
     public static (string? Name, string? Number) ParseCallerId(string? callerId)
     {

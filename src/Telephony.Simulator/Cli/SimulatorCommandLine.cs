@@ -24,6 +24,12 @@ internal static class SimulatorCommandLine
           --time-scale X          wall-clock time per simulated time (default 1; 0.01 = 100 times faster)
           --time-zone ID          zone of CEL/Cdr times (default: the machine's)
           --cdr-mappings          add LinkedID and Sequence to Cdr events (cdr_manager.conf [mappings])
+          --timestamp-events      every event gets "Timestamp: <epoch>.<usec>" as its third header, as with
+                                  manager.conf timestampevents = yes (default off); implies --sub-second-times
+          --sub-second-times      call clocks with sub-second instants: ring/talk times get random fractions,
+                                  CEL/Cdr times stay whole seconds, Cdr Duration/BillableSeconds as Asterisk computes them
+          --whole-second-times    keep whole-second waits (also with --timestamp-events)
+          --seed N                seed for the sub-second fractions and the load mix (default: random)
           --scripts DIR           add the *.call scripts of DIR to the built-in ones
           --calls-per-second X    load mode: every node starts X calls per second
           --max-concurrent M      load mode: at most M calls up per node (default 100)
@@ -47,6 +53,7 @@ internal static class SimulatorCommandLine
         var maxConcurrent = 100;
         var duration = 3.0;
         var scripts = new List<KeyValuePair<string, double>>();
+        int? seed = null;
         ScriptLibrary? library = null;
 
         for (var i = 0; i < args.Count; i++)
@@ -76,6 +83,10 @@ internal static class SimulatorCommandLine
                         o = o with { TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var tz) ? tz : throw new ArgumentException($"--time-zone: unknown zone '{id}'") };
                         break;
                     case "--cdr-mappings": o = o with { CdrLinkedIdAndSequence = true }; break;
+                    case "--timestamp-events": o = o with { TimestampEvents = true }; break;
+                    case "--sub-second-times": o = o with { SubSecondTimes = true }; break;
+                    case "--whole-second-times": o = o with { SubSecondTimes = false }; break;
+                    case "--seed": seed = Int(Next(), arg, int.MinValue, int.MaxValue); break;
                     case "--scripts":
                         var dir = Next();
                         if (!Directory.Exists(dir)) throw new ArgumentException($"--scripts: no directory '{dir}'");
@@ -117,6 +128,10 @@ internal static class SimulatorCommandLine
 
         o = o with { Users = new Dictionary<string, string>(StringComparer.Ordinal) { [user] = secret } };
         if (library is not null) o = o with { Scripts = library };
+        if (o.ReplayBytes is not null && (o.TimestampEvents || o.SubSecondTimes == true))
+            return new SimulatorCommand(null, Error: "--timestamp-events/--sub-second-times do not apply to --replay: " +
+                                                     "a capture is sent byte for byte, with whatever Timestamp headers it has");
+        o = o with { Seed = seed };
         if (cps is { } rate)
             o = o with
             {
@@ -126,6 +141,7 @@ internal static class SimulatorCommandLine
                     MaxConcurrent = maxConcurrent,
                     Duration = DurationDistribution.Exponential(TimeSpan.FromSeconds(duration)),
                     Scripts = scripts.Count > 0 ? scripts : [new("answered", 1.0)],
+                    Seed = seed,
                 },
             };
         var known = library ?? ScriptLibrary.BuiltIn();
