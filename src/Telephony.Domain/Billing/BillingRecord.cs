@@ -81,6 +81,11 @@ public sealed record BillingRecord
 
     /// <summary>What looked odd while interpreting (malformed extras, missing events, foreign LinkedIDs).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Who talked to whom, from when to when: one <see cref="CallSegment"/> per period two parties were
+    /// bridged, in order of answer (see <see cref="Interpretation.SegmentRules"/>). Empty when nobody was bridged, and
+    /// in records journaled before segments were derived.</summary>
+    public IReadOnlyList<CallSegment> Segments { get; init; } = [];
 }
 
 /// <summary>Where a record's seconds come from, and so how far they can be trusted. Asterisk bills

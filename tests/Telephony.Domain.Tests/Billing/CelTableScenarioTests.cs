@@ -48,7 +48,9 @@ public sealed class CelTableScenarioTests(ITestOutputHelper output)
         foreach (var scenario in new[]
                  {
                      "blind-transfer.txt", "attended-transfer.txt", "local-optimize.txt", "park-retrieve.txt",
-                     "pickup.txt", "user-events.txt", "unknown-and-malformed.txt",
+                     "pickup.txt", "user-events.txt", "unknown-and-malformed.txt", "plain-dial.txt", "transfer-chain.txt",
+                     "queue-agents-rung.txt", "local-optimize-bridged-agent.txt", "bridge-events-damaged.txt",
+                     "attended-transfer-timestamps.txt",
                  })
             Assert.Contains(scenario, tables);
     }

@@ -37,6 +37,7 @@ public sealed class InterpreterChainTests
         Assert.Equal([CelEventType.BridgeEnter, CelEventType.BridgeExit], byType[nameof(BridgeInterpreter)]);
         Assert.Equal([CelEventType.UserDefined, CelEventType.Unknown], byType[nameof(UserEventInterpreter)]);
         Assert.Equal(Enum.GetValues<CelEventType>().Length, byType[nameof(QueueInterpreter)].Count);
+        Assert.Equal(Enum.GetValues<CelEventType>().Length, byType[nameof(SegmentInterpreter)].Count); // the timeline logs every event
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CelTable
         ["channel"] = "Channel", ["peer"] = "Peer", ["app"] = "Application", ["appdata"] = "AppData",
         ["context"] = "Context", ["exten"] = "Exten", ["cidnum"] = "CallerIDnum", ["cidname"] = "CallerIDname",
         ["accountcode"] = "AccountCode", ["peeraccount"] = "PeerAccount", ["userdeftype"] = "UserDefType",
-        ["userfield"] = "Userfield", ["extra"] = "Extra",
+        ["userfield"] = "Userfield", ["extra"] = "Extra", ["timestamp"] = "Timestamp",
     };
 
     public required string Name { get; init; }
@@ -207,6 +207,24 @@ public static class BillingView
         {
             v[$"forward.{i + 1}.channel"] = r.Forwards[i].Channel;
             v[$"forward.{i + 1}.to"] = r.Forwards[i].ForwardedTo;
+        }
+        v["segment.count"] = I(r.Segments.Count);
+        foreach (var s in r.Segments)
+        {
+            var p = $"segment.{s.Number}.";
+            v[p + "a"] = s.PartyA.Channel;
+            v[p + "a.uniqueid"] = s.PartyA.UniqueId;
+            v[p + "a.number"] = S(s.PartyA.Number);
+            v[p + "b"] = s.PartyB.Channel;
+            v[p + "b.uniqueid"] = s.PartyB.UniqueId;
+            v[p + "b.number"] = S(s.PartyB.Number);
+            v[p + "start"] = T(s.Start);
+            v[p + "answer"] = T(s.Answer);
+            v[p + "end"] = T(s.End);
+            v[p + "billsec"] = I(s.BillableSeconds);
+            v[p + "duration"] = I(s.DurationSeconds);
+            v[p + "began"] = s.BeganBy.ToString();
+            v[p + "ended"] = s.EndedBy.ToString();
         }
         return v;
     }

@@ -146,6 +146,7 @@ public static class BillingRules
                 : [],
             ChannelsJoined = call.Legs.Where(l => l.StartedAt is null).Select(l => l.Name).ToList(),
             Notes = call.Notes.ToList(),
+            Segments = SegmentRules.Build(call),
         };
     }
 

@@ -44,6 +44,9 @@ public sealed class CallBuilder(string linkedId, bool managerTimestamps = false)
     public List<LocalOptimizationInfo> LocalOptimizations { get; } = [];
     public List<ForwardInfo> Forwards { get; } = [];
     public List<UserEventInfo> UserEvents { get; } = [];
+
+    /// <summary>What call segments are made of, kept by <see cref="SegmentInterpreter"/>.</summary>
+    public SegmentTimeline SegmentTimeline { get; } = new();
     public DateTimeOffset? LinkedIdEndedAt { get; set; }
     public DateTimeOffset? FirstEventAt { get; private set; }
     public DateTimeOffset? LastEventAt { get; private set; }

@@ -30,6 +30,7 @@ public sealed class CelBillingInterpreter
         new PickupInterpreter(),
         new ForwardInterpreter(),
         new UserEventInterpreter(),
+        new SegmentInterpreter(),
     ];
 
     /// <summary>The billing record of one call. Events of another LinkedID than the first event's are left out, with a
