@@ -19,6 +19,8 @@ public sealed class CallSegmentInvariantTests
         foreach (var table in CelTable.All()) data.Add("table:" + table);
         foreach (var capture in Captures.WithCel()) data.Add("capture:" + capture);
         data.Add("capture:timestamps/ts-blind-transfer");
+        data.Add("capture:timestamps/ts-dtmf-repeated");
+        data.Add("capture:timestamps/ts-load-80");
         data.Add("capture:two-nodes/vq-local-originate-bridge.a");
         return data;
     }

@@ -24,7 +24,8 @@ public sealed class CaptureSegmentTests
 
     public static TheoryData<string> CapturesWithTalk => new()
     {
-        "dial-answered", "queue-answered", "timestamps/ts-blind-transfer", "two-nodes/vq-local-originate-bridge.a",
+        "dial-answered", "queue-answered", "timestamps/ts-blind-transfer", "timestamps/ts-dtmf-repeated",
+        "timestamps/ts-load-80", "two-nodes/vq-local-originate-bridge.a",
     };
 
     [Theory]
@@ -122,6 +123,31 @@ public sealed class CaptureSegmentTests
         // The instants are the Timestamp headers of the bridge events themselves.
         Assert.Equal(cels.Last(c => c.Type == CelEventType.BridgeEnter).Timestamp, second.Answer);
         Assert.Equal(cels.First(c => c.Type == CelEventType.BridgeExit && c.Channel == first.PartyA.Channel).Timestamp, first.End);
+    }
+
+    /// <summary>ts-load-80 (manager Timestamp headers): 80 Originates, of which 18 Dial() calls and 15 queue calls were
+    /// connected. Each has one segment. A dial segment is Asterisk's Cdr of the dial to the second, billsec and
+    /// duration. A queue segment bills what the agent's own leg bills (its Answer() to its hangup), while the caller's
+    /// record towards that agent, opened when the caller was already answered, bills the wait in the queue as talk
+    /// (up to 26 s for 4).</summary>
+    [Fact]
+    public void Load_capture_dial_segments_are_asterisks_dial_cdr_and_queue_segments_bill_the_agents_own_leg()
+    {
+        var cdrs = Captures.Cdr("timestamps/ts-load-80");
+        var records = Interpreter.InterpretAll(Captures.Cel("timestamps/ts-load-80"));
+        var segments = records.SelectMany(r => r.Segments).ToList();
+
+        Assert.All(records, r => Assert.True(r.Segments.Count <= 1, r.LinkedId));
+        Assert.Equal(18, segments.Count(s => s.BeganBy == SegmentCause.Dial));
+        Assert.Equal(15, segments.Count(s => s.BeganBy == SegmentCause.Queue));
+        Assert.All(segments.Where(s => s.BeganBy == SegmentCause.Dial), s =>
+        {
+            var cdr = CdrJoining(cdrs, s);
+            Assert.Equal((cdr.Duration, cdr.BillableSeconds), (s.DurationSeconds, s.BillableSeconds));
+        });
+        var queued = segments.Where(s => s.BeganBy == SegmentCause.Queue).ToList();
+        Assert.All(queued, s => Assert.Equal(AnswererCdr(cdrs, s).BillableSeconds, s.BillableSeconds));
+        Assert.Contains(queued, s => CdrJoining(cdrs, s).BillableSeconds > s.BillableSeconds + 10);
     }
 
     /// <summary>vq-local-originate-bridge (two-nodes, pbx-a): the caller waits on music; the queue manager originates the
