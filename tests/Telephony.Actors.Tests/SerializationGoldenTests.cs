@@ -132,8 +132,13 @@ public class SerializationGoldenTests : Akka.TestKit.Xunit2.TestKit
         var cdr = capture.First(m => m.EventName == "Cdr");
         recorded.Add(new RecordedEvent(RecordedEventKind.Cdr, $"cdr1:{9:x32}", at, cdr.Headers));
         var billing = new CelBillingInterpreter().InterpretCall(cels.Select(m => CelEventFactory.Parse(m.Headers, TimeZoneInfo.Utc).Value!));
+        // A record with the fields added since: exact seconds (manager Timestamps) and a call segment.
+        var exact = new CelBillingInterpreter().InterpretCall(new AmiParser()
+            .ParseAll(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "ami-captures", "timestamps", "ts-dtmf-repeated.ami")))
+            .Where(m => m.EventName == "CEL").Select(m => CelEventFactory.Parse(m.Headers, TimeZoneInfo.Utc).Value!));
         return new Dictionary<string, object>
         {
+            ["call-completed-exact-with-segments"] = new CallCompleted("pbx1", exact.LinkedId, 1, "linkedid-end", at, [exact]),
             ["record-call-events"] = new RecordCallEvents("pbx1", "1795386676.0", 42, recorded),
             ["call-events-accepted"] = new CallEventsAccepted("pbx1", "1795386676.0", 42, 3, 1),
             ["call-events-recorded"] = new CallEventsRecorded("pbx1", "1795386676.0", recorded),

@@ -31,11 +31,11 @@ public class SqlBillingSinkTests
         await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
         Assert.Equal(SchemaVersion, await SinkFor(db).SchemaVersionAsync(CancellationToken.None));
         Assert.Equal(SchemaVersion, await db.CountAsync("schema_version"));
-        foreach (var table in new[] { "cdr", "cel", "call", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
+        foreach (var table in new[] { "cdr", "cel", "call", "call_segment", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
     }
 
     /// <summary>The schema version this build writes (one row per migration in schema_version).</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     [Theory]
     [InlineData("sqlite")]
@@ -58,6 +58,36 @@ public class SqlBillingSinkTests
         var rows = (await db.QueryAsync($"SELECT linkedid, seconds_precision FROM {db.Q("call")} ORDER BY linkedid")).ToList();
         Assert.Equal(["new-call", "old-call"], rows.Select(r => r["linkedid"]));
         Assert.Equal(["timestamp", ""], rows.Select(r => r["seconds_precision"]));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    public async Task An_amended_record_replaces_its_segments_and_an_older_revision_never_brings_them_back(string provider)
+    {
+        var db = await TestBillingDatabase.CreateAsync(provider);
+        var sink = SinkFor(db);
+        // Revision 1: caller with agent, then with the transfer target. Revision 2 (late events): one conversation.
+        await sink.WriteAsync(CallWithSegments(1, 1, "SIP/agent-01", "SIP/target-02"), CancellationToken.None);
+        await sink.WriteAsync(CallWithSegments(2, 2, "SIP/agent-01"), CancellationToken.None);
+        await sink.WriteAsync(CallWithSegments(1, 3, "SIP/agent-01", "SIP/target-02"), CancellationToken.None); // replayed old
+
+        var rows = await db.QueryAsync($"SELECT segment, revision, party_b_channel, billsec FROM {db.Q("call_segment")} ORDER BY segment");
+        var row = Assert.Single(rows);
+        Assert.Equal(("1", "2", "SIP/agent-01"), (row["segment"], row["revision"], row["party_b_channel"]));
+    }
+
+    private static ProjectionBatch CallWithSegments(int revision, long offset, params string[] partiesB)
+    {
+        var start = new DateTime(2026, 11, 22, 10, 0, 0, DateTimeKind.Utc);
+        var segments = partiesB.Select((b, i) => new SegmentRow
+        {
+            Node = "pbx1", LinkedId = "1700000000.1", RecordIndex = 0, Segment = i + 1, Revision = revision,
+            PartyAChannel = "SIP/alice-00", PartyBChannel = b, StartUtc = start.AddSeconds(10 * i),
+            AnswerUtc = start.AddSeconds(10 * i + 2), EndUtc = start.AddSeconds(10 * i + 9), Duration = 9, BillSec = 7,
+            BeganBy = i == 0 ? "dial" : "transfer", EndedBy = i == partiesB.Length - 1 ? "hangup" : "transfer", SecondsPrecision = "timestamp",
+        }).ToList();
+        return new ProjectionBatch("db:billing", offset, 1, 0, [], [], [Call("1700000000.1", "timestamp") with { Revision = revision }], segments);
     }
 
     private static CallRow Call(string linkedId, string precision) => new()

@@ -58,6 +58,8 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         {
             if (property.Name == "precision")
                 property.ShouldSerialize = (_, value) => value is SecondsPrecision p && p != SecondsPrecision.WholeSeconds;
+            if (property.Name == "segments")
+                property.ShouldSerialize = (_, value) => value is IReadOnlyCollection<CallSegment> { Count: > 0 };
         }
     }
 

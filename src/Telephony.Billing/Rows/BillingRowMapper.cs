@@ -36,6 +36,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
         var cdr = new List<CdrRow>();
         var cel = new List<CelRow>();
         var calls = new List<CallRow>();
+        var segments = new List<SegmentRow>();
         long offset = 0, timestamp = 0;
         foreach (var envelope in envelopes)
         {
@@ -56,11 +57,12 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
                     {
                         calls.Add(ToCallRow(completed, i));
                         cdr.Add(ToDerivedCdrRow(completed, i));
+                        AddSegmentRows(completed, i, segments);
                     }
                     break;
             }
         }
-        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls);
+        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls, segments);
     }
 
     /// <param name="callLinkedId">The LinkedID of the call the node filed the Cdr under: it fills <c>linkedid</c> when
@@ -144,6 +146,38 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
             EventId = e.Identity,
             EventTimeUtc = c.EventTime.Utc.UtcDateTime,
         };
+    }
+
+    /// <summary>The record's call segments as <c>call_segment</c> rows.</summary>
+    public static void AddSegmentRows(CallCompleted completed, int index, List<SegmentRow> rows)
+    {
+        var b = completed.Records[index];
+        // Segments are timed from the call's own clock: exact with manager Timestamps, else whole seconds (a record that
+        // took its own seconds from Asterisk's Cdr still has whole-second segments).
+        var precision = b.Precision == Domain.Billing.SecondsPrecision.ManagerTimestamp ? "timestamp" : "whole-seconds";
+        foreach (var s in b.Segments)
+            rows.Add(new SegmentRow
+            {
+                Node = completed.Node,
+                LinkedId = completed.LinkedId,
+                RecordIndex = index,
+                Segment = s.Number,
+                Revision = completed.Revision,
+                PartyAChannel = s.PartyA.Channel,
+                PartyAUniqueId = s.PartyA.UniqueId,
+                PartyANumber = s.PartyA.Number,
+                PartyBChannel = s.PartyB.Channel,
+                PartyBUniqueId = s.PartyB.UniqueId,
+                PartyBNumber = s.PartyB.Number,
+                StartUtc = s.Start.UtcDateTime,
+                AnswerUtc = s.Answer.UtcDateTime,
+                EndUtc = s.End.UtcDateTime,
+                Duration = s.DurationSeconds,
+                BillSec = s.BillableSeconds,
+                BeganBy = s.BeganBy.ToString().ToLowerInvariant(),
+                EndedBy = s.EndedBy.ToString().ToLowerInvariant(),
+                SecondsPrecision = precision,
+            });
     }
 
     /// <summary>The <c>seconds_precision</c> column's words.</summary>

@@ -128,7 +128,39 @@ public sealed record ProjectionBatch(
     long LastEventTimestamp,
     IReadOnlyList<CdrRow> Cdr,
     IReadOnlyList<CelRow> Cel,
-    IReadOnlyList<CallRow> Calls)
+    IReadOnlyList<CallRow> Calls,
+    IReadOnlyList<SegmentRow>? SegmentRows = null)
 {
-    public int RowCount => Cdr.Count + Cel.Count + Calls.Count;
+    /// <summary>The <c>call_segment</c> rows of the batch's billing records.</summary>
+    public IReadOnlyList<SegmentRow> Segments => SegmentRows ?? [];
+
+    public int RowCount => Cdr.Count + Cel.Count + Calls.Count + Segments.Count;
+}
+
+/// <summary>One row of the <c>call_segment</c> table: one period two parties of a call were bridged (see
+/// <c>CallSegment</c>). Natural key (node, linkedid, record_index, segment); rows of a call carry its billing revision,
+/// and a revision replaces the segments of the one before.</summary>
+public sealed record SegmentRow
+{
+    public required string Node { get; init; }
+    public required string LinkedId { get; init; }
+    public required int RecordIndex { get; init; }
+    public required int Segment { get; init; }
+    public required int Revision { get; init; }
+    public string PartyAChannel { get; init; } = "";
+    public string PartyAUniqueId { get; init; } = "";
+    public string PartyANumber { get; init; } = "";
+    public string PartyBChannel { get; init; } = "";
+    public string PartyBUniqueId { get; init; } = "";
+    public string PartyBNumber { get; init; } = "";
+    public required DateTime StartUtc { get; init; }
+    public required DateTime AnswerUtc { get; init; }
+    public required DateTime EndUtc { get; init; }
+    public int Duration { get; init; }
+    public int BillSec { get; init; }
+    public string BeganBy { get; init; } = "";
+    public string EndedBy { get; init; } = "";
+
+    /// <summary><c>timestamp</c> (manager Timestamp headers: exact) or <c>whole-seconds</c>.</summary>
+    public string SecondsPrecision { get; init; } = "";
 }

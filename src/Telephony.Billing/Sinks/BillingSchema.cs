@@ -38,7 +38,7 @@ internal sealed record TableDefinition<TRow>(
 internal static class BillingSchema
 {
     /// <summary>Version of the schema this code writes; <see cref="Migrations"/> brings any older database to it.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     // Added by migration 2, after the version-1 columns, so that a migrated table and a new one agree column for column.
     // (Declared before the tables that use it: static fields initialise in order.)
@@ -153,6 +153,35 @@ internal static class BillingSchema
         r.EndUtc, r.Duration, r.BillSec, r.Disposition, r.HangupCause, r.HangupSource, r.DialStatus, r.AccountCode,
         r.PeerAccount, r.DestinationAccountCode, r.QueueName ?? "", r.IsComplete, r.Details, r.SecondsPrecision]);
 
+    public static readonly TableDefinition<SegmentRow> Segment = new("call_segment",
+    [
+        new("node", ColumnType.Text, 80),
+        new("linkedid", ColumnType.Text, 150),
+        new("record_index", ColumnType.Int),
+        new("segment", ColumnType.Int),
+        new("revision", ColumnType.Int),
+        new("party_a_channel", ColumnType.Text, 255),
+        new("party_a_uniqueid", ColumnType.Text, 150),
+        new("party_a_number", ColumnType.Text, 80),
+        new("party_b_channel", ColumnType.Text, 255),
+        new("party_b_uniqueid", ColumnType.Text, 150),
+        new("party_b_number", ColumnType.Text, 80),
+        new("start_utc", ColumnType.DateTime6),
+        new("answer_utc", ColumnType.DateTime6),
+        new("end_utc", ColumnType.DateTime6),
+        new("duration", ColumnType.Int),
+        new("billsec", ColumnType.Int),
+        new("began_by", ColumnType.Text, 20),
+        new("ended_by", ColumnType.Text, 20),
+        new("seconds_precision", ColumnType.Text, 20),
+    ],
+    ["node", "linkedid", "record_index", "segment"],
+    [["answer_utc"], ["party_a_uniqueid"], ["party_b_uniqueid"]],
+    UpdateOnConflict: true,
+    r => [r.Node, r.LinkedId, r.RecordIndex, r.Segment, r.Revision, r.PartyAChannel, r.PartyAUniqueId, r.PartyANumber,
+        r.PartyBChannel, r.PartyBUniqueId, r.PartyBNumber, r.StartUtc, r.AnswerUtc, r.EndUtc, r.Duration, r.BillSec,
+        r.BeganBy, r.EndedBy, r.SecondsPrecision]);
+
     public const string OffsetTable = "projection_offset";
     public const string VersionTable = "schema_version";
 
@@ -164,6 +193,7 @@ internal static class BillingSchema
     [
         (1, "cdr, cel, call and projection_offset tables", CreateTables),
         (2, "call.seconds_precision", (d, t) => [d.AddColumn(t.Call, SecondsPrecisionColumn)]),
+        (3, "call_segment table", (d, t) => [d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes)]),
     ];
 
     /// <summary>The current schema from nothing (also used for fresh rebuild tables).</summary>
@@ -172,6 +202,7 @@ internal static class BillingSchema
         d.CreateTable(t.Cdr, Cdr.Columns, Cdr.Key, Cdr.Indexes),
         d.CreateTable(t.Cel, Cel.Columns, Cel.Key, Cel.Indexes),
         d.CreateTable(t.Call, Call.Columns, Call.Key, Call.Indexes),
+        d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes),
         d.CreateOffsetTable(t.Offsets),
     ];
 }
@@ -182,8 +213,9 @@ public sealed record TableNames(string Prefix, string Suffix)
     public string Cdr => Prefix + "cdr" + Suffix;
     public string Cel => Prefix + "cel" + Suffix;
     public string Call => Prefix + "call" + Suffix;
+    public string Segment => Prefix + "call_segment" + Suffix;
     public string Offsets => Prefix + BillingSchema.OffsetTable + Suffix;
     public string Version => Prefix + BillingSchema.VersionTable;
-    public IEnumerable<string> All => [Cdr, Cel, Call, Offsets];
-    public override string ToString() => $"{Cdr}, {Cel}, {Call}, {Offsets}";
+    public IEnumerable<string> All => [Cdr, Cel, Call, Segment, Offsets];
+    public override string ToString() => $"{Cdr}, {Cel}, {Call}, {Segment}, {Offsets}";
 }

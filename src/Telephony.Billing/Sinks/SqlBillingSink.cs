@@ -76,6 +76,8 @@ public sealed class SqlBillingSink : IBillingSink
             await WriteRowsAsync(connection, tx, _tables.Cdr, BillingSchema.Cdr, batch.Cdr, ct).ConfigureAwait(false);
             await WriteRowsAsync(connection, tx, _tables.Cel, BillingSchema.Cel, batch.Cel, ct).ConfigureAwait(false);
             await WriteRowsAsync(connection, tx, _tables.Call, BillingSchema.Call, batch.Calls, ct).ConfigureAwait(false);
+            await WriteRowsAsync(connection, tx, _tables.Segment, BillingSchema.Segment, batch.Segments, ct).ConfigureAwait(false);
+            await DeleteSupersededSegmentsAsync(connection, tx, batch.Calls, ct).ConfigureAwait(false);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = tx;
@@ -195,6 +197,32 @@ public sealed class SqlBillingSink : IBillingSink
             return;
         }
         await UpsertAsync(connection, tx, table, definition, rows, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A call's segments are those of its stored revision: an amended record may have fewer than the
+    /// revision before, and a batch replayed with an older revision may bring back rows the newer one dropped. After the
+    /// batch's calls and segments are written, one statement per node removes, for the batch's calls, every segment
+    /// whose revision is below its call row's (in the batch's transaction).</summary>
+    private async Task DeleteSupersededSegmentsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<CallRow> calls,
+        CancellationToken ct)
+    {
+        if (calls.Count == 0) return;
+        var q = _dialect.Q;
+        var segment = q(_tables.Segment);
+        foreach (var node in calls.GroupBy(c => c.Node))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            var ids = node.Select(c => c.LinkedId).Distinct().ToList();
+            var names = ids.Select((_, i) => "@l" + i).ToList();
+            command.CommandText =
+                $"DELETE FROM {segment} WHERE {q("node")} = @n AND {q("linkedid")} IN ({string.Join(", ", names)}) AND " +
+                $"{q("revision")} < (SELECT MAX(c.{q("revision")}) FROM {q(_tables.Call)} c WHERE c.{q("node")} = {segment}.{q("node")} " +
+                $"AND c.{q("linkedid")} = {segment}.{q("linkedid")} AND c.{q("record_index")} = {segment}.{q("record_index")})";
+            Add(command, "@n", node.Key);
+            for (var i = 0; i < ids.Count; i++) Add(command, names[i], ids[i]);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     private async Task UpsertAsync<TRow>(DbConnection connection, DbTransaction tx, string table, TableDefinition<TRow> definition,

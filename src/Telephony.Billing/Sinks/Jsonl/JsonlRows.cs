@@ -7,7 +7,7 @@ using Telephony.Billing.Rows;
 namespace Telephony.Billing.Sinks.Jsonl;
 
 /// <summary>
-/// The rows of a batch as JSON lines: one object per row, <c>"type"</c> (<c>cdr</c>, <c>cel</c> or <c>call</c>) first,
+/// The rows of a batch as JSON lines: one object per row, <c>"type"</c> (<c>cdr</c>, <c>cel</c>, <c>call</c> or <c>call_segment</c>) first,
 /// then the columns of the matching SQL table with the same names (<see cref="BillingSchema"/>), so a file and a table
 /// read alike. Local times (calldate, eventtime) are written as Asterisk writes them (<c>yyyy-MM-dd HH:mm:ss</c>, plus
 /// microseconds for eventtime); instants (<c>*_utc</c>, completed_at) as ISO 8601 UTC. Text is never cut (no column width).
@@ -30,6 +30,7 @@ internal static class JsonlRows
         foreach (var row in batch.Cdr) Line(writer, buffer, ends, "cdr", BillingSchema.Cdr, row);
         foreach (var row in batch.Cel) Line(writer, buffer, ends, "cel", BillingSchema.Cel, row);
         foreach (var row in batch.Calls) Line(writer, buffer, ends, "call", BillingSchema.Call, row);
+        foreach (var row in batch.Segments) Line(writer, buffer, ends, "call_segment", BillingSchema.Segment, row);
         return ends;
     }
 
