@@ -81,6 +81,21 @@ public class ProjectionScenarioTests(ITestOutputHelper output)
         Assert.Equal("ANSWERED", call["disposition"]);
         Assert.Equal(answered.BillableSeconds.ToString(CultureInfo.InvariantCulture), call["billsec"]);
         Assert.Equal(answered.SourceChannel, call["source_channel"]);
+        Assert.Equal(BillingRowMapper.PrecisionText(answered.Precision), call["seconds_precision"]);
+
+        // One call_segment row per talk period of every record: the dialled calls' caller with the callee.
+        var segments = await db.QueryAsync($"SELECT * FROM {db.Q("call_segment")}");
+        Assert.Equal(billed.Sum(b => b.Records[0].Segments.Count), segments.Count);
+        var dialled = billed.Select(b => b.Records[0]).Where(r => r.Segments.Count > 0).ToList();
+        Assert.NotEmpty(dialled);
+        foreach (var r in dialled)
+        {
+            var row = segments.Single(x => x["linkedid"] == r.LinkedId);
+            var segment = r.Segments.Single();
+            Assert.Equal(("1", segment.PartyA.Channel, segment.PartyB.Channel, "dial", "hangup"),
+                (row["segment"], row["party_a_channel"], row["party_b_channel"], row["began_by"], row["ended_by"]));
+            Assert.Equal(segment.BillableSeconds.ToString(CultureInfo.InvariantCulture), row["billsec"]);
+        }
 
         var status = await host.StatusAsync();
         foreach (var p in status.Projections) output.WriteLine(p.ToString());
