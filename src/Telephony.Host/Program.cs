@@ -54,6 +54,7 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
     })
     .AddTelephony(settings.Telephony)
     .AddTelephonyBilling(settings.Billing)
+    .WithSingletonWatch("billing-projections", settings.Billing.Role, "Telephony:Cluster:BillingRole")
     .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
 builder.AddManagementEndpoint(settings.Management);
