@@ -13,6 +13,7 @@ using Telephony.Host.Management;
 // The service: one cluster member. With no Asterisk configured it runs the demo: a built-in simulated Asterisk
 // making calls, journaled into SQLite under ./data. See README.md for every key.
 // appsettings.json sits next to the binary; ./data (the SQLite journal) is relative to where it is started.
+InterruptSignal.StopIgnoring(); // first: SIGINT stops a service started in the background too
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
