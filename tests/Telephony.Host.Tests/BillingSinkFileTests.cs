@@ -4,6 +4,7 @@ namespace Telephony.Host.Tests;
 
 /// <summary>Where a sqlite billing sink writes: ./data/billing.db when no file is given (the README's default), the
 /// file named by its ConnectionString otherwise.</summary>
+[Collection(SingleHostProcesses.Name)]
 public class BillingSinkFileTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Telephony.Host.Tests;
 
 /// <summary>The quick start's service (demo mode, defaults) says nothing alarming when all is well, and warns, naming
 /// the key, when the billing singleton really cannot run.</summary>
+[Collection(SingleHostProcesses.Name)]
 public partial class HealthyStartTests(ITestOutputHelper output)
 {
     [Fact]

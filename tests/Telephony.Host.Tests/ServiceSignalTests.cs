@@ -7,6 +7,7 @@ namespace Telephony.Host.Tests;
 
 /// <summary>SIGINT and SIGTERM both stop the service gracefully, also when a script started it in the background
 /// (which starts it with SIGINT ignored): coordinated shutdown, the AMI session logged off, exit code 0.</summary>
+[Collection(SingleHostProcesses.Name)]
 public class ServiceSignalTests(ITestOutputHelper output)
 {
     [Theory]
