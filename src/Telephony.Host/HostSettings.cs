@@ -50,20 +50,22 @@ public sealed record HostSettings
                     $"required for the {provider} journal (set TELEPHONY__JOURNAL__CONNECTIONSTRING)");
             connectionString = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", "telephony.db"));
         }
+        else if (provider == JournalProvider.Sqlite)
+        {
+            connectionString = SqliteFileOrConnectionString(connectionString);
+        }
 
         var nodes = section.GetSection("Nodes").GetChildren().Select((n, i) => ReadNode(n, i)).ToList();
         var duplicate = nodes.GroupBy(n => n.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ConfigurationError("Telephony:Nodes", $"node name '{duplicate.Key}' is configured twice");
 
-        var sinks = section.GetSection("Billing:Sinks").GetChildren().Select((n, i) => ReadSink(n, i)).ToList();
+        var sinks = new List<BillingSinkOptions>();
+        string? defaultSqliteKey = null;
+        foreach (var (n, i) in section.GetSection("Billing:Sinks").GetChildren().Select((n, i) => (n, i)))
+            sinks.Add(ReadSink(n, i, ref defaultSqliteKey));
         if (sinks.Count == 0)
-            sinks.Add(new BillingSinkOptions
-            {
-                Name = "sqlite",
-                Kind = BillingSinkKind.Sqlite,
-                ConnectionString = JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", "billing.db")),
-            });
+            sinks.Add(new BillingSinkOptions { Name = "sqlite", Kind = BillingSinkKind.Sqlite, ConnectionString = DefaultBillingDatabase() });
         var duplicateSink = sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateSink is not null)
             throw new ConfigurationError("Telephony:Billing:Sinks", $"sink name '{duplicateSink.Key}' is configured twice");
@@ -104,7 +106,17 @@ public sealed record HostSettings
         };
     }
 
-    private static BillingSinkOptions ReadSink(IConfigurationSection n, int index)
+    /// <summary>./data/billing.db under the working directory, as the README documents.</summary>
+    private static string DefaultBillingDatabase() =>
+        JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", "billing.db"));
+
+    /// <summary>A SQLite value is a file path (<c>./data/billing.db</c>, as the README's defaults read) or, when it has an
+    /// <c>=</c>, a whole Microsoft.Data.Sqlite connection string.</summary>
+    private static string SqliteFileOrConnectionString(string value) =>
+        value.Contains('=') ? value : JournalSchema.SqliteConnectionString(value);
+
+    /// <param name="defaultSqliteKey">The key of the sqlite sink that took ./data/billing.db, once one has.</param>
+    private static BillingSinkOptions ReadSink(IConfigurationSection n, int index, ref string? defaultSqliteKey)
     {
         var key = $"Telephony:Billing:Sinks:{index}";
         var kind = (n["Kind"] ?? "").ToLowerInvariant() switch
@@ -118,13 +130,24 @@ public sealed record HostSettings
         var connection = n["ConnectionString"];
         if (string.IsNullOrWhiteSpace(connection))
         {
+            // One sqlite sink may omit its file and gets ./data/billing.db, as documented. A second one is refused
+            // rather than given a file name nobody documented: the user names it.
+            if (kind == BillingSinkKind.Sqlite && defaultSqliteKey is not null)
+                throw new ConfigurationError($"{key}:ConnectionString",
+                    $"required: {defaultSqliteKey} already writes the default ./data/billing.db; give this sqlite sink its own file " +
+                    $"(e.g. TELEPHONY__BILLING__SINKS__{index}__CONNECTIONSTRING=./data/billing-{index}.db)");
+            if (kind == BillingSinkKind.Sqlite) defaultSqliteKey = key;
             connection = kind switch
             {
-                BillingSinkKind.Sqlite => JournalSchema.SqliteConnectionString(Path.Combine(Environment.CurrentDirectory, "data", $"billing-{index}.db")),
+                BillingSinkKind.Sqlite => DefaultBillingDatabase(),
                 BillingSinkKind.Jsonl => Path.Combine(Environment.CurrentDirectory, "data", "billing-jsonl"),
                 _ => throw new ConfigurationError($"{key}:ConnectionString",
                     $"required (environment: TELEPHONY__BILLING__SINKS__{index}__CONNECTIONSTRING)"),
             };
+        }
+        else if (kind == BillingSinkKind.Sqlite)
+        {
+            connection = SqliteFileOrConnectionString(connection);
         }
         var name = n["Name"] is { Length: > 0 } given ? given : kind.ToString().ToLowerInvariant() + (index == 0 ? "" : $"-{index}");
         var sink = new BillingSinkOptions

@@ -13,6 +13,7 @@ using Telephony.Host.Management;
 // The service: one cluster member. With no Asterisk configured it runs the demo: a built-in simulated Asterisk
 // making calls, journaled into SQLite under ./data. See README.md for every key.
 // appsettings.json sits next to the binary; ./data (the SQLite journal) is relative to where it is started.
+InterruptSignal.StopIgnoring(); // first: SIGINT stops a service started in the background too
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
@@ -54,6 +55,7 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
     })
     .AddTelephony(settings.Telephony)
     .AddTelephonyBilling(settings.Billing)
+    .WithSingletonWatch("billing-projections", settings.Billing.Role, "Telephony:Cluster:BillingRole")
     .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
 builder.AddManagementEndpoint(settings.Management);

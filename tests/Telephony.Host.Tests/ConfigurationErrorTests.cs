@@ -51,4 +51,23 @@ public class ConfigurationErrorTests
         Assert.StartsWith($"telephony: configuration error: {key}:", line);
         work.Delete(recursive: true);
     }
+
+    [Fact]
+    public void A_second_sqlite_sink_without_a_file_is_refused_naming_its_key()
+    {
+        var work = Directory.CreateTempSubdirectory("telephony-config-");
+        using var host = HostProcess.Start(work.FullName, new Dictionary<string, string>
+        {
+            ["TELEPHONY__BILLING__SINKS__0__KIND"] = "sqlite",
+            ["TELEPHONY__BILLING__SINKS__1__KIND"] = "sqlite",
+            ["TELEPHONY__BILLING__SINKS__1__NAME"] = "archive",
+        });
+
+        Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, host.ExitCode);
+        var line = Assert.Single(host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("telephony: configuration error: Telephony:Billing:Sinks:1:ConnectionString: required: " +
+                          "Telephony:Billing:Sinks:0 already writes the default ./data/billing.db", line);
+        work.Delete(recursive: true);
+    }
 }

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 
 namespace Telephony.Testing;
 
-/// <summary>The service as a real process (dotnet Telephony.Host.dll), configured through environment variables the
-/// way the README documents, with its output kept for diagnostics and for lines a test waits for.</summary>
+/// <summary>The service as a real process (dotnet Telephony.Host.dll, or as a script's background job: see
+/// <see cref="HostLaunch"/>), configured through environment variables the way the README documents, with its output
+/// kept for diagnostics and for lines a test waits for.</summary>
 public sealed partial class HostProcess : IDisposable
 {
     private readonly Process _process;
@@ -29,16 +30,25 @@ public sealed partial class HostProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(workingDirectory, environment, HostLaunch.DotnetDll, args);
+
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, HostLaunch launch, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        string[] command = launch == HostLaunch.BackgroundExecutable
+            ? [Binaries.ExecutableOf("Telephony.Host")]
+            : ["dotnet", Binaries.Of("Telephony.Host")];
+        // A background job is what `cmd &` in a script starts: POSIX has a non-interactive shell start it with SIGINT
+        // and SIGQUIT ignored. exec keeps the pid, so the test signals the host itself.
+        if (launch != HostLaunch.DotnetDll) command = ["/bin/sh", "-c", "trap '' INT QUIT; exec \"$0\" \"$@\"", .. command];
+        var info = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Binaries.Of("Telephony.Host"));
+        foreach (var c in command[1..]) info.ArgumentList.Add(c);
         foreach (var a in args) info.ArgumentList.Add(a);
         // Several hosts may run at once (and a developer's demo on 9110): each takes a free management port.
         info.Environment["TELEPHONY__MANAGEMENT__URL"] = "http://127.0.0.1:0";
@@ -71,11 +81,27 @@ public sealed partial class HostProcess : IDisposable
     }
 
     /// <summary>SIGTERM: the graceful stop an operator or an orchestrator sends.</summary>
-    public bool Terminate(TimeSpan wait)
+    public bool Terminate(TimeSpan wait) => Signal("TERM", wait);
+
+    /// <summary>Sends the signal (<c>TERM</c>, <c>INT</c>, ...) and waits for the process to exit.</summary>
+    public bool Signal(string signal, TimeSpan wait)
     {
         if (_process.HasExited) return true;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()])) kill.WaitForExit();
         return WaitForExit(wait);
+    }
+
+    /// <summary>Waits until the output so far satisfies <paramref name="condition"/>; fails with the output when the
+    /// host exits first or <paramref name="wait"/> runs out.</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> condition, string what, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (!condition(Output))
+        {
+            if (HasExited) throw new InvalidOperationException($"the host exited ({ExitCode}) while waiting until {what}:\n{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {wait} waiting until {what}:\n{Output}");
+            await Task.Delay(200);
+        }
     }
 
     public bool WaitForExit(TimeSpan wait)
@@ -97,4 +123,17 @@ public sealed partial class HostProcess : IDisposable
 
     [GeneratedRegex(@"management endpoint listening on http://[^\s:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();
+}
+
+/// <summary>How a test starts the service.</summary>
+public enum HostLaunch
+{
+    /// <summary><c>dotnet Telephony.Host.dll</c>, from the test process.</summary>
+    DotnetDll,
+
+    /// <summary>The <c>Telephony.Host</c> executable as a script's background job: SIGINT and SIGQUIT ignored.</summary>
+    BackgroundExecutable,
+
+    /// <summary><c>dotnet Telephony.Host.dll</c> as a script's background job.</summary>
+    BackgroundDotnetDll,
 }
