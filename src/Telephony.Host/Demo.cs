@@ -28,6 +28,9 @@ public sealed class Demo : IAsyncDisposable
             TimeScale = settings.DemoTimeScale,
             TimeZone = TimeZoneInfo.Utc,
             CdrLinkedIdAndSequence = true,
+            // As the README recommends for a real server: sub-second call clocks and the Timestamp header, so the demo's
+            // billing records are exact (seconds_precision 'timestamp').
+            TimestampEvents = true,
             Users = new Dictionary<string, string> { ["telephony"] = secret },
             Load = new LoadOptions
             {

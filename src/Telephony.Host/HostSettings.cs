@@ -96,6 +96,7 @@ public sealed record HostSettings
                 JournalConnectionString = connectionString,
                 TimeZoneOf = directory.TimeZoneOf,
                 Role = cluster["BillingRole"] is { Length: > 0 } billingRole ? billingRole : null,
+                MemberRoles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
             },
             Demo = nodes.Count == 0,
             DemoCallsPerSecond = ParseDouble(section, "Demo:CallsPerSecond", 5),

@@ -48,6 +48,9 @@ public partial class HealthyStartTests(ITestOutputHelper output)
         output.WriteLine(warning);
         Assert.Contains("no member with role 'billing' is up (Telephony:Cluster:BillingRole)", warning);
         Assert.DoesNotContain("ClusterSingletonProxy failed to find", host.Output);
+        // A member without the role runs a proxy only: no singleton manager refused with an error and a stack trace.
+        Assert.DoesNotContain(WarningLines(host.Output), l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal));
+        Assert.DoesNotContain("ClusterSingletonManager", host.Output);
         work.Delete(recursive: true);
     }
 

@@ -27,6 +27,8 @@ public static class BillingHosting
         if (duplicate is not null) throw new ArgumentException($"two billing sinks are named '{duplicate.Key}'", nameof(options));
 
         builder.AddHocon(Akka.Configuration.ConfigurationFactory.ParseString(Serialization.BillingSerializer.Hocon), HoconAddMode.Prepend);
+        if (options.Role is { } role && options.MemberRoles is { } roles && !roles.Contains(role))
+            return builder.WithSingletonProxy<BillingProjections>("billing-projections", new ClusterSingletonOptions { Role = role });
         return builder.WithSingleton<BillingProjections>("billing-projections",
             BillingProjectionsActor.Props(options),
             new ClusterSingletonOptions { Role = options.Role },

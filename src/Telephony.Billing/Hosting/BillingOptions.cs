@@ -102,4 +102,8 @@ public sealed record BillingOptions
 
     /// <summary>Cluster role the projections singleton runs on (null: any member).</summary>
     public string? Role { get; init; }
+
+    /// <summary>This member's roles, when known: a member without <see cref="Role"/> starts only a proxy to the
+    /// projections (Akka refuses, with an error, a singleton manager on a member that may not host it).</summary>
+    public IReadOnlyList<string>? MemberRoles { get; init; }
 }
