@@ -72,10 +72,10 @@ internal static class ProjectBenchmark
         {
             await using var feed = new JournalFeed(CapturedCalls.Load(), eventsPerRow);
             var built = await BuildJournalAsync(journal, feed, calls);
-            var expectedRows = built.Cdr.Count + built.Cel.Count + built.Calls.Count;
+            var expectedRows = built.Cdr.Count + built.Cel.Count + built.Calls.Count + built.Segments.Count;
             Console.WriteLine($"journal ({journal.Description}): {built.CallCount:N0} calls, {built.Events:N0} CEL/Cdr events in " +
                               $"{built.EventRows:N0} rows + {built.CallCount:N0} billing rows, written in {built.Seconds:F1} s; " +
-                              $"rows to project: {built.Cdr.Count:N0} cdr, {built.Cel.Count:N0} cel, {built.Calls.Count:N0} call = {expectedRows:N0}");
+                              $"rows to project: {built.Cdr.Count:N0} cdr, {built.Cel.Count:N0} cel, {built.Calls.Count:N0} call, {built.Segments.Count:N0} call_segment = {expectedRows:N0}");
 
             // The raw insert runs first so that the rows can be dropped before the projection runs: ~300 MB of rows
             // held by the benchmark made every full GC of the projecting process (a service holds none) several
@@ -85,6 +85,7 @@ internal static class ProjectBenchmark
             built.Cdr.Clear();
             built.Cel.Clear();
             built.Calls.Clear();
+            built.Segments.Clear();
             GC.Collect();
 
             var (projected, projectSeconds, live) = await ProjectAsync(journal, billing, built, batch, nullSink, feed, lagSeconds, ingestRate, extraHocon);
@@ -200,6 +201,7 @@ internal static class ProjectBenchmark
         await InsertAllAsync(connection, "cdr", BillingSchema.Cdr, built.Cdr);
         await InsertAllAsync(connection, "cel", BillingSchema.Cel, built.Cel);
         await InsertAllAsync(connection, "call", BillingSchema.Call, built.Calls);
+        await InsertAllAsync(connection, "call_segment", BillingSchema.Segment, built.Segments);
         return sw.Elapsed.TotalSeconds;
     }
 
@@ -234,12 +236,12 @@ internal static class ProjectBenchmark
         await using var connection = new MySqlConnection(db.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM cdr) + (SELECT COUNT(*) FROM cel) + (SELECT COUNT(*) FROM `call`)";
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM cdr) + (SELECT COUNT(*) FROM cel) + (SELECT COUNT(*) FROM `call`) + (SELECT COUNT(*) FROM call_segment)";
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     private sealed record Built(int CallCount, long Events, long EventRows, double Seconds, Dictionary<string, long> LastOrdering,
-        List<CdrRow> Cdr, List<CelRow> Cel, List<CallRow> Calls);
+        List<CdrRow> Cdr, List<CelRow> Cel, List<CallRow> Calls, List<SegmentRow> Segments);
 
     /// <summary>Writes the journal rows (multi-row INSERTs, payloads by the real serializer) and the rows a projection
     /// must produce from them (by the same mapper the projection uses).</summary>
@@ -262,8 +264,8 @@ internal static class ProjectBenchmark
             if (feed.Pending >= 500) await feed.FlushAsync(connection);
         }
         await feed.FlushAsync(connection);
-        var (cdr, cel, callRows) = feed.TakeRows();
-        return new Built(calls, feed.Events, feed.EventRows, sw.Elapsed.TotalSeconds, last, cdr, cel, callRows);
+        var (cdr, cel, callRows, segments) = feed.TakeRows();
+        return new Built(calls, feed.Events, feed.EventRows, sw.Elapsed.TotalSeconds, last, cdr, cel, callRows, segments);
     }
 
     /// <summary>
@@ -365,6 +367,7 @@ internal static class ProjectBenchmark
         private List<CdrRow> _cdr = [];
         private List<CelRow> _cel = [];
         private List<CallRow> _calls = [];
+        private List<SegmentRow> _segments = [];
 
         /// <summary>Table rows the calls added so far must make (all of them, taken or not).</summary>
         public long Rows { get; private set; }
@@ -375,10 +378,10 @@ internal static class ProjectBenchmark
         public async ValueTask DisposeAsync() => await _system.Terminate();
 
         /// <summary>The table rows of the calls added since the last take (the live phase only counts them).</summary>
-        public (List<CdrRow> Cdr, List<CelRow> Cel, List<CallRow> Calls) TakeRows()
+        public (List<CdrRow> Cdr, List<CelRow> Cel, List<CallRow> Calls, List<SegmentRow> Segments) TakeRows()
         {
-            var taken = (_cdr, _cel, _calls);
-            (_cdr, _cel, _calls) = ([], [], []);
+            var taken = (_cdr, _cel, _calls, _segments);
+            (_cdr, _cel, _calls, _segments) = ([], [], [], []);
             return taken;
         }
 
@@ -394,7 +397,6 @@ internal static class ProjectBenchmark
                 if (e.Kind == RecordedEventKind.Cel) _cel.Add(_mapper.ToCelRow(Node, e)!);
                 else _cdr.Add(_mapper.ToCdrRow(Node, e)!);
             }
-            Rows += recorded.Count + 2;
             var pid = "call/" + CallEntityId.Of(Node, linkedId);
             long seqNr = 0;
             for (var i = 0; i < recorded.Count; i += _eventsPerRow)
@@ -412,6 +414,9 @@ internal static class ProjectBenchmark
             tagsInOrder.Add(";billing;");
             _calls.Add(_mapper.ToCallRow(completed, 0));
             _cdr.Add(_mapper.ToDerivedCdrRow(completed, 0));
+            var segmentsBefore = _segments.Count;
+            BillingRowMapper.AddSegmentRows(completed, 0, _segments);
+            Rows += recorded.Count + 2 + (_segments.Count - segmentsBefore);
             return tagsInOrder;
         }
 
