@@ -152,9 +152,6 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
     public static void AddSegmentRows(CallCompleted completed, int index, List<SegmentRow> rows)
     {
         var b = completed.Records[index];
-        // Segments are timed from the call's own clock: exact with manager Timestamps, else whole seconds (a record that
-        // took its own seconds from Asterisk's Cdr still has whole-second segments).
-        var precision = b.Precision == Domain.Billing.SecondsPrecision.ManagerTimestamp ? "timestamp" : "whole-seconds";
         foreach (var s in b.Segments)
             rows.Add(new SegmentRow
             {
@@ -176,7 +173,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
                 BillSec = s.BillableSeconds,
                 BeganBy = s.BeganBy.ToString().ToLowerInvariant(),
                 EndedBy = s.EndedBy.ToString().ToLowerInvariant(),
-                SecondsPrecision = precision,
+                SecondsPrecision = PrecisionText(s.Precision),
             });
     }
 

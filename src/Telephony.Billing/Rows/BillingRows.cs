@@ -161,6 +161,7 @@ public sealed record SegmentRow
     public string BeganBy { get; init; } = "";
     public string EndedBy { get; init; } = "";
 
-    /// <summary><c>timestamp</c> (manager Timestamp headers: exact) or <c>whole-seconds</c>.</summary>
+    /// <summary><c>timestamp</c> (manager Timestamp headers: exact), <c>asterisk-cdr</c> (Asterisk's Cdr of the same two
+    /// channels over the same talk: exact) or <c>whole-seconds</c>.</summary>
     public string SecondsPrecision { get; init; } = "";
 }

@@ -8,8 +8,9 @@ namespace Telephony.Domain.Billing;
 /// <see cref="Interpretation.SegmentRules"/> (the rules, in full, are there); a call nobody was bridged in has none.
 /// <para>
 /// Seconds come from the call's own clock: exact when every CEL of the call had a manager <c>Timestamp</c>
-/// (<see cref="BillingRecord.Precision"/> is <see cref="SecondsPrecision.ManagerTimestamp"/>), else from whole-second
-/// EventTimes, Asterisk's figure or one second more (also when the record itself took its seconds from a Cdr).
+/// (<see cref="BillingRecord.Precision"/> is <see cref="SecondsPrecision.ManagerTimestamp"/>); else from Asterisk's Cdr
+/// of the same two channels when it spans the same talk to the second (exact), else from whole-second EventTimes,
+/// Asterisk's figure or one second more. <see cref="Precision"/> says which.
 /// </para>
 /// </summary>
 public sealed record CallSegment
@@ -41,6 +42,12 @@ public sealed record CallSegment
 
     /// <summary>Whole seconds <see cref="Start"/> → <see cref="End"/>, truncated as Asterisk does.</summary>
     public required int DurationSeconds { get; init; }
+
+    /// <summary>How exact the seconds are: <see cref="SecondsPrecision.ManagerTimestamp"/> when the call had manager
+    /// Timestamps; <see cref="SecondsPrecision.AsteriskCdr"/> when Asterisk's own Cdr of the same two channels spans the
+    /// same talk to the second (its billsec taken as is, and its duration when it also starts with the segment);
+    /// otherwise <see cref="SecondsPrecision.WholeSeconds"/>.</summary>
+    public SecondsPrecision Precision { get; init; }
 
     public required SegmentCause BeganBy { get; init; }
 

@@ -53,6 +53,37 @@ public sealed class TimestampBillingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Without_timestamps_a_segment_takes_its_billsec_from_the_cdr_of_the_same_two_channels()
+    {
+        var cdrs = Captures.Cdr("timestamps/ts-load-80");
+        var exact = Calls("ts-load-80", stripTimestamps: false).ToDictionary(c => c.Key, c => Interpreter.InterpretCall(c.Value).Segments);
+        int segments = 0, fromCdr = 0;
+        foreach (var (linkedId, cels) in Calls("ts-load-80", stripTimestamps: true))
+        {
+            var derived = Interpreter.InterpretCall(cels, cdrs.Where(c => c.LinkedId == linkedId).ToList()).Segments;
+            Assert.Equal(exact[linkedId].Count, derived.Count);
+            for (var i = 0; i < derived.Count; i++)
+            {
+                segments++;
+                var (d, e) = (derived[i], exact[linkedId][i]);
+                Assert.Equal(SecondsPrecision.ManagerTimestamp, e.Precision);
+                if (d.Precision == SecondsPrecision.AsteriskCdr)
+                {
+                    fromCdr++;
+                    Assert.Equal(e.BillableSeconds, d.BillableSeconds);
+                }
+                else
+                {
+                    Assert.Equal(SecondsPrecision.WholeSeconds, d.Precision);
+                    Assert.InRange(d.BillableSeconds - e.BillableSeconds, 0, 1);
+                }
+            }
+        }
+        output.WriteLine($"ts-load-80 without timestamps: {fromCdr} of {segments} segments billed from Asterisk's Cdr of the same two channels");
+        Assert.True(fromCdr >= 18, "every Dial() segment has a Cdr of the same two channels over the same talk");
+    }
+
+    [Fact]
     public void With_whole_second_times_alone_the_record_says_so_and_is_never_below_asterisk()
     {
         var master = MasterCsv.ByUniqueId();

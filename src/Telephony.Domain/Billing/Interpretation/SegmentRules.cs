@@ -87,6 +87,37 @@ public static class SegmentRules
                 EndedBy = causes.EndedBy(interval),
             });
         }
+        return ExactSeconds(call, segments);
+    }
+
+    /// <summary>Seconds as exact as the call allows: with manager Timestamps they already are; without, a segment
+    /// takes its billsec from Asterisk's Cdr of the same two channels whose answer and end are the segment's to the
+    /// second (the same instants: Asterisk's figure for the same talk), and its duration too when that Cdr also starts
+    /// with the segment. A Cdr whose figures are not the segment's whole-second ones or one less is not the same span.</summary>
+    public static IReadOnlyList<CallSegment> ExactSeconds(CallBuilder call, List<CallSegment> segments)
+    {
+        if (call.ManagerTimestamps)
+        {
+            for (var i = 0; i < segments.Count; i++) segments[i] = segments[i] with { Precision = SecondsPrecision.ManagerTimestamp };
+            return segments;
+        }
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var s = segments[i];
+            foreach (var cdr in call.Cdrs)
+            {
+                var samePair = (cdr.Channel == s.PartyA.Channel && cdr.DestinationChannel == s.PartyB.Channel) ||
+                               (cdr.Channel == s.PartyB.Channel && cdr.DestinationChannel == s.PartyA.Channel);
+                if (!samePair || cdr.AnswerTime?.Utc != s.Answer || cdr.EndTime.Utc != s.End ||
+                    cdr.BillableSeconds > s.BillableSeconds || cdr.BillableSeconds < s.BillableSeconds - 1)
+                    continue;
+                var duration = cdr.StartTime.Utc == s.Start && cdr.Duration <= s.DurationSeconds && cdr.Duration >= s.DurationSeconds - 1
+                    ? cdr.Duration
+                    : s.DurationSeconds;
+                segments[i] = s with { BillableSeconds = cdr.BillableSeconds, DurationSeconds = duration, Precision = SecondsPrecision.AsteriskCdr };
+                break;
+            }
+        }
         return segments;
     }
 
