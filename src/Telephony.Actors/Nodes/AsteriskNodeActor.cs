@@ -53,13 +53,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private long _gaps, _redeliveries;
     private int _liveAtResync;
     private bool _firstConnection = true;
-    private DateTimeOffset? _incarnationCheck; // the connection whose previous incarnation is being looked up
-    private long? _sessionStartWrite; // the journal write of this incarnation's session start, until acknowledged
-
-    /// <summary>The first session of this incarnation routes nothing until its start is journaled (a NodeSeen,
-    /// acknowledged), after the previous session's window was looked at: whatever this session journals, a crash after
-    /// it finds where the unobserved window began. Events wait in the client's buffer meanwhile.</summary>
-    private bool AwaitingSessionStart => _incarnationCheck is not null || _sessionStartWrite is not null;
 
     /// <param name="batchSize">the most events the node holds in outboxes and deliveries in flight (and reads per turn).</param>
     /// <param name="inFlightLimit">the most events in deliveries sent and not yet acknowledged; a call with events to
@@ -74,13 +67,89 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _router = new NodeEventRouter(settings.Name, settings.TimeZone, _channels);
         _outboxes = new CallOutboxes(settings.Name, _router, inFlightLimit, deliveryTimeout);
 
-        Receive<NodeCommand>(c => c.Kind == NodeCommandKind.GetStatus, _ => Sender.Tell(Status()));
-        Receive<NodeCommand>(_ => { }); // EnsureConnected: being alive is being connected
+        Routing();
+    }
+
+    /// <summary>The node's working state: events are read, routed and sent; heartbeats are journaled.</summary>
+    private void Routing()
+    {
         Receive<Pull>(_ =>
         {
             _pullQueued = false;
             PullRound();
         });
+        Receive<Heartbeat>(_ =>
+        {
+            if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        Always();
+    }
+
+    // The first session of this incarnation routes nothing until its start is journaled (a NodeSeen, acknowledged),
+    // after the previous session's window was looked at: whatever this session journals, a crash after it finds where
+    // the unobserved window began. Events wait in the client's buffer meanwhile, and no heartbeat is journaled: the
+    // previous session's last one is still being read.
+
+    /// <summary>First of the session start: asking the node journal when the previous session was last seen.</summary>
+    private void CheckingPreviousSession(DateTimeOffset connectedAt)
+    {
+        Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
+        {
+            if (p.LastSeen is { } last && last < p.ConnectedAt)
+                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
+            JournalSessionStart(p.ConnectedAt);
+        });
+        Receive<PreviousIncarnationUnknown>(u => u.ConnectedAt == connectedAt, u =>
+        {
+            if (u.Attempt < 3)
+            {
+                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
+                return;
+            }
+            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
+                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
+            JournalSessionStart(u.ConnectedAt);
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
+        {
+            StartJournal();
+            // A question the old journal never answered goes to the new one.
+            AskPreviousIncarnation(connectedAt, 1);
+        });
+        AwaitingSessionStart();
+    }
+
+    /// <summary>Then: the session start is being journaled; routing begins once it is acknowledged.</summary>
+    private void JournalingSessionStart(long write)
+    {
+        Receive<NodeJournal.Written>(w => w.DeliveryId == write, w =>
+        {
+            if (!_journalWrites.Remove(w.DeliveryId)) return;
+            Become(Routing);
+            QueuePull();
+            AfterDelivered();
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        AwaitingSessionStart();
+    }
+
+    private void AwaitingSessionStart()
+    {
+        Receive<Pull>(_ =>
+        {
+            _pullQueued = false;
+            _pulling = false; // the session start's acknowledgement pulls
+        });
+        Receive<Heartbeat>(_ => { });
+        Always();
+    }
+
+    /// <summary>What the node does in every state.</summary>
+    private void Always()
+    {
+        Receive<NodeCommand>(c => c.Kind == NodeCommandKind.GetStatus, _ => Sender.Tell(Status()));
+        Receive<NodeCommand>(_ => { }); // EnsureConnected: being alive is being connected
         Receive<CallEventsAccepted>(Accepted);
         Receive<NodeJournal.Written>(w => Delivered(w.DeliveryId));
         Receive<Redeliver>(_ => RedeliverAll());
@@ -92,38 +161,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
-        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
-        {
-            StartJournal();
-            // A question the old journal never answered goes to the new one.
-            if (_incarnationCheck is { } pending) AskPreviousIncarnation(pending, 1);
-        });
-        Receive<Heartbeat>(_ =>
-        {
-            // Not before the session start is on record: the previous session's last heartbeat is still being read.
-            if (_connectedSince is not null && !AwaitingSessionStart) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
-        });
-        Receive<PreviousIncarnationUnknown>(u =>
-        {
-            if (_incarnationCheck != u.ConnectedAt) return; // answered meanwhile
-            if (u.Attempt < 3)
-            {
-                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
-                return;
-            }
-            _incarnationCheck = null;
-            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
-                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
-            JournalSessionStart(u.ConnectedAt);
-        });
-        Receive<PreviousIncarnation>(p =>
-        {
-            if (_incarnationCheck != p.ConnectedAt) return; // a late second answer
-            _incarnationCheck = null;
-            if (p.LastSeen is { } last && last < p.ConnectedAt)
-                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
-            JournalSessionStart(p.ConnectedAt);
-        });
+        Receive<PreviousIncarnation>(_ => { }); // a late second answer
+        Receive<PreviousIncarnationUnknown>(_ => { }); // answered meanwhile
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -174,7 +213,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private void PullRound()
     {
         _pulling = false;
-        if (AwaitingSessionStart) return; // its acknowledgement pulls
         List<object>? quarantine = null;
         var now = DateTimeOffset.UtcNow;
         var taken = 0;
@@ -249,8 +287,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     /// <summary>Journals the start of this incarnation's first session (acknowledged and redelivered like any node
     /// journal write), after the previous session's window was looked at; routing starts once it is safe.</summary>
-    private void JournalSessionStart(DateTimeOffset connectedAt) =>
-        _sessionStartWrite = WriteToJournal([new NodeSeen(_settings.Name, connectedAt)]);
+    private void JournalSessionStart(DateTimeOffset connectedAt)
+    {
+        var write = WriteToJournal([new NodeSeen(_settings.Name, connectedAt)]);
+        Become(() => JournalingSessionStart(write));
+    }
 
     private long WriteToJournal(List<object> entries)
     {
@@ -273,11 +314,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private void Delivered(long deliveryId)
     {
         if (!_journalWrites.Remove(deliveryId)) return;
-        if (deliveryId == _sessionStartWrite)
-        {
-            _sessionStartWrite = null;
-            QueuePull();
-        }
         AfterDelivered();
     }
 
@@ -338,7 +374,8 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 {
                     // A previous incarnation (a crash, a moved shard) may have been cut off: journal that window.
                     _firstConnection = false;
-                    AskPreviousIncarnation(c.At, 1); // routing waits for the session start (AwaitingSessionStart)
+                    Become(() => CheckingPreviousSession(c.At)); // routing waits for the session start
+                    AskPreviousIncarnation(c.At, 1);
                 }
                 else Self.Tell(new Heartbeat());
                 Resync();
@@ -376,7 +413,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// Retried (and re-asked of a restarted journal): a window that is never journaled is a silent loss.</summary>
     private void AskPreviousIncarnation(DateTimeOffset connectedAt, int attempt)
     {
-        _incarnationCheck = connectedAt;
         _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(10))
             .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt),
                 failure: e => new PreviousIncarnationUnknown(connectedAt, attempt, e.Message));
