@@ -15,7 +15,7 @@ namespace Telephony.Actors.Nodes;
 /// flight; past it, events wait in the client's buffer. Disconnections and buffer overflows are journaled as gaps and
 /// followed by a resync; events it cannot understand or route are journaled in quarantine with the reason.
 /// </summary>
-public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
+public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
 {
     private sealed record Pull;
     private sealed record Redeliver;
@@ -23,9 +23,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private sealed record ResyncDone(int LiveChannels, IReadOnlyList<(string UniqueId, string LinkedId)> Channels);
     private sealed record ResyncFailed(string Reason);
     private sealed record Heartbeat;
-    private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt);
-    private sealed record PreviousIncarnationUnknown(DateTimeOffset ConnectedAt, int Attempt, string Reason);
-
     /// <summary>How often a connected node journals that it is observing Asterisk (bounds a crash's unknown window).</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
@@ -35,10 +32,10 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _deliveryTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<long, (NodeJournal.Write Write, DateTimeOffset SentAt)> _journalWrites = new();
     private readonly ChannelLinkedIds _channels = new();
     private readonly NodeEventRouter _router;
     private readonly CallOutboxes _outboxes;
+    private readonly PendingJournalWrites _journalWrites;
     private readonly EventRateWindow _rate = new();
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal); // calls given events in a pull round
 
@@ -66,6 +63,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _deliveryTimeout = deliveryTimeout;
         _router = new NodeEventRouter(settings.Name, settings.TimeZone, _channels);
         _outboxes = new CallOutboxes(settings.Name, _router, inFlightLimit, deliveryTimeout);
+        _journalWrites = new PendingJournalWrites(deliveryTimeout);
 
         Routing();
     }
@@ -83,65 +81,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
             if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
-        Always();
-    }
-
-    // The first session of this incarnation routes nothing until its start is journaled (a NodeSeen, acknowledged),
-    // after the previous session's window was looked at: whatever this session journals, a crash after it finds where
-    // the unobserved window began. Events wait in the client's buffer meanwhile, and no heartbeat is journaled: the
-    // previous session's last one is still being read.
-
-    /// <summary>First of the session start: asking the node journal when the previous session was last seen.</summary>
-    private void CheckingPreviousSession(DateTimeOffset connectedAt)
-    {
-        Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
-        {
-            if (p.LastSeen is { } last && last < p.ConnectedAt)
-                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
-            JournalSessionStart(p.ConnectedAt);
-        });
-        Receive<PreviousIncarnationUnknown>(u => u.ConnectedAt == connectedAt, u =>
-        {
-            if (u.Attempt < 3)
-            {
-                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
-                return;
-            }
-            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
-                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
-            JournalSessionStart(u.ConnectedAt);
-        });
-        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
-        {
-            StartJournal();
-            // A question the old journal never answered goes to the new one.
-            AskPreviousIncarnation(connectedAt, 1);
-        });
-        AwaitingSessionStart();
-    }
-
-    /// <summary>Then: the session start is being journaled; routing begins once it is acknowledged.</summary>
-    private void JournalingSessionStart(long write)
-    {
-        Receive<NodeJournal.Written>(w => w.DeliveryId == write, w =>
-        {
-            if (!_journalWrites.Remove(w.DeliveryId)) return;
-            Become(Routing);
-            QueuePull();
-            AfterDelivered();
-        });
-        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
-        AwaitingSessionStart();
-    }
-
-    private void AwaitingSessionStart()
-    {
-        Receive<Pull>(_ =>
-        {
-            _pullQueued = false;
-            _pulling = false; // the session start's acknowledgement pulls
-        });
-        Receive<Heartbeat>(_ => { });
         Always();
     }
 
@@ -285,19 +224,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         }, TaskScheduler.Default);
     }
 
-    /// <summary>Journals the start of this incarnation's first session (acknowledged and redelivered like any node
-    /// journal write), after the previous session's window was looked at; routing starts once it is safe.</summary>
-    private void JournalSessionStart(DateTimeOffset connectedAt)
-    {
-        var write = WriteToJournal([new NodeSeen(_settings.Name, connectedAt)]);
-        Become(() => JournalingSessionStart(write));
-    }
-
     private long WriteToJournal(List<object> entries)
     {
         var id = _outboxes.NextDeliveryId();
         var write = new NodeJournal.Write(id, entries);
-        _journalWrites[id] = (write, DateTimeOffset.UtcNow);
+        _journalWrites.Sent(write, DateTimeOffset.UtcNow);
         _journal.Tell(write);
         EnsureRedeliveryTimer();
         return id;
@@ -313,7 +244,7 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     private void Delivered(long deliveryId)
     {
-        if (!_journalWrites.Remove(deliveryId)) return;
+        if (!_journalWrites.Acknowledge(deliveryId)) return;
         AfterDelivered();
     }
 
@@ -342,15 +273,11 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
         _redeliveries += late;
         foreach (var delivery in _outboxes.Outgoing) _calls.Tell(delivery);
         _outboxes.Outgoing.Clear();
-        // The node journal does not drop copies: only a write that is really late goes again.
-        foreach (var (id, (write, sentAt)) in _journalWrites.ToList())
-        {
-            if (now - sentAt < _deliveryTimeout) continue;
-            late++;
-            _redeliveries++;
-            _journalWrites[id] = (write, now);
-            _journal.Tell(write);
-        }
+        var writes = new List<NodeJournal.Write>();
+        _journalWrites.Late(now, writes);
+        foreach (var write in writes) _journal.Tell(write);
+        late += writes.Count;
+        _redeliveries += writes.Count;
         if (late > 0)
             _log.Warning("node {0}: {1} deliveries not acknowledged within {2}; redelivering", _settings.Name, late, _deliveryTimeout);
         CancelRedeliveryWhenIdle();
@@ -407,15 +334,6 @@ public sealed class AsteriskNodeActor : ReceiveActor, IWithTimers
                 _log.Error("node {0}: AMI client stopped: {1}", _settings.Name, s.Reason);
                 break;
         }
-    }
-
-    /// <summary>Asks the node journal when the previous session was last seen, to journal the window since as a gap.
-    /// Retried (and re-asked of a restarted journal): a window that is never journaled is a silent loss.</summary>
-    private void AskPreviousIncarnation(DateTimeOffset connectedAt, int attempt)
-    {
-        _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(10))
-            .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt),
-                failure: e => new PreviousIncarnationUnknown(connectedAt, attempt, e.Message));
     }
 
     private void RecordGap(DateTimeOffset from, DateTimeOffset to, string reason, long lost)
