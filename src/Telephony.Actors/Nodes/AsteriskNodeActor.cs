@@ -23,6 +23,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     private sealed record ResyncDone(int LiveChannels, IReadOnlyList<(string UniqueId, string LinkedId)> Channels);
     private sealed record ResyncFailed(string Reason);
     private sealed record Heartbeat;
+
     /// <summary>How often a connected node journals that it is observing Asterisk (bounds a crash's unknown window).</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
