@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 
 namespace Telephony.Actors.Nodes;
 
@@ -27,14 +26,4 @@ public sealed class NodeDirectoryActor : ReceiveActor, IWithTimers
 
     public static Props Props(IReadOnlyCollection<string> nodes, IActorRef nodeRegion, TimeSpan tick) =>
         Akka.Actor.Props.Create(() => new NodeDirectoryActor(nodes, nodeRegion, tick));
-}
-
-/// <summary>Routes <see cref="NodeCommand"/>s to the node entity of that name.</summary>
-public sealed class NodeMessageExtractor(int shards) : HashCodeMessageExtractor(shards)
-{
-    public override string? EntityId(object message) => message switch
-    {
-        NodeCommand c => c.Node,
-        _ => null,
-    };
 }

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Event;
-
 namespace Telephony.Actors.Nodes;
 
 /// <summary>
@@ -29,24 +26,4 @@ public static class NodeRegions
     /// <summary>Region names become roles and actor names: letters, digits, '-' and '_' only.</summary>
     public static bool IsValidName(string region) =>
         region.Length > 0 && region.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-}
-
-/// <summary>
-/// The one entry point to every node entity (registered as <c>NodeRegion</c>): forwards a <see cref="NodeCommand"/> to
-/// the shard region — or proxy — of the node's region, keeping the original sender so replies go straight back.
-/// </summary>
-public sealed class NodeRouterActor : ReceiveActor
-{
-    public NodeRouterActor(IReadOnlyDictionary<string, IActorRef> regionOfNode)
-    {
-        var log = Context.GetLogger();
-        Receive<NodeCommand>(c =>
-        {
-            if (regionOfNode.TryGetValue(c.Node, out var region)) region.Forward(c);
-            else log.Warning("no node '{0}' is configured: {1} dropped", c.Node, c.Kind);
-        });
-    }
-
-    public static Props Props(IReadOnlyDictionary<string, IActorRef> regionOfNode) =>
-        Akka.Actor.Props.Create(() => new NodeRouterActor(regionOfNode));
 }

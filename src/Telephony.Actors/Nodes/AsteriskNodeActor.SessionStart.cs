@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace Telephony.Actors.Nodes;
+
+// The node's session start, the states between its first connection and its first routed event. The first session
+// of this incarnation routes nothing until its start is journaled (a NodeSeen, acknowledged), after the previous
+// session's window was looked at: whatever this session journals, a crash after it finds where the unobserved window
+// began. Events wait in the client's buffer meanwhile, and no heartbeat is journaled: the previous session's last one
+// is still being read.
+public sealed partial class AsteriskNodeActor
+{
+    private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt);
+    private sealed record PreviousIncarnationUnknown(DateTimeOffset ConnectedAt, int Attempt, string Reason);
+
+    /// <summary>First of the session start: asking the node journal when the previous session was last seen.</summary>
+    private void CheckingPreviousSession(DateTimeOffset connectedAt)
+    {
+        Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
+        {
+            if (p.LastSeen is { } last && last < p.ConnectedAt)
+                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
+            JournalSessionStart(p.ConnectedAt);
+        });
+        Receive<PreviousIncarnationUnknown>(u => u.ConnectedAt == connectedAt, u =>
+        {
+            if (u.Attempt < 3)
+            {
+                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
+                return;
+            }
+            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
+                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
+            JournalSessionStart(u.ConnectedAt);
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
+        {
+            StartJournal();
+            // A question the old journal never answered goes to the new one.
+            AskPreviousIncarnation(connectedAt, 1);
+        });
+        AwaitingSessionStart();
+    }
+
+    /// <summary>Then: the session start is being journaled; routing begins once it is acknowledged.</summary>
+    private void JournalingSessionStart(long write)
+    {
+        Receive<NodeJournal.Written>(w => w.DeliveryId == write, w =>
+        {
+            if (!_journalWrites.Acknowledge(w.DeliveryId)) return;
+            Become(Routing);
+            QueuePull();
+            AfterDelivered();
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        AwaitingSessionStart();
+    }
+
+    private void AwaitingSessionStart()
+    {
+        Receive<Pull>(_ =>
+        {
+            _pullQueued = false;
+            _pulling = false; // the session start's acknowledgement pulls
+        });
+        Receive<Heartbeat>(_ => { });
+        Always();
+    }
+
+    /// <summary>Journals the start of this incarnation's first session (acknowledged and redelivered like any node
+    /// journal write), after the previous session's window was looked at; routing starts once it is safe.</summary>
+    private void JournalSessionStart(DateTimeOffset connectedAt)
+    {
+        var write = WriteToJournal([new NodeSeen(_settings.Name, connectedAt)]);
+        Become(() => JournalingSessionStart(write));
+    }
+
+    /// <summary>Asks the node journal when the previous session was last seen, to journal the window since as a gap.
+    /// Retried (and re-asked of a restarted journal): a window that is never journaled is a silent loss.</summary>
+    private void AskPreviousIncarnation(DateTimeOffset connectedAt, int attempt)
+    {
+        _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(10))
+            .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt),
+                failure: e => new PreviousIncarnationUnknown(connectedAt, attempt, e.Message));
+    }
+}

@@ -1,0 +1,34 @@
+using Telephony.Actors.Nodes;
+
+namespace Telephony.Actors.Tests;
+
+public class PendingJournalWritesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 22, 31, 52, TimeSpan.Zero);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void A_journal_write_unacknowledged_for_the_timeout_goes_again_and_its_timeout_starts_over()
+    {
+        var pending = new PendingJournalWrites(Timeout);
+        var gap = new NodeJournal.Write(7, [new GapRecorded("pbx1", Now.AddMinutes(-1), Now, "AMI disconnected", -1)]);
+        var seen = new NodeJournal.Write(8, [new NodeSeen("pbx1", Now)]);
+        pending.Sent(gap, Now);
+        pending.Sent(seen, Now.AddSeconds(5));
+
+        var resend = new List<NodeJournal.Write>();
+        pending.Late(Now + Timeout, resend);
+        Assert.Equal([gap], resend); // the other one is not late yet
+
+        resend.Clear();
+        pending.Late(Now + Timeout + TimeSpan.FromSeconds(5), resend);
+        Assert.Equal([seen], resend); // the first one's timeout counts from its resend
+
+        Assert.True(pending.Acknowledge(7));
+        Assert.False(pending.Acknowledge(7)); // a second acknowledgement of a copy
+        Assert.Equal(1, pending.Count);
+        resend.Clear();
+        pending.Late(Now + Timeout * 10, resend);
+        Assert.Equal([seen], resend);
+    }
+}
