@@ -17,13 +17,12 @@ internal static class CallBilling
     public static IReadOnlyList<BillingRecord> Derive(string linkedId, IReadOnlyList<RecordedEvent> events, TimeZoneInfo zone)
     {
         var cels = new List<CelEvent>(events.Count);
-        List<CdrRecord>? cdrs = null;
+        var cdrEvents = 0;
         foreach (var e in events)
         {
             if (e.Kind == RecordedEventKind.Cdr)
             {
-                // Asterisk's own Cdr: exact seconds for a call without manager Timestamps (see BillingRules).
-                if (CdrRecordFactory.Parse(e.Headers, zone) is { IsValid: true } cdr) (cdrs ??= []).Add(cdr.Value!);
+                cdrEvents++;
                 continue;
             }
             if (e.ParsedCel is null)
@@ -34,7 +33,15 @@ internal static class CallBilling
             }
             cels.Add(e.ParsedCel);
         }
-        return cels.Count == 0 ? [] : [Interpreter.InterpretCall(cels, cdrs)];
+        if (cels.Count == 0) return [];
+        // Asterisk's own Cdr give exact seconds to a call without manager Timestamps (see BillingRules); a call with
+        // them never reads its Cdr, so they are parsed only then (a call is derived again at every amendment).
+        List<CdrRecord>? cdrs = null;
+        if (cdrEvents > 0 && !CelBillingInterpreter.TimestampsUsable(linkedId, cels, out _))
+            foreach (var e in events)
+                if (e.Kind == RecordedEventKind.Cdr && CdrRecordFactory.Parse(e.Headers, zone) is { IsValid: true } cdr)
+                    (cdrs ??= []).Add(cdr.Value!);
+        return [Interpreter.InterpretCall(cels, cdrs)];
     }
 
     /// <summary>Billing records are records with lists inside: compare what would be journaled.</summary>

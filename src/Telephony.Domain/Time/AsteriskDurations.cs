@@ -19,4 +19,9 @@ public static class AsteriskDurations
         var ms = (long)Math.Floor((end - start).TotalMilliseconds); // ast_tvdiff_ms truncates to the millisecond
         return (int)Math.Min(int.MaxValue, ms / 1000);
     }
+
+    /// <summary>Whether <paramref name="asterisk"/> (a Cdr's Duration or BillableSeconds) can be Asterisk's figure for a
+    /// span we computed as <paramref name="fromWholeSeconds"/> from whole-second times: equal, or one less.</summary>
+    public static bool CouldBeAsterisksFigure(int asterisk, int fromWholeSeconds) =>
+        asterisk <= fromWholeSeconds && asterisk >= fromWholeSeconds - 1;
 }

@@ -163,8 +163,8 @@ public static class BillingRules
                 cdr.EndTime.Utc != end || cdr.AnswerTime?.Utc != answer)
                 continue;
             // Same span to the second: Asterisk's figures are ours or one less; anything else is not the same span.
-            if (cdr.Duration > duration || cdr.Duration < duration - 1 || cdr.BillableSeconds > billable ||
-                cdr.BillableSeconds < billable - 1)
+            if (!AsteriskDurations.CouldBeAsterisksFigure(cdr.Duration, duration) ||
+                !AsteriskDurations.CouldBeAsterisksFigure(cdr.BillableSeconds, billable))
                 continue;
             return (cdr.Duration, cdr.BillableSeconds, SecondsPrecision.AsteriskCdr);
         }

@@ -109,9 +109,9 @@ public static class SegmentRules
                 var samePair = (cdr.Channel == s.PartyA.Channel && cdr.DestinationChannel == s.PartyB.Channel) ||
                                (cdr.Channel == s.PartyB.Channel && cdr.DestinationChannel == s.PartyA.Channel);
                 if (!samePair || cdr.AnswerTime?.Utc != s.Answer || cdr.EndTime.Utc != s.End ||
-                    cdr.BillableSeconds > s.BillableSeconds || cdr.BillableSeconds < s.BillableSeconds - 1)
+                    !AsteriskDurations.CouldBeAsterisksFigure(cdr.BillableSeconds, s.BillableSeconds))
                     continue;
-                var duration = cdr.StartTime.Utc == s.Start && cdr.Duration <= s.DurationSeconds && cdr.Duration >= s.DurationSeconds - 1
+                var duration = cdr.StartTime.Utc == s.Start && AsteriskDurations.CouldBeAsterisksFigure(cdr.Duration, s.DurationSeconds)
                     ? cdr.Duration
                     : s.DurationSeconds;
                 segments[i] = s with { BillableSeconds = cdr.BillableSeconds, DurationSeconds = duration, Precision = SecondsPrecision.AsteriskCdr };
