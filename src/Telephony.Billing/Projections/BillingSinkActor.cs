@@ -131,6 +131,12 @@ public sealed class BillingSinkActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>A projection that fails to start is restarted, not stopped: its read journal asks the journal with a
+    /// 5 s timeout when it is made, which a member starting under load can miss (seen in a cluster test: the
+    /// projections stayed dead for minutes). Akka's default stops a child whose creation failed.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        e => e is ActorInitializationException ? Directive.Restart : Akka.Actor.SupervisorStrategy.DefaultDecider.Decide(e));
+
     public static Props Props(IBillingSink sink, IReadOnlyList<string> tags, BillingRowMapper mapper, JournalLagProbe? lagProbe,
         ProjectionSettings settings) =>
         Akka.Actor.Props.Create(() => new BillingSinkActor(sink, tags, mapper, lagProbe, settings));
