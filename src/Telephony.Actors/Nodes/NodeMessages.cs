@@ -11,7 +11,7 @@ public enum NodeCommandKind : byte
 }
 
 /// <summary>A message for one Asterisk node entity (sharded by node name).</summary>
-public sealed record NodeCommand(string Node, NodeCommandKind Kind) : ITelephonyMessage;
+public sealed record NodeCommand(string Node, NodeCommandKind Kind) : INodeMessage, ITelephonyMessage;
 
 /// <summary>Journaled by the node: events were not observed between <paramref name="From"/> and <paramref name="To"/>
 /// (disconnected, buffer overflow, node restart). <paramref name="LostEvents"/> is -1 when unknown.</summary>

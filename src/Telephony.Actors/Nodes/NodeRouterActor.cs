@@ -4,7 +4,7 @@ using Akka.Event;
 namespace Telephony.Actors.Nodes;
 
 /// <summary>
-/// The one entry point to every node entity (registered as <c>NodeRegion</c>): forwards a <see cref="NodeCommand"/> to
+/// The one entry point to every node entity (registered as <c>NodeRegion</c>): forwards an <see cref="INodeMessage"/> to
 /// the shard region — or proxy — of the node's region, keeping the original sender so replies go straight back.
 /// </summary>
 public sealed class NodeRouterActor : ReceiveActor
@@ -12,10 +12,10 @@ public sealed class NodeRouterActor : ReceiveActor
     public NodeRouterActor(IReadOnlyDictionary<string, IActorRef> regionOfNode)
     {
         var log = Context.GetLogger();
-        Receive<NodeCommand>(c =>
+        Receive<INodeMessage>(m =>
         {
-            if (regionOfNode.TryGetValue(c.Node, out var region)) region.Forward(c);
-            else log.Warning("no node '{0}' is configured: {1} dropped", c.Node, c.Kind);
+            if (regionOfNode.TryGetValue(m.Node, out var region)) region.Forward(m);
+            else log.Warning("no node '{0}' is configured: {1} dropped", m.Node, m.GetType().Name);
         });
     }
 
