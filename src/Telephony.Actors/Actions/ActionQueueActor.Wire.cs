@@ -14,6 +14,7 @@ public sealed partial class ActionQueueActor
     private sealed record Responded(string Id, int Session, AmiMessage Response);
     private sealed record NotSent(string Id, string Reason);
     private sealed record ResponseLost(string Id, int Session, string Reason);
+    private sealed record OriginateOutcome(string Id, AmiMessage Event);
     private sealed record Reconciled(string Id, ReconcileOutcome Outcome, string Detail, string? Channel);
 
     private static readonly HashSet<string> NotReturned = new(StringComparer.OrdinalIgnoreCase)
@@ -79,23 +80,45 @@ public sealed partial class ActionQueueActor
         }
         var ami = new AmiAction(action.Action);
         foreach (var (k, v) in action.Headers) ami.Add(k, v);
-        Task<AmiMessage> response;
         try
         {
-            response = client.SendActionAsync(ami, _settings.ResponseTimeout);
+            if (action.CreatesCall) WriteOriginate(client, ami, id, session, self);
+            else
+                client.SendActionAsync(ami, _settings.ResponseTimeout).ContinueWith(t =>
+                {
+                    if (t.IsCompletedSuccessfully) self.Tell(new Responded(id, session, t.Result));
+                    else self.Tell(Lost(id, session, t.Exception));
+                }, TaskContinuationOptions.ExecuteSynchronously);
         }
         catch (AmiNotConnectedException e)
         {
             self.Tell(new NotSent(id, e.Message));
-            return;
         }
-        response.ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully) self.Tell(new Responded(id, session, t.Result));
-            else if (t.Exception?.GetBaseException() is AmiNotConnectedException nc) self.Tell(new NotSent(id, nc.Message));
-            else self.Tell(new ResponseLost(id, session, t.Exception?.GetBaseException().Message ?? "cancelled"));
-        }, TaskContinuationOptions.ExecuteSynchronously);
     }
+
+    /// <summary>The client matches the OriginateResponse to this Originate by ActionID; the node's events match it by
+    /// ChannelId too (after a reconnect only that is left). Whichever comes first moves the action.</summary>
+    private void WriteOriginate(AmiClient client, AmiAction ami, string id, int session, IActorRef self) =>
+        client.OriginateAsync(ami).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                self.Tell(new Responded(id, session, t.Result.Response));
+                t.Result.Outcome.ContinueWith(o =>
+                {
+                    if (o.IsCompletedSuccessfully) self.Tell(new OriginateOutcome(id, o.Result.Message));
+                }, TaskContinuationOptions.ExecuteSynchronously);
+            }
+            else if (t.Exception?.GetBaseException() is AmiActionFailedException failed) self.Tell(new Responded(id, session, failed.Response));
+            else self.Tell(Lost(id, session, t.Exception));
+        }, TaskContinuationOptions.ExecuteSynchronously);
+
+    private static object Lost(string id, int session, AggregateException? error) => error?.GetBaseException() switch
+    {
+        AmiNotConnectedException nc => new NotSent(id, nc.Message),
+        { } e => new ResponseLost(id, session, e.Message),
+        null => new ResponseLost(id, session, "cancelled"),
+    };
 
     private void OnResponse(Responded r)
     {
@@ -155,6 +178,12 @@ public sealed partial class ActionQueueActor
                     break;
             }
         }
+    }
+
+    private void OnOriginateOutcome(OriginateOutcome o)
+    {
+        if (_book.Find(o.Id) is { Status: ActionStatus.Sent or ActionStatus.Succeeded or ActionStatus.Unknown } action)
+            Originated(action, o.Event, DateTimeOffset.UtcNow);
     }
 
     private void Originated(ActionRecord action, AmiMessage m, DateTimeOffset now)

@@ -33,6 +33,7 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
     private readonly Dictionary<string, List<IActorRef>> _pendingKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<IActorRef>> _subscribers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _toReconcile = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, ActionStatus)> _moving = new();
     private long _sequence;
     private int _sinceSnapshot;
     private int _submitting; // accepted, being journaled
@@ -76,6 +77,7 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
         Command<NotSent>(OnNotSent);
         Command<ResponseLost>(OnResponseLost);
         Command<Reconciled>(OnReconciled);
+        Command<OriginateOutcome>(OnOriginateOutcome);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("action queue {0}: snapshot failed: {1}", _node, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -221,8 +223,12 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
     /// lifecycle does not allow by the time it is journaled changes nothing (the book refuses it on replay too).</summary>
     private void Move(ActionTransition t, Action<ActionRecord>? then = null)
     {
+        // The same step reported twice before the first is journaled (an OriginateResponse through the client and
+        // through the node's events) is journaled once.
+        if (!_moving.Add((t.Id, t.To))) return;
         PersistAsync(new Tagged(new ActionMoved(_node, t), Tags), _ =>
         {
+            _moving.Remove((t.Id, t.To));
             var moved = _book.Apply(t);
             AfterPersist();
             if (moved is null) return;

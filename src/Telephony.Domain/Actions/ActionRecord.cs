@@ -57,7 +57,8 @@ public sealed record ActionRecord
         UpdatedAt = t.At,
         SentAt = t.To == ActionStatus.Sent ? t.At : SentAt,
         Attempts = t.To == ActionStatus.Sent ? Attempts + 1 : Attempts,
-        RespondedAt = t.To is ActionStatus.Succeeded or ActionStatus.Failed ? RespondedAt ?? t.At : RespondedAt,
+        // An OriginateResponse read before the action's own response still means Asterisk answered it by then.
+        RespondedAt = t.To is ActionStatus.Succeeded or ActionStatus.Failed or ActionStatus.Up && SentAt is not null ? RespondedAt ?? t.At : RespondedAt,
         UpAt = t.To == ActionStatus.Up ? UpAt ?? t.At : UpAt,
         EndedAt = t.To == ActionStatus.Ended ? t.At : EndedAt,
         Message = t.Message ?? Message,

@@ -8,7 +8,8 @@ namespace Telephony.Domain.Actions;
 /// </summary>
 public sealed class ActionScheduler(ActionLimits limits)
 {
-    private readonly record struct Entry(int Priority, long Sequence, string Id, DateTimeOffset? ExpiresAt, bool CreatesCall);
+    private readonly record struct Entry(int Priority, long Sequence, string Id, DateTimeOffset? ExpiresAt, bool CreatesCall,
+        DateTimeOffset NotBefore);
 
     private sealed class Order : IComparer<Entry>
     {
@@ -19,7 +20,14 @@ public sealed class ActionScheduler(ActionLimits limits)
 
     private readonly SortedSet<Entry> _calls = new(Order.Instance);
     private readonly SortedSet<Entry> _others = new(Order.Instance);
-    private readonly SortedSet<(DateTimeOffset At, long Sequence, Entry Entry)> _later = new();
+    private sealed class Time : IComparer<Entry>
+    {
+        public static readonly Time Instance = new();
+        public int Compare(Entry a, Entry b) =>
+            a.NotBefore != b.NotBefore ? a.NotBefore.CompareTo(b.NotBefore) : a.Sequence.CompareTo(b.Sequence);
+    }
+
+    private readonly SortedSet<Entry> _later = new(Time.Instance);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
     private double _tokens = Math.Max(1, limits.Burst);
@@ -39,9 +47,10 @@ public sealed class ActionScheduler(ActionLimits limits)
     public void Enqueue(ActionRecord action, long sequence)
     {
         if (_byId.ContainsKey(action.Id)) return;
-        var entry = new Entry(action.Priority, sequence, action.Id, action.ExpiresAt, action.CreatesCall);
+        var entry = new Entry(action.Priority, sequence, action.Id, action.ExpiresAt, action.CreatesCall,
+            action.NotBefore ?? DateTimeOffset.MinValue);
         _byId[action.Id] = entry;
-        if (action.NotBefore is { } nb) _later.Add((nb, sequence, entry));
+        if (action.NotBefore is not null) _later.Add(entry);
         else (entry.CreatesCall ? _calls : _others).Add(entry);
     }
 
@@ -49,7 +58,7 @@ public sealed class ActionScheduler(ActionLimits limits)
     public bool Remove(string id)
     {
         if (!_byId.Remove(id, out var entry)) return false;
-        if (!(entry.CreatesCall ? _calls : _others).Remove(entry)) _later.RemoveWhere(l => l.Entry.Id == id);
+        if (!(entry.CreatesCall ? _calls : _others).Remove(entry)) _later.Remove(entry);
         return true;
     }
 
@@ -104,7 +113,7 @@ public sealed class ActionScheduler(ActionLimits limits)
     public TimeSpan? NextCheck(DateTimeOffset now)
     {
         TimeSpan? wait = null;
-        if (_later.Count > 0) wait = Max0(_later.Min.At - now);
+        if (_later.Count > 0) wait = Max0(_later.Min.NotBefore - now);
         var anyReady = _others.Count > 0 ||
                        (_calls.Count > 0 && (limits.MaxOriginatesInProgress <= 0 || _inProgress.Count < limits.MaxOriginatesInProgress));
         if (anyReady)
@@ -119,11 +128,11 @@ public sealed class ActionScheduler(ActionLimits limits)
 
     private void Release(DateTimeOffset now)
     {
-        while (_later.Count > 0 && _later.Min.At <= now)
+        while (_later.Count > 0 && _later.Min.NotBefore <= now)
         {
-            var l = _later.Min;
-            _later.Remove(l);
-            (l.Entry.CreatesCall ? _calls : _others).Add(l.Entry);
+            var e = _later.Min;
+            _later.Remove(e);
+            (e.CreatesCall ? _calls : _others).Add(e);
         }
     }
 
