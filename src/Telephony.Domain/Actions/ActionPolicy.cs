@@ -18,10 +18,13 @@ public sealed record ActionPolicy
     {
         "System", "TrySystem", "Exec", "ExecIf", "ExecIfTime", "AGI", "EAGI", "FastAGI", "DeadAGI", "Macro", "Gosub",
         "GosubIf", "StackPop",
+        // Originate(chan,app,System,...) runs any application; MixMonitor(file,opts,command) runs a shell command when
+        // the recording ends; ExternalIVR(command) forks a program.
+        "Originate", "MixMonitor", "ExternalIVR",
     };
 
     /// <summary>Dialplan functions that read or write files or run programs; refused inside any value.</summary>
-    public static readonly IReadOnlyList<string> RootEquivalentFunctions = ["SHELL(", "FILE(", "SYSTEM(", "EVAL(", "ODBC_"];
+    public static readonly IReadOnlyList<string> RootEquivalentFunctions = ["SHELL(", "FILE(", "SYSTEM(", "EVAL(", "ODBC_", "AST_CONFIG("];
 
     public IReadOnlySet<string> Allowed { get; init; } = DefaultAllowed;
 

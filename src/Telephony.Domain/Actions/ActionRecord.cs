@@ -48,8 +48,10 @@ public sealed record ActionRecord
     /// <summary>Seconds from answer to hangup of an answered Originate.</summary>
     public double? DurationSeconds => UpAt is { } up && EndedAt is { } end ? Math.Max(0, (end - up).TotalSeconds) : null;
 
-    /// <summary>Sent, answered or up: counts against the originates-in-progress limit.</summary>
-    public bool InProgress => CreatesCall && Status is ActionStatus.Sent or ActionStatus.Succeeded or ActionStatus.Up;
+    /// <summary>Sent and not yet answered (Sent, or Succeeded awaiting its OriginateResponse): counts against the
+    /// originates-in-progress limit, as <see cref="ActionLimits.MaxOriginatesInProgress"/> and
+    /// <see cref="ActionScheduler.OriginateFinished"/> count it. An answered (Up) call no longer holds a place.</summary>
+    public bool InProgress => CreatesCall && Status is ActionStatus.Sent or ActionStatus.Succeeded;
 
     public ActionRecord Apply(ActionTransition t) => this with
     {

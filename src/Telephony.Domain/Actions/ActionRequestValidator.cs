@@ -67,11 +67,14 @@ public static class ActionRequestValidator
         if (ActionKinds.CreatesCall(r.Action) && r["Application"] is { } app &&
             ActionPolicy.RootEquivalentApplications.Contains(app.Trim()))
             return new("headers.Application", $"{app.Trim()} runs programs");
-        foreach (var (key, value) in r.Headers)
+        foreach (var (key, header) in r.Headers)
+        {
+            var value = header ?? ""; // a JSON null: Text let it pass as empty
             foreach (var function in ActionPolicy.RootEquivalentFunctions)
                 if (value.Contains(function, StringComparison.OrdinalIgnoreCase) ||
                     (key.Equals("Variable", StringComparison.OrdinalIgnoreCase) && value.TrimStart().StartsWith(function.TrimEnd('('), StringComparison.OrdinalIgnoreCase)))
                     return new("headers." + key, $"{function.TrimEnd('(', '_')} reads, writes or runs on the host");
+        }
         return null;
     }
 

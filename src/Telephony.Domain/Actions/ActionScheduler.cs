@@ -8,26 +8,28 @@ namespace Telephony.Domain.Actions;
 /// </summary>
 public sealed class ActionScheduler(ActionLimits limits)
 {
-    private readonly record struct Entry(int Priority, long Sequence, string Id, DateTimeOffset? ExpiresAt, bool CreatesCall,
-        DateTimeOffset NotBefore);
+    private readonly record struct Entry(int Priority, long Sequence, string Id, DateTimeOffset? ExpiresAt, bool CreatesCall);
 
     private sealed class Order : IComparer<Entry>
     {
         public static readonly Order Instance = new();
+        // The id breaks a tie of sequence: a sorted set drops an entry its comparer calls equal to another.
         public int Compare(Entry a, Entry b) =>
-            a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority) : a.Sequence.CompareTo(b.Sequence);
+            a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority)
+            : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence)
+            : string.CompareOrdinal(a.Id, b.Id);
+    }
+
+    private sealed class ByTime : IComparer<(DateTimeOffset At, Entry Entry)>
+    {
+        public static readonly ByTime Instance = new();
+        public int Compare((DateTimeOffset At, Entry Entry) a, (DateTimeOffset At, Entry Entry) b) =>
+            a.At != b.At ? a.At.CompareTo(b.At) : Order.Instance.Compare(a.Entry, b.Entry);
     }
 
     private readonly SortedSet<Entry> _calls = new(Order.Instance);
     private readonly SortedSet<Entry> _others = new(Order.Instance);
-    private sealed class Time : IComparer<Entry>
-    {
-        public static readonly Time Instance = new();
-        public int Compare(Entry a, Entry b) =>
-            a.NotBefore != b.NotBefore ? a.NotBefore.CompareTo(b.NotBefore) : a.Sequence.CompareTo(b.Sequence);
-    }
-
-    private readonly SortedSet<Entry> _later = new(Time.Instance);
+    private readonly SortedSet<(DateTimeOffset At, Entry Entry)> _later = new(ByTime.Instance);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
     private double _tokens = Math.Max(1, limits.Burst);
@@ -47,10 +49,9 @@ public sealed class ActionScheduler(ActionLimits limits)
     public void Enqueue(ActionRecord action, long sequence)
     {
         if (_byId.ContainsKey(action.Id)) return;
-        var entry = new Entry(action.Priority, sequence, action.Id, action.ExpiresAt, action.CreatesCall,
-            action.NotBefore ?? DateTimeOffset.MinValue);
+        var entry = new Entry(action.Priority, sequence, action.Id, action.ExpiresAt, action.CreatesCall);
         _byId[action.Id] = entry;
-        if (action.NotBefore is not null) _later.Add(entry);
+        if (action.NotBefore is { } nb) _later.Add((nb, entry));
         else (entry.CreatesCall ? _calls : _others).Add(entry);
     }
 
@@ -58,11 +59,11 @@ public sealed class ActionScheduler(ActionLimits limits)
     public bool Remove(string id)
     {
         if (!_byId.Remove(id, out var entry)) return false;
-        if (!(entry.CreatesCall ? _calls : _others).Remove(entry)) _later.Remove(entry);
+        if (!(entry.CreatesCall ? _calls : _others).Remove(entry)) _later.RemoveWhere(l => l.Entry.Id == id);
         return true;
     }
 
-    /// <summary>An Originate went on the wire (or is found to be up after a restart).</summary>
+    /// <summary>An Originate went on the wire (or is found still dialing after a restart: <see cref="ActionRecord.InProgress"/>).</summary>
     public void OriginateStarted(string id) => _inProgress.Add(id);
 
     /// <summary>An Originate answered, failed, ended or became Unknown: it no longer holds a place.</summary>
@@ -113,13 +114,17 @@ public sealed class ActionScheduler(ActionLimits limits)
     public TimeSpan? NextCheck(DateTimeOffset now)
     {
         TimeSpan? wait = null;
-        if (_later.Count > 0) wait = Max0(_later.Min.NotBefore - now);
+        if (_later.Count > 0) wait = Max0(_later.Min.At - now);
         var anyReady = _others.Count > 0 ||
                        (_calls.Count > 0 && (limits.MaxOriginatesInProgress <= 0 || _inProgress.Count < limits.MaxOriginatesInProgress));
         if (anyReady)
         {
-            var tokenWait = limits.RatePerSecond > 0 && _tokens < 1
-                ? TimeSpan.FromSeconds((1 - _tokens) / limits.RatePerSecond)
+            // The tokens as TakeDue(now) would find them: time since the last refill counts.
+            var tokens = limits.RatePerSecond > 0 && _refilledAt is { } last && now > last
+                ? _tokens + (now - last).TotalSeconds * limits.RatePerSecond
+                : _tokens;
+            var tokenWait = limits.RatePerSecond > 0 && tokens < 1
+                ? TimeSpan.FromSeconds((1 - tokens) / limits.RatePerSecond)
                 : TimeSpan.Zero;
             wait = wait is { } w && w < tokenWait ? w : tokenWait;
         }
@@ -128,11 +133,11 @@ public sealed class ActionScheduler(ActionLimits limits)
 
     private void Release(DateTimeOffset now)
     {
-        while (_later.Count > 0 && _later.Min.NotBefore <= now)
+        while (_later.Count > 0 && _later.Min.At <= now)
         {
-            var e = _later.Min;
-            _later.Remove(e);
-            (e.CreatesCall ? _calls : _others).Add(e);
+            var l = _later.Min;
+            _later.Remove(l);
+            (l.Entry.CreatesCall ? _calls : _others).Add(l.Entry);
         }
     }
 

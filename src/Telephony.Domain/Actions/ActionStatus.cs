@@ -33,6 +33,12 @@ public static class ActionStatuses
         s is ActionStatus.Failed or ActionStatus.Ended or ActionStatus.Expired or ActionStatus.Cancelled
             or ActionStatus.Refused or ActionStatus.Unknown;
 
-    public static bool TryParse(string? text, out ActionStatus status) =>
-        Enum.TryParse(text, ignoreCase: true, out status) && Enum.IsDefined(status);
+    /// <summary>One status by name or journaled number. A list ("Queued,Sent") is refused: Enum.TryParse would OR
+    /// it into another status (1 | 2 = Succeeded).</summary>
+    public static bool TryParse(string? text, out ActionStatus status)
+    {
+        status = default;
+        return text is not null && !text.Contains(',') &&
+               Enum.TryParse(text, ignoreCase: true, out status) && Enum.IsDefined(status);
+    }
 }
