@@ -26,6 +26,7 @@ public sealed record HostSettings
     public double DemoCallsPerSecond { get; init; }
     public int DemoMaxConcurrentCalls { get; init; }
     public double DemoTimeScale { get; init; }
+    public double DemoOriginatesPerMinute { get; init; }
     public TimeSpan ProgressInterval { get; init; }
     public required ManagementSettings Management { get; init; }
 
@@ -102,6 +103,7 @@ public sealed record HostSettings
             DemoCallsPerSecond = ParseDouble(section, "Demo:CallsPerSecond", 5),
             DemoMaxConcurrentCalls = ParseInt(section, "Demo:MaxConcurrentCalls", "Telephony:Demo:MaxConcurrentCalls", 50),
             DemoTimeScale = ParseDouble(section, "Demo:TimeScale", 0.1),
+            DemoOriginatesPerMinute = ParseDouble(section, "Demo:OriginatesPerMinute", 6),
             ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
             Management = ManagementSettings.From(section.GetSection("Management")),
         };

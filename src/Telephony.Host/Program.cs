@@ -58,6 +58,7 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
     .WithSingletonWatch("billing-projections", settings.Billing.Role, "Telephony:Cluster:BillingRole")
     .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
+builder.Services.AddHostedService<DemoDialer>();
 builder.AddManagementEndpoint(settings.Management);
 
 var app = builder.Build();
