@@ -17,7 +17,8 @@ public static class VicidialHosting
     {
         if (settings is null) return builder;
         return builder.WithSingleton<VicidialAdapter>("vicidial-manager",
-            (_, registry, _) => VicidialAdapterActor.Props(settings, registry.Get<NodeRegion>()),
-            new ClusterSingletonOptions(), createProxyToo: true);
+                (_, registry, _) => VicidialAdapterActor.Props(settings, registry.Get<NodeRegion>()),
+                new ClusterSingletonOptions(), createProxyToo: true)
+            .WithSingletonWatch("vicidial-manager", null, "Telephony:Vicidial");
     }
 }
