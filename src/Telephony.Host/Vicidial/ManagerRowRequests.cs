@@ -49,6 +49,9 @@ public static class ManagerRowRequests
             var column = ManagerRow.LineColumn(i);
             if (line.Contains(MeetmeParticipantMarker, StringComparison.Ordinal))
                 return ManagerRowMapping.Bad($"{column}: the meetme participant lookup ({MeetmeParticipantMarker}) is not supported");
+            // One column is one line: CR or LF inside it would write more headers (or a second action) to Asterisk.
+            if (line.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+                return ManagerRowMapping.Bad($"{column}: '{Printable(line)}' holds CR, LF or NUL (one column is one header line)");
             var separator = line.IndexOf(": ", StringComparison.Ordinal);
             var name = separator > 0 ? line[..separator].Trim() : "";
             if (name.Length == 0)
