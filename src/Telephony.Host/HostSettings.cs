@@ -5,6 +5,7 @@ using Telephony.Actors.Persistence;
 using Telephony.Ami.Client;
 using Telephony.Billing.Hosting;
 using Telephony.Host.Management;
+using Telephony.Host.Vicidial;
 
 namespace Telephony.Host;
 
@@ -29,6 +30,9 @@ public sealed record HostSettings
     public double DemoOriginatesPerMinute { get; init; }
     public TimeSpan ProgressInterval { get; init; }
     public required ManagementSettings Management { get; init; }
+
+    /// <summary>The vicidial_manager adapter (<c>Telephony:Vicidial</c>); null when not configured.</summary>
+    public VicidialSettings? Vicidial { get; init; }
 
     public static HostSettings From(IConfiguration configuration, string contentRoot)
     {
@@ -106,6 +110,7 @@ public sealed record HostSettings
             DemoOriginatesPerMinute = ParseDouble(section, "Demo:OriginatesPerMinute", 6),
             ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
             Management = ManagementSettings.From(section.GetSection("Management")),
+            Vicidial = VicidialSettings.From(section.GetSection("Vicidial"), nodes.Select(n => n.Name).ToList()),
         };
     }
 

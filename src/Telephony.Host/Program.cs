@@ -9,6 +9,7 @@ using Telephony.Actors.Persistence;
 using Telephony.Billing.Hosting;
 using Telephony.Host;
 using Telephony.Host.Management;
+using Telephony.Host.Vicidial;
 
 // The service: one cluster member. With no Asterisk configured it runs the demo: a built-in simulated Asterisk
 // making calls, journaled into SQLite under ./data. See README.md for every key.
@@ -56,6 +57,7 @@ builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka
     .AddTelephony(settings.Telephony)
     .AddTelephonyBilling(settings.Billing)
     .WithSingletonWatch("billing-projections", settings.Billing.Role, "Telephony:Cluster:BillingRole")
+    .AddVicidialAdapter(settings.Vicidial)
     .AddManagementActors());
 builder.Services.AddHostedService<ProgressReporter>();
 builder.Services.AddHostedService<DemoDialer>();
