@@ -52,7 +52,7 @@ public sealed record ActionList(string Node, IReadOnlyList<ActionRecord> Actions
 public sealed record CancelAction(string Node, string Id) : IActionQueueMessage;
 
 /// <summary>Send <paramref name="Subscriber"/> an <see cref="ActionChanged"/> now and at every change of the action
-/// until it is final (then one last one). Watched with DeathWatch: a dead subscriber is forgotten.</summary>
+/// until it is done (<see cref="ActionRecord.IsDone"/>: final, or Succeeded when it creates no call; then one last one). Watched with DeathWatch: a dead subscriber is forgotten.</summary>
 public sealed record SubscribeAction(string Node, string Id, IActorRef Subscriber) : IActionQueueMessage;
 
 public sealed record ActionChanged(ActionRecord Action) : IActionMessage;

@@ -214,7 +214,7 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
             return;
         }
         s.Subscriber.Tell(new ActionChanged(action));
-        if (action.Status.IsFinal()) return;
+        if (action.IsDone) return;
         if (!_subscribers.TryGetValue(s.Id, out var set)) _subscribers[s.Id] = set = [];
         if (set.Add(s.Subscriber)) Context.Watch(s.Subscriber);
     }
@@ -242,7 +242,7 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
     {
         if (!_subscribers.TryGetValue(action.Id, out var set)) return;
         foreach (var s in set) s.Tell(new ActionChanged(action));
-        if (action.Status.IsFinal()) _subscribers.Remove(action.Id);
+        if (action.IsDone) _subscribers.Remove(action.Id);
     }
 
     private void AfterPersist()

@@ -48,7 +48,7 @@ public sealed class ActionBook(int keepFinished)
         if (action.IdempotencyKey is { } key) _byKey[key] = action.Id;
         if (action.ChannelId is { } channelId) _byChannelId[channelId] = action.Id;
         _counts[action.Status] = _counts.GetValueOrDefault(action.Status) + 1;
-        if (action.Status.IsFinal()) Finished(action.Id);
+        if (action.IsDone) Finished(action.Id);
     }
 
     /// <summary>Applies a step if the lifecycle allows it; null (and nothing changed) otherwise.</summary>
@@ -59,7 +59,7 @@ public sealed class ActionBook(int keepFinished)
         _byId[t.Id] = after;
         _counts[before.Status]--;
         _counts[after.Status] = _counts.GetValueOrDefault(after.Status) + 1;
-        if (after.Status.IsFinal() && !before.Status.IsFinal()) Finished(t.Id);
+        if (after.IsDone && !before.IsDone) Finished(t.Id);
         return after;
     }
 

@@ -53,6 +53,9 @@ public sealed record ActionRecord
     /// <see cref="ActionScheduler.OriginateFinished"/> count it. An answered (Up) call no longer holds a place.</summary>
     public bool InProgress => CreatesCall && Status is ActionStatus.Sent or ActionStatus.Succeeded;
 
+    /// <summary>Nothing more will happen to it: a final status, or a Succeeded action that does not create a call.</summary>
+    public bool IsDone => Status.IsFinal() || (Status == ActionStatus.Succeeded && !CreatesCall);
+
     public ActionRecord Apply(ActionTransition t) => this with
     {
         Status = t.To,
