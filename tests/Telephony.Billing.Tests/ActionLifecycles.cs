@@ -10,6 +10,10 @@ internal static class ActionLifecycles
     public const string Node = "pbx1";
     public static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 0, 123, TimeSpan.Zero);
 
+    /// <summary><see cref="T0"/> plus <paramref name="seconds"/>, to the tick (AddSeconds would add floating-point noise
+    /// below the microsecond the tables keep).</summary>
+    public static DateTimeOffset At(double seconds) => T0.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+
     public static ActionRecord Record(string id, string action, int priority = 0, string? channelId = null, string? key = null,
         DateTimeOffset? expiresAt = null) => new()
     {
@@ -26,7 +30,7 @@ internal static class ActionLifecycles
 
     public static ActionMoved Move(string id, ActionStatus to, double seconds, Func<ActionTransition, ActionTransition>? with = null)
     {
-        var t = new ActionTransition(id, to, T0.AddSeconds(seconds));
+        var t = new ActionTransition(id, to, At(seconds));
         return new ActionMoved(Node, with is null ? t : with(t));
     }
 
@@ -37,7 +41,7 @@ internal static class ActionLifecycles
         new ActionQueued(Record("pbx1-1", "Originate", priority: 5, channelId: "crm-42-chan", key: "crm-42")),
         new ActionQueued(Record("pbx1-2", "Redirect", priority: 9)),
         new ActionQueued(Record("pbx1-3", "Hangup")),
-        new ActionQueued(Record("pbx1-4", "Originate", channelId: "crm-43-chan", expiresAt: T0.AddSeconds(30))),
+        new ActionQueued(Record("pbx1-4", "Originate", channelId: "crm-43-chan", expiresAt: At(30))),
         new ActionQueued(Record("pbx1-5", "Originate", channelId: "crm-44-chan")),
         Move("pbx1-1", ActionStatus.Sent, 1.000001),
         Move("pbx1-2", ActionStatus.Sent, 1.5),

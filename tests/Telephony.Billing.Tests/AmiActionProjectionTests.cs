@@ -134,7 +134,7 @@ public class AmiActionProjectionTests(ITestOutputHelper output)
             await writer.Ask<JournalWriter.Done>(new JournalWriter.Write(e, ActionTags.Actions), TimeSpan.FromSeconds(10));
     }
 
-    private static DateTime At(double seconds) => ActionLifecycles.T0.AddSeconds(seconds).UtcDateTime;
+    private static DateTime At(double seconds) => ActionLifecycles.At(seconds).UtcDateTime;
 
     /// <summary>A time column as MariaDB (DateTime) or SQLite (text) gives it back.</summary>
     private static DateTime? Time(string? text) => text is null
