@@ -27,6 +27,16 @@ public sealed class BillingSerializerTests : IDisposable
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(message, message.GetType()), System.Text.Json.JsonSerializer.Serialize(back, back.GetType()));
     }
 
+    /// <summary>Akka keeps one serializer per identifier: a shared one would take the other's payloads (the action
+    /// queue's journal events, read back by the billing serializer, failed the actions projection forever).</summary>
+    [Fact]
+    public void The_billing_serializer_identifier_is_its_own()
+    {
+        int[] others = [Telephony.Actors.Serialization.TelephonySerializer.SerializerId, Telephony.Actors.Actions.ActionSerializer.SerializerId];
+        Assert.DoesNotContain(BillingSerializer.SerializerId, others);
+        Assert.Contains($"= {BillingSerializer.SerializerId} }}", BillingSerializer.Hocon, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, object> Samples()
     {
         var at = new DateTimeOffset(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);

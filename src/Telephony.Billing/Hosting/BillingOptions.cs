@@ -1,3 +1,4 @@
+using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Persistence;
 using Telephony.Billing.Sinks;
@@ -32,7 +33,8 @@ public sealed record BillingSinkOptions
     public required string ConnectionString { get; init; }
 
     /// <summary>Journal tags projected: <c>cdr</c> (Asterisk's Cdr into cdr), <c>cel</c> (into cel), <c>billing</c>
-    /// (CEL-derived billing records into call and cdr).</summary>
+    /// (CEL-derived billing records into call and cdr), and, when listed, <c>actions</c> (the AMI action queues'
+    /// events into ami_action; SQL and JSONL sinks only). Each tag is its own projection and offset row (<c>name:tag</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [CallTags.Cdr, CallTags.Cel, CallTags.Billing];
 
     /// <summary>Prefix of every table name (two sinks sharing a database).</summary>
@@ -50,6 +52,8 @@ public sealed record BillingSinkOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the key when the options of this kind cannot work.</summary>
     public void Validate()
     {
+        if (Kind == BillingSinkKind.Beanstalkd && Tags.Contains(ActionTags.Actions))
+            throw new ArgumentException($"billing sink '{Name}' (beanstalkd) puts only CDRs: tag '{ActionTags.Actions}' needs a sqlite, mysql or jsonl sink");
         if (Kind == BillingSinkKind.Jsonl) Jsonl.Validate(Name);
         if (Kind != BillingSinkKind.Beanstalkd) return;
         Beanstalkd.Validate(Name);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Persistence.Query;
+using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Domain.Billing;
 using Telephony.Domain.Cdr;
@@ -13,7 +14,8 @@ namespace Telephony.Billing.Rows;
 /// Turns journal events into table rows, as a pure function of the events (no I/O): a <c>cdr</c>-tag projection takes
 /// the Cdr events of <see cref="CallEventsRecorded"/>, a <c>cel</c>-tag projection its CEL events, a
 /// <c>billing</c>-tag projection the records of <see cref="CallCompleted"/> (a <c>call</c> row and a cel-derived
-/// <c>cdr</c> row each). Times Asterisk wrote in the node's local zone (calldate, eventtime) stay local, as Asterisk's
+/// <c>cdr</c> row each), an <c>actions</c>-tag projection the action queues' events (applied to <c>ami_action</c> rows
+/// by the sink, which holds their state). Times Asterisk wrote in the node's local zone (calldate, eventtime) stay local, as Asterisk's
 /// own cdr/cel backends write them; the instants are kept in UTC columns.
 /// </summary>
 public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
@@ -37,10 +39,12 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
         var cel = new List<CelRow>();
         var calls = new List<CallRow>();
         var segments = new List<SegmentRow>();
+        var actions = new List<ActionJournalEntry>();
         long offset = 0, timestamp = 0;
         foreach (var envelope in envelopes)
         {
-            if (envelope.Offset is Sequence s && s.Value > offset) offset = s.Value;
+            var ordering = envelope.Offset is Sequence s ? s.Value : 0;
+            offset = Math.Max(offset, ordering);
             timestamp = Math.Max(timestamp, envelope.Timestamp);
             switch (envelope.Event)
             {
@@ -60,9 +64,15 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
                         AddSegmentRows(completed, i, segments);
                     }
                     break;
+                case ActionQueued queued when tag == ActionTags.Actions:
+                    actions.Add(new ActionJournalEntry(ordering, queued.Action.Node, queued.Action, null));
+                    break;
+                case ActionMoved moved when tag == ActionTags.Actions:
+                    actions.Add(new ActionJournalEntry(ordering, moved.Node, null, moved.Transition));
+                    break;
             }
         }
-        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls, segments);
+        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls, segments, actions);
     }
 
     /// <param name="callLinkedId">The LinkedID of the call the node filed the Cdr under: it fills <c>linkedid</c> when

@@ -129,12 +129,17 @@ public sealed record ProjectionBatch(
     IReadOnlyList<CdrRow> Cdr,
     IReadOnlyList<CelRow> Cel,
     IReadOnlyList<CallRow> Calls,
-    IReadOnlyList<SegmentRow>? SegmentRows = null)
+    IReadOnlyList<SegmentRow>? SegmentRows = null,
+    IReadOnlyList<ActionJournalEntry>? ActionEntries = null)
 {
     /// <summary>The <c>call_segment</c> rows of the batch's billing records.</summary>
     public IReadOnlyList<SegmentRow> Segments => SegmentRows ?? [];
 
-    public int RowCount => Cdr.Count + Cel.Count + Calls.Count + Segments.Count;
+    /// <summary>The action queue events of the batch (tag <c>actions</c>), in journal order: a SQL sink applies them to
+    /// the <c>ami_action</c> rows they touch, a file sink writes them as they are.</summary>
+    public IReadOnlyList<ActionJournalEntry> Actions => ActionEntries ?? [];
+
+    public int RowCount => Cdr.Count + Cel.Count + Calls.Count + Segments.Count + Actions.Count;
 }
 
 /// <summary>One row of the <c>call_segment</c> table: one period two parties of a call were bridged (see

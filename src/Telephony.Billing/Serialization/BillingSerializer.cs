@@ -16,7 +16,8 @@ public interface IBillingMessage;
 /// </summary>
 public sealed class BillingSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    public const int SerializerId = 7171;
+    // 7170 is TelephonySerializer, 7171 ActionSerializer (both persist: their ids are in journal rows and never change).
+    public const int SerializerId = 7172;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -41,7 +42,7 @@ public sealed class BillingSerializer(ExtendedActorSystem system) : SerializerWi
         akka.actor {
           serializers.telephony-billing = "Telephony.Billing.Serialization.BillingSerializer, Telephony.Billing"
           serialization-bindings { "Telephony.Billing.Serialization.IBillingMessage, Telephony.Billing" = telephony-billing }
-          serialization-identifiers { "Telephony.Billing.Serialization.BillingSerializer, Telephony.Billing" = 7171 }
+          serialization-identifiers { "Telephony.Billing.Serialization.BillingSerializer, Telephony.Billing" = 7172 }
         }
         """;
 

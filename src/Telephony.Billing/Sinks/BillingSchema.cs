@@ -13,6 +13,9 @@ internal enum ColumnType
     DateTime,
     DateTime6,
     NullableDateTime6,
+
+    /// <summary>Seconds to the millisecond, or null.</summary>
+    NullableDecimal3,
 }
 
 /// <summary>A column, its type and, for text, the length values are cut to (a value too long for a strict-mode MySQL
@@ -20,14 +23,19 @@ internal enum ColumnType
 internal sealed record Column(string Name, ColumnType Type, int Length = 0);
 
 /// <summary>A table: its columns in insert order, the natural key, extra indexes (MySQL only; SQLite index names are
-/// per database, which would collide when rebuilt tables are renamed), and how a row gives its values.</summary>
+/// per database, which would collide when rebuilt tables are renamed), and how a row gives its values. A row that
+/// meets a stored one updates it when its <paramref name="VersionColumn"/> is at least the stored one's (when
+/// <paramref name="UpdateOnConflict"/>). <paramref name="KeyIsPrimary"/>: the natural key is the primary key (no
+/// surrogate <c>id</c>).</summary>
 internal sealed record TableDefinition<TRow>(
     string BaseName,
     IReadOnlyList<Column> Columns,
     IReadOnlyList<string> Key,
     IReadOnlyList<string[]> Indexes,
     bool UpdateOnConflict,
-    Func<TRow, object?[]> Values);
+    Func<TRow, object?[]> Values,
+    string VersionColumn = "revision",
+    bool KeyIsPrimary = false);
 
 /// <summary>
 /// The tables a SQL sink writes, one definition for MySQL and SQLite. The <c>cdr</c> table starts with the columns of
@@ -38,7 +46,7 @@ internal sealed record TableDefinition<TRow>(
 internal static class BillingSchema
 {
     /// <summary>Version of the schema this code writes; <see cref="Migrations"/> brings any older database to it.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     // Added by migration 2, after the version-1 columns, so that a migrated table and a new one agree column for column.
     // (Declared before the tables that use it: static fields initialise in order.)
@@ -182,6 +190,44 @@ internal static class BillingSchema
         r.PartyBChannel, r.PartyBUniqueId, r.PartyBNumber, r.StartUtc, r.AnswerUtc, r.EndUtc, r.Duration, r.BillSec,
         r.BeganBy, r.EndedBy, r.SecondsPrecision]);
 
+    /// <summary>One row per AMI action (primary key: the action id), written by the <c>actions</c> projection; the
+    /// journal offset of the last event applied guards replays (see <see cref="AmiActionFold"/>).</summary>
+    public static readonly TableDefinition<AmiActionRow> AmiAction = new("ami_action",
+    [
+        new("id", ColumnType.Text, 190),
+        new("node", ColumnType.Text, 80),
+        new("action", ColumnType.Text, 80),
+        new("status", ColumnType.Text, 20),
+        new("priority", ColumnType.Int),
+        new("idempotency_key", ColumnType.Text, 200),
+        new("not_before", ColumnType.NullableDateTime6),
+        new("expires_at", ColumnType.NullableDateTime6),
+        new("queued_at", ColumnType.DateTime6),
+        new("sent_at", ColumnType.NullableDateTime6),
+        new("responded_at", ColumnType.NullableDateTime6),
+        new("up_at", ColumnType.NullableDateTime6),
+        new("ended_at", ColumnType.NullableDateTime6),
+        new("updated_at", ColumnType.DateTime6),
+        new("message", ColumnType.Text, 512),
+        new("reason", ColumnType.Text, 255),
+        new("channel", ColumnType.Text, 255),
+        new("uniqueid", ColumnType.Text, 150),
+        new("linkedid", ColumnType.Text, 150),
+        new("channel_id", ColumnType.Text, 150),
+        new("hangup_cause", ColumnType.NullableInt),
+        new("duration", ColumnType.NullableDecimal3),
+        new("attempts", ColumnType.Int),
+        new("journal_offset", ColumnType.BigInt),
+    ],
+    ["id"],
+    [["node", "status"], ["queued_at"], ["updated_at"], ["idempotency_key"], ["channel_id"], ["linkedid"]],
+    UpdateOnConflict: true,
+    r => [r.Id, r.Node, r.Action, r.Status, r.Priority, r.IdempotencyKey, r.NotBefore, r.ExpiresAt, r.QueuedAt, r.SentAt,
+        r.RespondedAt, r.UpAt, r.EndedAt, r.UpdatedAt, r.Message, r.Reason, r.Channel, r.UniqueId, r.LinkedId, r.ChannelId,
+        r.HangupCause, r.Duration, r.Attempts, r.JournalOffset],
+    VersionColumn: "journal_offset",
+    KeyIsPrimary: true);
+
     public const string OffsetTable = "projection_offset";
     public const string VersionTable = "schema_version";
 
@@ -194,6 +240,7 @@ internal static class BillingSchema
         (1, "cdr, cel, call and projection_offset tables", CreateTables),
         (2, "call.seconds_precision", (d, t) => [d.AddColumn(t.Call, SecondsPrecisionColumn)]),
         (3, "call_segment table", (d, t) => [d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes)]),
+        (4, "ami_action table", (d, t) => [CreateAmiAction(d, t)]),
     ];
 
     /// <summary>The current schema from nothing (also used for fresh rebuild tables).</summary>
@@ -203,8 +250,12 @@ internal static class BillingSchema
         d.CreateTable(t.Cel, Cel.Columns, Cel.Key, Cel.Indexes),
         d.CreateTable(t.Call, Call.Columns, Call.Key, Call.Indexes),
         d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes),
+        CreateAmiAction(d, t),
         d.CreateOffsetTable(t.Offsets),
     ];
+
+    private static string CreateAmiAction(SqlDialect d, TableNames t) =>
+        d.CreateTable(t.AmiAction, AmiAction.Columns, AmiAction.Key, AmiAction.Indexes, AmiAction.KeyIsPrimary);
 }
 
 /// <summary>The names of one set of tables: the live ones, or a rebuild's (suffixed).</summary>
@@ -214,8 +265,9 @@ public sealed record TableNames(string Prefix, string Suffix)
     public string Cel => Prefix + "cel" + Suffix;
     public string Call => Prefix + "call" + Suffix;
     public string Segment => Prefix + "call_segment" + Suffix;
+    public string AmiAction => Prefix + "ami_action" + Suffix;
     public string Offsets => Prefix + BillingSchema.OffsetTable + Suffix;
     public string Version => Prefix + BillingSchema.VersionTable;
-    public IEnumerable<string> All => [Cdr, Cel, Call, Segment, Offsets];
-    public override string ToString() => $"{Cdr}, {Cel}, {Call}, {Segment}, {Offsets}";
+    public IEnumerable<string> All => [Cdr, Cel, Call, Segment, AmiAction, Offsets];
+    public override string ToString() => $"{Cdr}, {Cel}, {Call}, {Segment}, {AmiAction}, {Offsets}";
 }

@@ -6,7 +6,7 @@ using Telephony.Billing.Rows;
 namespace Telephony.Billing.Sinks;
 
 /// <summary>
-/// The <c>cdr</c>, <c>cel</c>, <c>call</c> and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
+/// The <c>cdr</c>, <c>cel</c>, <c>call</c>, <c>call_segment</c>, <c>ami_action</c> and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
 /// SQLite (Microsoft.Data.Sqlite). A batch is its rows and the offset upsert in one transaction: on MySQL the rows go in
 /// by LOAD DATA LOCAL (see <see cref="MySqlBulkLoad"/>; the multi-row upserts when the server refuses it), on SQLite by
 /// multi-row upserts. The
@@ -78,6 +78,7 @@ public sealed class SqlBillingSink : IBillingSink
             await WriteRowsAsync(connection, tx, _tables.Call, BillingSchema.Call, batch.Calls, ct).ConfigureAwait(false);
             await WriteRowsAsync(connection, tx, _tables.Segment, BillingSchema.Segment, batch.Segments, ct).ConfigureAwait(false);
             await DeleteSupersededSegmentsAsync(connection, tx, batch.Calls, ct).ConfigureAwait(false);
+            await WriteActionsAsync(connection, tx, batch.Actions, ct).ConfigureAwait(false);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = tx;
@@ -199,6 +200,24 @@ public sealed class SqlBillingSink : IBillingSink
         await UpsertAsync(connection, tx, table, definition, rows, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Steps of actions whose ActionQueued the table never saw (not written; see <see cref="AmiActionFold"/>).</summary>
+    public long ActionStepsWithoutQueued => Interlocked.Read(ref _actionStepsWithoutQueued);
+
+    private long _actionStepsWithoutQueued;
+
+    /// <summary>The batch's action events applied to the stored <c>ami_action</c> rows they touch (read in this
+    /// transaction), and the changed rows upserted, each guarded by its journal offset.</summary>
+    private async Task WriteActionsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<ActionJournalEntry> entries,
+        CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        var stored = await AmiActionRows.ReadAsync(connection, tx, _dialect, _tables.AmiAction, entries.Select(e => e.Id), ct)
+            .ConfigureAwait(false);
+        var changes = AmiActionFold.Apply(stored, entries);
+        if (changes.WithoutQueued > 0) Interlocked.Add(ref _actionStepsWithoutQueued, changes.WithoutQueued);
+        await UpsertAsync(connection, tx, _tables.AmiAction, BillingSchema.AmiAction, changes.Rows, ct).ConfigureAwait(false);
+    }
+
     /// <summary>A call's segments are those of its stored revision: an amended record may have fewer than the
     /// revision before, and a batch replayed with an older revision may bring back rows the newer one dropped. After the
     /// batch's calls and segments are written, one statement per node removes, for the batch's calls, every segment
@@ -232,7 +251,7 @@ public sealed class SqlBillingSink : IBillingSink
         var columns = definition.Columns;
         var perStatement = _dialect.RowsPerStatement(columns.Count);
         var head = InsertHead(table, definition);
-        var tail = _dialect.OnConflict(table, columns, definition.Key, definition.UpdateOnConflict);
+        var tail = _dialect.OnConflict(table, columns, definition.Key, definition.UpdateOnConflict, definition.VersionColumn);
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - start);

@@ -23,12 +23,16 @@ internal abstract class SqlDialect
 
     protected abstract string AutoIncrementKey { get; }
 
-    public virtual string CreateTable(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, IReadOnlyList<string[]> indexes)
+    /// <param name="keyIsPrimary">The natural key is the primary key; otherwise a surrogate auto-increment <c>id</c> is
+    /// and the natural key is unique.</param>
+    public virtual string CreateTable(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, IReadOnlyList<string[]> indexes,
+        bool keyIsPrimary = false)
     {
         var sb = new StringBuilder();
-        sb.Append("CREATE TABLE IF NOT EXISTS ").Append(Q(table)).Append(" (\n  ").Append(AutoIncrementKey);
-        foreach (var c in columns) sb.Append(",\n  ").Append(Q(c.Name)).Append(' ').Append(TypeOf(c));
-        sb.Append(",\n  UNIQUE (").Append(string.Join(", ", key.Select(Q))).Append(')');
+        sb.Append("CREATE TABLE IF NOT EXISTS ").Append(Q(table)).Append(" (\n  ");
+        if (!keyIsPrimary) sb.Append(AutoIncrementKey).Append(",\n  ");
+        sb.Append(string.Join(",\n  ", columns.Select(c => Q(c.Name) + " " + TypeOf(c))));
+        sb.Append(",\n  ").Append(keyIsPrimary ? "PRIMARY KEY (" : "UNIQUE (").Append(string.Join(", ", key.Select(Q))).Append(')');
         AppendIndexes(sb, indexes);
         sb.Append(')').Append(TableOptions);
         return sb.ToString();
@@ -52,8 +56,9 @@ internal abstract class SqlDialect
     public abstract string InsertVersion(string table);
 
     /// <summary>The clause after <c>INSERT ... VALUES ...</c>: a row already there (same natural key) is left alone, or,
-    /// for tables with a revision, replaced when the new revision is at least the stored one.</summary>
-    public abstract string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update);
+    /// for tables with a revision, replaced when the new <paramref name="version"/> is at least the stored one.</summary>
+    public abstract string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update,
+        string version = "revision");
 
     public abstract string UpsertOffset(string table);
 
@@ -89,6 +94,7 @@ internal sealed class MySqlDialect : SqlDialect
         ColumnType.Bool => "TINYINT(1) NOT NULL DEFAULT 0",
         ColumnType.DateTime => "DATETIME NOT NULL",
         ColumnType.DateTime6 => "DATETIME(6) NOT NULL",
+        ColumnType.NullableDecimal3 => "DECIMAL(12,3) NULL",
         _ => "DATETIME(6) NULL",
     };
 
@@ -112,13 +118,15 @@ internal sealed class MySqlDialect : SqlDialect
     public override string InsertVersion(string table) =>
         $"INSERT IGNORE INTO {Q(table)} (`version`, `description`, `applied`) VALUES (@v, @d, @a)";
 
-    public override string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update)
+    public override string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update,
+        string version = "revision")
     {
         if (!update) return $" ON DUPLICATE KEY UPDATE {Q(key[0])} = {Q(key[0])}";
         // MySQL assigns left to right: every column compares with the stored revision, which is assigned last.
-        var sets = columns.Where(c => !key.Contains(c.Name) && c.Name != "revision")
-            .Select(c => $"{Q(c.Name)} = IF(VALUES(`revision`) >= `revision`, VALUES({Q(c.Name)}), {Q(c.Name)})")
-            .Append("`revision` = GREATEST(`revision`, VALUES(`revision`))");
+        var v = Q(version);
+        var sets = columns.Where(c => !key.Contains(c.Name) && c.Name != version)
+            .Select(c => $"{Q(c.Name)} = IF(VALUES({v}) >= {v}, VALUES({Q(c.Name)}), {Q(c.Name)})")
+            .Append($"{v} = GREATEST({v}, VALUES({v}))");
         return " ON DUPLICATE KEY UPDATE " + string.Join(", ", sets);
     }
 
@@ -155,6 +163,7 @@ internal sealed class SqliteDialect : SqlDialect
         ColumnType.Int or ColumnType.BigInt or ColumnType.Bool => "INTEGER NOT NULL DEFAULT 0",
         ColumnType.NullableInt => "INTEGER NULL",
         ColumnType.DateTime or ColumnType.DateTime6 => "TEXT NOT NULL",
+        ColumnType.NullableDecimal3 => "REAL NULL",
         _ => "TEXT NULL",
     };
 
@@ -173,12 +182,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override string InsertVersion(string table) =>
         $"INSERT OR IGNORE INTO {Q(table)} (\"version\", \"description\", \"applied\") VALUES (@v, @d, @a)";
 
-    public override string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update)
+    public override string OnConflict(string table, IReadOnlyList<Column> columns, IReadOnlyList<string> key, bool update,
+        string version = "revision")
     {
         var target = string.Join(", ", key.Select(Q));
         if (!update) return $" ON CONFLICT ({target}) DO NOTHING";
         var sets = columns.Where(c => !key.Contains(c.Name)).Select(c => $"{Q(c.Name)} = excluded.{Q(c.Name)}");
-        return $" ON CONFLICT ({target}) DO UPDATE SET {string.Join(", ", sets)} WHERE excluded.\"revision\" >= {Q(table)}.\"revision\"";
+        return $" ON CONFLICT ({target}) DO UPDATE SET {string.Join(", ", sets)} WHERE excluded.{Q(version)} >= {Q(table)}.{Q(version)}";
     }
 
     public override string UpsertOffset(string table) =>
@@ -204,6 +214,8 @@ internal sealed class SqliteDialect : SqlDialect
         DateTime t when c.Type == ColumnType.DateTime => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
         bool b => b ? 1 : 0,
+        // Microsoft.Data.Sqlite binds a decimal as text; the REAL column would convert it, but say what is meant.
+        decimal d => (double)d,
         _ => base.Value(value, c),
     };
 }
