@@ -37,7 +37,11 @@ public sealed partial class SimulatedNode
                 return;
             }
             var e = run.Render(step, null);
-            if (step.Template.EventName == "OriginateResponse" && !run.ShouldEmitOriginateResponse(e.Headers)) return;
+            if (step.Template.EventName == "OriginateResponse")
+            {
+                run.NameRequestedChannelId(e.Headers);
+                if (!run.ShouldEmitOriginateResponse(e.Headers)) return;
+            }
             EmitLocked(e.Headers, run, e.RaisedAt);
         }
     }

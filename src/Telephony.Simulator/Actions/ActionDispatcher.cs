@@ -37,6 +37,7 @@ internal sealed class ActionDispatcher
             return;
         }
         _node.Actions.Count(name);
+        _node.ActionRate.Record(name);
         if (!session.IsLoggedIn && !AllowedBeforeLogin.Contains(name))
         {
             context.Error("Permission denied");
