@@ -179,6 +179,8 @@ public sealed partial class SimulatedNode : IAsyncDisposable
                 Ids.Restart(now);
                 StartedAt = now;
                 _channels.Clear();
+                _bridges.Clear();
+                _globals.Clear();
                 _queues.Reset(now.ToUnixTimeSeconds());
                 _cdrSequence = 0;
                 _accepting = true;

@@ -23,6 +23,8 @@ internal sealed class ActionDispatcher
         ChannelActions.Register(_handlers);
         QueueActions.Register(_handlers);
         OriginateAction.Register(_handlers);
+        VariableActions.Register(_handlers);
+        BridgeAction.Register(_handlers);
     }
 
     public IEnumerable<string> ActionNames => _handlers.Keys;
