@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Telephony.Simulator;
 using Telephony.Simulator.Cli;
 
@@ -33,6 +34,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+// A benchmark harness stops us with SIGTERM; the exit report must still come out.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -40,7 +47,5 @@ try
 catch (OperationCanceledException)
 {
 }
-foreach (var node in simulator.Nodes)
-    Console.WriteLine($"{node.Name}: {node.Sessions.All.Count} sessions, {node.CallsStarted} calls, actions " +
-                      string.Join(", ", node.Actions.Snapshot().OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value}")));
+foreach (var line in ExitReport.Lines(simulator.Nodes, command.CountChannelIds)) Console.WriteLine(line);
 return 0;

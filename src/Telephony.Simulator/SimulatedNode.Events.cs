@@ -37,7 +37,11 @@ public sealed partial class SimulatedNode
                 return;
             }
             var e = run.Render(step, null);
-            if (step.Template.EventName == "OriginateResponse" && !run.ShouldEmitOriginateResponse(e.Headers)) return;
+            if (step.Template.EventName == "OriginateResponse")
+            {
+                run.NameRequestedChannelId(e.Headers);
+                if (!run.ShouldEmitOriginateResponse(e.Headers)) return;
+            }
             EmitLocked(e.Headers, run, e.RaisedAt);
         }
     }
@@ -78,10 +82,7 @@ public sealed partial class SimulatedNode
             headers.Add(new("Extension", exten));
             headers.Add(new("Application", ""));
             headers.Add(new("AppData", ""));
-            var raisedAt = leg.Call is { } call
-                ? call.RaisedAt(call.NextEvent("Newexten", null, null, leg.Uniqueid, false))
-                : ClockMicros;
-            EmitLocked(headers, leg.Call, raisedAt);
+            EmitLocked(headers, leg.Call, RaisedNow(leg, "Newexten"));
             return true;
         }
     }
@@ -95,6 +96,7 @@ public sealed partial class SimulatedNode
             headers.Add(new("LinkedID", linkedid));
             headers.Add(new("Sequence", (_cdrSequence++).ToString(CultureInfo.InvariantCulture)));
         }
+        if (_bridges.Count > 0 && name == "Hangup") LeaveActionBridge(headers);
         _channels.Observe(headers, run, DateTimeOffset.UtcNow);
         _queues.Observe(headers, run?.Now ?? ClockNow);
         var bytes = WriteEvent(headers, raisedAtMicros);

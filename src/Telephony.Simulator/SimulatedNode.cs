@@ -24,6 +24,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<AmiSession> _sessions = [];
     private readonly HashSet<CallRun> _calls = [];
+    private readonly HashSet<string> _requestedIds = new(StringComparer.Ordinal); // ChannelIds of the running calls
     private readonly ConcurrentDictionary<long, Task> _connectionTasks = new();
     private readonly ChannelRegistry _channels = new();
     private readonly QueueModel _queues;
@@ -70,6 +71,13 @@ public sealed partial class SimulatedNode : IAsyncDisposable
 
     /// <summary>Actions received, by name.</summary>
     public ActionCounter Actions { get; } = new();
+
+    /// <summary>When actions were received: the busiest 1-second window, every arrival. Kept across restarts.</summary>
+    public ActionRate ActionRate { get; } = new();
+
+    /// <summary>Originates received, by ChannelId (whether they succeeded or not). Kept across restarts, like the
+    /// history a test wants to check an action queue against.</summary>
+    public OriginateLedger OriginatesByChannelId { get; } = new();
 
     /// <summary>Switches for dropped connections, stalls, garbage and restarts.</summary>
     public NodeFaults Faults { get; }
@@ -171,6 +179,8 @@ public sealed partial class SimulatedNode : IAsyncDisposable
                 Ids.Restart(now);
                 StartedAt = now;
                 _channels.Clear();
+                _bridges.Clear();
+                _globals.Clear();
                 _queues.Reset(now.ToUnixTimeSeconds());
                 _cdrSequence = 0;
                 _accepting = true;
@@ -289,7 +299,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         if (script is not null && StartRun(script, new CallOptions { Originate = request }, syncOriginator) is not null)
             return;
 
-        // Nothing answers this Channel: the Originate fails the way a failed dial does.
+        // Nothing answers this Channel, or its ChannelId is taken: the Originate fails the way a failed dial does.
         if (syncOriginator is not null)
         {
             syncOriginator.Send(Reply.Error(request.ActionId, "Originate failed"));
@@ -304,6 +314,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         lock (_lock)
         {
             if (!_accepting) return null;
+            if (options.Originate is { } o && !ReserveRequestedIds(o)) return null;
             run = new CallRun(this, script, options, syncOriginator, _fractions is null ? null : new Random(_fractions.Next()));
             _calls.Add(run);
         }
@@ -323,9 +334,31 @@ public sealed partial class SimulatedNode : IAsyncDisposable
         LastCallFault = new InvalidOperationException($"call script '{run.Script.Name}' failed: {e.Message}", e);
     }
 
+    /// <summary>Asterisk refuses a ChannelId or OtherChannelId that a channel already has ("Channel Unique ID ...
+    /// already in use", in its log only). Ids are held from the Originate to the end of its call, so two Originates
+    /// with one id collide even before the first one's channels exist. Under the emission lock.</summary>
+    private bool ReserveRequestedIds(OriginateRequest o)
+    {
+        if (o.ChannelId is null && o.OtherChannelId is null) return true;
+        if (InUse(o.ChannelId) || InUse(o.OtherChannelId) || o.ChannelId == o.OtherChannelId) return false;
+        if (o.ChannelId is { } id) _requestedIds.Add(id);
+        if (o.OtherChannelId is { } other) _requestedIds.Add(other);
+        return true;
+
+        bool InUse(string? uid) => uid is not null && (_requestedIds.Contains(uid) || _channels.ByUniqueid(uid) is not null);
+    }
+
     internal void CallEnded(CallRun run)
     {
-        lock (_lock) _calls.Remove(run);
+        lock (_lock)
+        {
+            _calls.Remove(run);
+            if (run.Origin is { } o)
+            {
+                if (o.ChannelId is { } id) _requestedIds.Remove(id);
+                if (o.OtherChannelId is { } other) _requestedIds.Remove(other);
+            }
+        }
         Interlocked.Increment(ref _callsCompleted);
     }
 

@@ -88,3 +88,26 @@ public sealed class CommandLineTests
         Assert.Equal(10, o.ReplayChunkSize);
     }
 }
+
+/// <summary>--count-channel-ids: the process reports, when it stops, what an action-queue benchmark run must show.</summary>
+public sealed class ExitReportTests
+{
+    [Fact]
+    public async Task Count_channel_ids_reports_Originates_per_ChannelId_and_the_peak_rate_on_exit()
+    {
+        var command = SimulatorCommandLine.Parse(["--port", "0", "--count-channel-ids"]);
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast);
+        await using var client = await AmiTestClient.LoginAsync(sim.Port);
+        foreach (var id in new[] { "x", "x" })
+            await client.ActionAsync(("Action", "Originate"), ("ActionID", id), ("Channel", "Local/busy@test"),
+                ("Context", "hold"), ("Exten", "s"), ("ChannelId", "job-x"), ("Async", "true"));
+
+        var lines = ExitReport.Lines(sim.Nodes, command.CountChannelIds).ToList();
+
+        Assert.True(command.CountChannelIds);
+        Assert.Contains("--count-channel-ids", SimulatorCommandLine.Parse(["--help"]).Output);
+        Assert.Contains(lines, l => l.Contains("1 ChannelIds") && l.Contains("1 received more than once: job-x×2"));
+        Assert.Contains(lines, l => l.StartsWith("asterisk-1: peak ") && l.Contains(" actions in 1 s (window ending "));
+        Assert.Single(ExitReport.Lines(sim.Nodes, countChannelIds: false));
+    }
+}

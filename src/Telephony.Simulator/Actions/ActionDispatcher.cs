@@ -23,6 +23,8 @@ internal sealed class ActionDispatcher
         ChannelActions.Register(_handlers);
         QueueActions.Register(_handlers);
         OriginateAction.Register(_handlers);
+        VariableActions.Register(_handlers);
+        BridgeAction.Register(_handlers);
     }
 
     public IEnumerable<string> ActionNames => _handlers.Keys;
@@ -37,6 +39,7 @@ internal sealed class ActionDispatcher
             return;
         }
         _node.Actions.Count(name);
+        _node.ActionRate.Record(name);
         if (!session.IsLoggedIn && !AllowedBeforeLogin.Contains(name))
         {
             context.Error("Permission denied");

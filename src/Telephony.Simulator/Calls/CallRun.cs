@@ -164,6 +164,13 @@ internal sealed class CallRun
         return false;
     }
 
+    /// <summary>A failed Originate has no channel to take its Uniqueid from, so Asterisk names the requested
+    /// ChannelId there (<c>&lt;unknown&gt;</c> without one, as the scripts were captured).</summary>
+    internal void NameRequestedChannelId(List<KeyValuePair<string, string>> headers)
+    {
+        if (Origin?.ChannelId is { } id && headers.Get("Uniqueid") == "<unknown>") headers.Set("Uniqueid", id);
+    }
+
     internal ChannelTimes TimesOf(string uniqueid) => _timeline.Of(uniqueid, _clock.NowMicros);
 
     internal IReadOnlyList<KeyValuePair<string, string>> Variables => Origin?.Variables ?? [];

@@ -53,7 +53,8 @@ public sealed record OriginateRequest
         };
     }
 
-    /// <summary>The OriginateResponse of an Originate that nothing answers (Reason 0), as Asterisk writes it.</summary>
+    /// <summary>The OriginateResponse of an Originate that nothing answers (Reason 0), as Asterisk writes it: with no
+    /// channel to take a Uniqueid from, it names the requested ChannelId (or <c>&lt;unknown&gt;</c>).</summary>
     internal List<KeyValuePair<string, string>> FailureResponse()
     {
         var headers = new List<KeyValuePair<string, string>> { new("Event", "OriginateResponse"), new("Privilege", "call,all") };
@@ -71,7 +72,7 @@ public sealed record OriginateRequest
             headers.Add(new("Exten", Exten ?? ""));
         }
         headers.Add(new("Reason", "0"));
-        headers.Add(new("Uniqueid", "<unknown>"));
+        headers.Add(new("Uniqueid", ChannelId ?? "<unknown>"));
         headers.Add(new("CallerIDNum", CallerIdNumber ?? "<unknown>"));
         headers.Add(new("CallerIDName", CallerIdName ?? "<unknown>"));
         return headers;

@@ -6,7 +6,9 @@ using Telephony.Simulator.Load;
 namespace Telephony.Simulator.Cli;
 
 /// <summary>What the command line asked for.</summary>
-internal sealed record SimulatorCommand(SimulatorOptions? Options, string? Output = null, string? Error = null);
+/// <param name="CountChannelIds">Print each node's Originates per ChannelId (and its peak action rate) on exit.</param>
+internal sealed record SimulatorCommand(SimulatorOptions? Options, string? Output = null, string? Error = null,
+    bool CountChannelIds = false);
 
 /// <summary>Parses the simulator's command line (kept free of I/O except reading named files).</summary>
 internal static class SimulatorCommandLine
@@ -37,6 +39,8 @@ internal static class SimulatorCommandLine
           --script NAME[=WEIGHT]  load mode: script to play (repeatable; default answered)
           --replay FILE.ami       replay mode: every connection receives FILE's bytes as they are
           --replay-chunk BYTES    replay mode: write in pieces of this size
+          --count-channel-ids     on exit (Ctrl+C, SIGTERM) print per node how many Originates came with each
+                                  ChannelId, the ChannelIds received more than once and the peak actions/s
           --list-scripts          print the known call scripts and exit
           --extract-script NAME CAPTURE.ami CAPTURE.sent
                                   print the call script extracted from a capture and exit
@@ -55,6 +59,7 @@ internal static class SimulatorCommandLine
         var scripts = new List<KeyValuePair<string, double>>();
         int? seed = null;
         ScriptLibrary? library = null;
+        var countChannelIds = false;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -82,6 +87,7 @@ internal static class SimulatorCommandLine
                         var id = Next();
                         o = o with { TimeZone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var tz) ? tz : throw new ArgumentException($"--time-zone: unknown zone '{id}'") };
                         break;
+                    case "--count-channel-ids": countChannelIds = true; break;
                     case "--cdr-mappings": o = o with { CdrLinkedIdAndSequence = true }; break;
                     case "--timestamp-events": o = o with { TimestampEvents = true }; break;
                     case "--sub-second-times": o = o with { SubSecondTimes = true }; break;
@@ -147,7 +153,7 @@ internal static class SimulatorCommandLine
         var known = library ?? ScriptLibrary.BuiltIn();
         foreach (var (name, _) in o.Load?.Scripts ?? [])
             if (known[name] is null) return new SimulatorCommand(null, Error: $"--script: unknown script '{name}' (see --list-scripts)");
-        return new SimulatorCommand(o);
+        return new SimulatorCommand(o, CountChannelIds: countChannelIds);
     }
 
     private static int Int(string text, string option, int min, int max) =>

@@ -68,6 +68,9 @@ public sealed class ChannelRegistry
                     break;
                 case "BridgeEnter": l.BridgeId = e.Get("BridgeUniqueid") ?? ""; break;
                 case "BridgeLeave": l.BridgeId = ""; break;
+                case "VarSet":
+                    if (e.Get("Variable") is { Length: > 0 } variable) l.Variables[variable] = e.Get("Value") ?? "";
+                    break;
             }
         }
     }

@@ -32,6 +32,10 @@ public sealed class Leg
     public string BridgeId { get; internal set; } = "";
     public bool Answered { get; internal set; }
 
+    /// <summary>Channel variables as the VarSet events set them (dialplan Set, Originate Variable, AMI Setvar);
+    /// names compare case-insensitively, as Asterisk looks them up.</summary>
+    internal Dictionary<string, string> Variables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The scripted call this channel belongs to (null for none).</summary>
     internal Calls.CallRun? Call { get; set; }
 
