@@ -166,6 +166,9 @@ public sealed record HostSettings
             TablePrefix = n["TablePrefix"] ?? "",
         };
         if (kind == BillingSinkKind.Beanstalkd) sink = sink with { Tags = [global::Telephony.Actors.Calls.CallTags.Cdr] };
+        // The ami_action report beside the billing tables, unless the sink says Actions = false.
+        else if (ParseBool(n, "Actions", $"{key}:Actions", true))
+            sink = sink with { Tags = [.. sink.Tags, global::Telephony.Actors.Actions.ActionTags.Actions] };
         var jsonl = n.GetSection("Jsonl");
         if (jsonl.Exists())
             sink = sink with
@@ -251,6 +254,11 @@ public sealed record HostSettings
         c[name] is not { Length: > 0 } v ? fallback
         : int.TryParse(v, out var i) && i >= 0 ? i
         : throw new ConfigurationError(key, $"'{v}' is not a non-negative whole number");
+
+    private static bool ParseBool(IConfiguration c, string name, string key, bool fallback) =>
+        c[name] is not { Length: > 0 } v ? fallback
+        : bool.TryParse(v, out var b) ? b
+        : throw new ConfigurationError(key, $"'{v}' is not true or false");
 
     private static double ParseDouble(IConfiguration c, string name, double fallback) =>
         c[name] is not { Length: > 0 } v ? fallback
