@@ -108,10 +108,8 @@ internal static class ActionText
         foreach (var (key, value) in pairs) yield return $"  {key}: {Cell(value)}";
     }
 
-    /// <summary>A header as the endpoint writes it: <c>{"key": "Channel", "value": "..."}</c> (or a [key, value] pair).</summary>
-    private static KeyValuePair<string, string> Pair(JsonElement h) => h.ValueKind == JsonValueKind.Array && h.GetArrayLength() == 2
-        ? new(h[0].GetString() ?? "", h[1].GetString() ?? "")
-        : new(h.Str("key") is { Length: > 0 } k ? k : h.Str("Key"), h.Str("key").Length > 0 ? h.Str("value") : h.Str("Value"));
+    /// <summary>A header as the endpoint writes it: <c>{"key": "Channel", "value": "..."}</c>.</summary>
+    private static KeyValuePair<string, string> Pair(JsonElement h) => new(h.Str("key"), h.Str("value"));
 
     /// <summary>Milliseconds matter between queued and sent.</summary>
     private static string Time(JsonElement a, string name) =>
