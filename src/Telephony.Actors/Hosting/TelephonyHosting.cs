@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
@@ -40,6 +41,7 @@ public static class TelephonyHosting
         var deliveryTimeout = config.GetTimeSpan("telephony.nodes.delivery-timeout", TimeSpan.FromSeconds(10));
         var inFlightLimit = config.GetInt("telephony.nodes.in-flight-limit", 4_000);
         var tick = config.GetTimeSpan("telephony.nodes.directory-tick", TimeSpan.FromSeconds(2));
+        var actionSettings = ActionQueueSettings.From(config);
 
         builder.WithShardRegion<CallRegion>("call",
             entityId => CallEntity.Props(entityId, callSettings, directory.TimeZoneOf),
@@ -65,7 +67,7 @@ public static class TelephonyHosting
                     shardRegion = sharding.Start(typeName,
                         entityId => AsteriskNodeActor.Props(
                             directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
-                            calls, batchSize, deliveryTimeout, inFlightLimit),
+                            calls, batchSize, deliveryTimeout, inFlightLimit, actionSettings),
                         ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false),
                         extractor);
                 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Ami.Actions;
 using Telephony.Ami.Client;
@@ -28,6 +29,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     private readonly AsteriskNodeSettings _settings;
+    private readonly ActionQueueSettings _actionSettings;
     private readonly IActorRef _calls;
     private readonly int _batchSize;
     private readonly TimeSpan _deliveryTimeout;
@@ -56,9 +58,10 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// <param name="inFlightLimit">the most events in deliveries sent and not yet acknowledged; a call with events to
     /// send waits its turn past it.</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit)
+        int inFlightLimit, ActionQueueSettings actionSettings)
     {
         _settings = settings;
+        _actionSettings = actionSettings;
         _calls = callRegion;
         _batchSize = Math.Max(1, batchSize);
         _deliveryTimeout = deliveryTimeout;
@@ -94,6 +97,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<NodeJournal.Written>(w => Delivered(w.DeliveryId));
         Receive<Redeliver>(_ => RedeliverAll());
         Receive<AmiConnectionNotification>(OnConnection);
+        Receive<IActionQueueMessage>(m => _actions.Forward(m));
         Receive<ResyncDone>(r =>
         {
             _liveAtResync = r.LiveChannels;
@@ -108,12 +112,14 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit) =>
-        Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout, inFlightLimit));
+        int inFlightLimit, ActionQueueSettings? actionSettings = null) =>
+        Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout, inFlightLimit,
+            actionSettings ?? ActionQueueSettings.Default));
 
     protected override void PreStart()
     {
         StartJournal();
+        StartActionQueue();
         _client = new AmiClient(_settings.ToClientOptions());
         var self = Self;
         var token = _stopping.Token;
@@ -160,6 +166,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         while (taken < _batchSize && _outboxes.Held < _batchSize && _client.Events.TryRead(out var message))
         {
             taken++;
+            CollectForActions(message);
             var route = _router.Route(message, now);
             if (route.Kind == NodeRouteKind.Routed)
             {
@@ -169,6 +176,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             else if (route.Kind == NodeRouteKind.Quarantined) (quarantine ??= []).Add(route.Quarantined!);
         }
         if (taken > 0) _rate.Count(now, taken);
+        SendCollectedToActions();
         foreach (var linkedId in _touched) _outboxes.Send(linkedId, now);
         _touched.Clear();
         SendOutgoing();
@@ -291,6 +299,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     private void OnConnection(AmiConnectionNotification n)
     {
+        TellActionsConnection(n);
         switch (n)
         {
             case AmiConnected c:
