@@ -19,17 +19,16 @@ public static class ActionAnswers
 
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
-    public static IResult Invalid(IReadOnlyList<ActionRequestError> errors) =>
-        Body(StatusCodes.Status400BadRequest, "invalid action", errors);
+    public static IResult Invalid(IReadOnlyList<ActionRequestError> errors, string what = "invalid action") =>
+        Body(StatusCodes.Status400BadRequest, what, errors);
 
     public static IResult Refused(ActionRefused refused) => refused.Kind switch
     {
         ActionRefusalKind.Invalid => Invalid(refused.Errors),
-        ActionRefusalKind.QueueFull => Body(StatusCodes.Status429TooManyRequests,
-            $"the action queue of {refused.Node} is full: try again later", refused.Errors),
-        ActionRefusalKind.NotFound => Body(StatusCodes.Status404NotFound, "no such action", refused.Errors),
-        ActionRefusalKind.Conflict => Body(StatusCodes.Status409Conflict, "cannot cancel", refused.Errors),
-        _ => Body(StatusCodes.Status500InternalServerError, $"refused ({refused.Kind})", refused.Errors),
+        ActionRefusalKind.QueueFull => Said(StatusCodes.Status429TooManyRequests, $"the action queue of {refused.Node} is full", refused.Errors),
+        ActionRefusalKind.NotFound => Said(StatusCodes.Status404NotFound, "no such action", refused.Errors),
+        ActionRefusalKind.Conflict => Said(StatusCodes.Status409Conflict, "cannot cancel", refused.Errors),
+        _ => Said(StatusCodes.Status500InternalServerError, $"refused ({refused.Kind})", refused.Errors),
     };
 
     /// <summary>Asks the node's queue; a refusal becomes its status code, silence a 503 saying what may have happened.</summary>
@@ -62,6 +61,11 @@ public static class ActionAnswers
 
     public static string NoAnswer(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0}s";
 
+    /// <summary>Field by field: what to fix.</summary>
     private static IResult Body(int status, string what, IReadOnlyList<ActionRequestError> errors) =>
         Results.Json(new ActionErrorBody(errors.Count == 0 ? what : $"{what}: {string.Join("; ", errors)}", errors), statusCode: status);
+
+    /// <summary>In the queue's words ("pbx-a:17 is Ended: only a queued action can be cancelled"): nothing to fix.</summary>
+    private static IResult Said(int status, string what, IReadOnlyList<ActionRequestError> errors) =>
+        Results.Json(new ActionErrorBody(errors.Count == 0 ? what : string.Join("; ", errors.Select(e => e.Message)), errors), statusCode: status);
 }

@@ -30,6 +30,7 @@ public static class ActionRoutes
     public const int MaxBodyBytes = 256 * 1024;
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
+    private const string InvalidRequest = "invalid request";
 
     public static void MapActionRoutes(this IEndpointRouteBuilder app)
     {
@@ -83,12 +84,12 @@ public static class ActionRoutes
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!ActionStatuses.TryParse(status.Trim(), out var s))
-                return ActionAnswers.Invalid([new("status", $"'{status}' is not a status ({string.Join(", ", Enum.GetNames<ActionStatus>())})")]);
+                return ActionAnswers.Invalid([new("status", $"'{status}' is not a status ({string.Join(", ", Enum.GetNames<ActionStatus>())})")], InvalidRequest);
             wanted = s;
         }
         var max = DefaultLimit;
         if (!string.IsNullOrWhiteSpace(limit) && (!int.TryParse(limit, out max) || max < 1 || max > MaxLimit))
-            return ActionAnswers.Invalid([new("limit", $"must be a whole number from 1 to {MaxLimit}, not '{limit}'")]);
+            return ActionAnswers.Invalid([new("limit", $"must be a whole number from 1 to {MaxLimit}, not '{limit}'")], InvalidRequest);
         if (!string.IsNullOrWhiteSpace(node) && ManagementResults.UnknownNode(settings, node) is { } notFound) return notFound;
 
         var targets = string.IsNullOrWhiteSpace(node) ? settings.Telephony.Nodes.Select(n => n.Name).ToList() : [node];
@@ -120,7 +121,7 @@ public static class ActionRoutes
     private static async Task<IResult> WithNodeOf(string id, HostSettings settings, Func<string, Task<IResult>> ask)
     {
         if (NodeOf(id) is not { } node)
-            return ActionAnswers.Invalid([new("id", $"'{id}' is not an action id <node>:<number> (e.g. pbx-a:17)")]);
+            return ActionAnswers.Invalid([new("id", $"'{id}' is not an action id <node>:<number> (e.g. pbx-a:17)")], InvalidRequest);
         return ManagementResults.UnknownNode(settings, node) ?? await ask(node);
     }
 
