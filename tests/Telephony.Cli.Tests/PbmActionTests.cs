@@ -11,12 +11,14 @@ public class PbmActionTests(DemoHost host)
 {
     private Task<PbmRun> Run(params string[] args) => Pbm.RunAsync([host.Endpoint, .. args]);
 
-    private static string[] Ok(PbmRun run)
+    private string[] Ok(PbmRun run)
     {
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 0, $"{run}\nhost output (end):\n{HostTail}");
         Assert.Empty(run.Stderr);
         return run.Lines;
     }
+
+    private string HostTail => host.Output[^Math.Min(host.Output.Length, 6000)..];
 
     private static string IdOf(string accepted) =>
         System.Text.RegularExpressions.Regex.Match(accepted, @"(demo-1:\d+) \(").Groups[1].Value is { Length: > 0 } id
@@ -35,7 +37,7 @@ public class PbmActionTests(DemoHost host)
             if (statuses.Contains(action.GetProperty("status").GetString())) return action;
             await Task.Delay(300);
         }
-        throw new TimeoutException($"{id} did not become {string.Join(" or ", statuses)}: {action}\n{host.Output[^Math.Min(host.Output.Length, 4000)..]}");
+        throw new TimeoutException($"{id} did not become {string.Join(" or ", statuses)}: {action}\nhost output (end):\n{HostTail}");
     }
 
     [Fact]
