@@ -18,9 +18,10 @@ public sealed class ManagementClient(Uri endpoint, string? token, TimeSpan timeo
 {
     private readonly HttpClient _http = new() { BaseAddress = endpoint, Timeout = timeout };
 
-    public async Task<string> SendAsync(HttpMethod method, string path)
+    public async Task<string> SendAsync(HttpMethod method, string path, string? jsonBody = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (jsonBody is not null) request.Content = new StringContent(jsonBody, System.Text.Encoding.UTF8, "application/json");
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         HttpResponseMessage response;
         try

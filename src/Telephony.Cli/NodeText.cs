@@ -47,6 +47,7 @@ internal static class NodeText
                                         $"peak {s.Long("eventsInFlightPeak")}, calls waiting {s.Long("callsWaiting")})"),
             ("Redeliveries", s.Long("redeliveries").ToString(CultureInfo.InvariantCulture)),
             ("Live channels at resync", s.Long("liveChannelsAtLastResync").ToString(CultureInfo.InvariantCulture)),
+            ("Actions", s.Obj("actions").ValueKind == JsonValueKind.Object ? ActionText.Counts(s.Obj("actions")) : s.Str("actionsError").OrDash()),
         ];
         foreach (var (name, value) in rows) yield return $"{name + ":",-25}{value}";
         var byType = s.Obj("eventsByType");

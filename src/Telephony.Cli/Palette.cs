@@ -1,10 +1,11 @@
 namespace Telephony.Cli;
 
 /// <summary>What one command asks of the management endpoint, and how its answer reads as text.</summary>
-public sealed record PbmRequest(HttpMethod Method, string Path, Func<System.Text.Json.JsonElement, IEnumerable<string>> Print);
+/// <param name="Body">JSON sent with the request, or null.</param>
+public sealed record PbmRequest(HttpMethod Method, string Path, Func<System.Text.Json.JsonElement, IEnumerable<string>> Print, string? Body = null);
 
 /// <summary>The command palette, named after Petabridge.Cmd's (cluster, cluster-sharding, actor) plus the telephony
-/// ones (node, call, projection): each command becomes one request to the endpoint.</summary>
+/// ones (node, call, action, projection): each command becomes one request to the endpoint.</summary>
 public static class Palette
 {
     public const string Usage = """
@@ -27,13 +28,27 @@ public static class Palette
           call show <node/linkedid>          one call's journaled state
           projection list | rebuild <name>   billing projections: offset and lag; rebuild one sink from zero
 
+          action originate <node> <channel> (--context C --exten E [--priority P] | --application A [--data D])
+                 [--caller-id "Name <num>"] [--timeout ms] [--variable K=V ...]
+                                             queue an Originate (always Async) on a node's durable action queue
+          action send <node> <Action> [Key=Value ...]   queue any allowed AMI action (headers in order; repeat a Key to repeat it)
+                 scheduling, for both:  [--key idempotency-key] [--queue-priority 0-9, 0 first]
+                                        [--not-before T] [--expires-at T | --expires-in 5m]
+                                        T: 2025-06-01T09:00:00Z, local time without an offset, or a delay (30s, 5m, 1h)
+          action show <id>                   one action in full (id: node:number, e.g. demo-1:17)
+          action list [--node N] [--status S] [--limit N]   newest first, every configured node unless --node
+          action cancel <id>                 cancel an action that is still queued
+
           --json       print the endpoint's JSON answer as it is
           --token T    bearer token of the endpoint (or environment PBM_TOKEN)
 
         exit codes: 0 done, 1 the endpoint could not be reached or refused, 2 bad arguments
         """;
 
-    public static PbmRequest Resolve(PbmArguments a)
+    public static PbmRequest Resolve(PbmArguments a) => Resolve(a, DateTimeOffset.UtcNow);
+
+    /// <param name="now">What "--not-before 5m" counts from.</param>
+    public static PbmRequest Resolve(PbmArguments a, DateTimeOffset now)
     {
         var w = a.Words;
         var command = string.Join(' ', w.Take(2));
@@ -89,6 +104,8 @@ public static class Palette
                 var slash = w[2].IndexOf('/');
                 if (slash <= 0 || slash == w[2].Length - 1) throw new UsageException($"'{w[2]}' is not node/linkedid (e.g. demo-1/1700000000.12)");
                 return Get($"calls/{Escape(w[2][..slash])}/{Escape(w[2][(slash + 1)..])}", CallText.Show);
+            case ("action", _):
+                return ActionCommands.Resolve(a, now);
             case ("projection", "list"):
                 Expect(a, 0);
                 return Get("projections", ProjectionText.List);
@@ -101,7 +118,7 @@ public static class Palette
     }
 
     /// <summary>Checks the argument count and that only the options this command knows were given.</summary>
-    private static void Expect(PbmArguments a, int min, int max = 0, string shape = "", params string[] options)
+    internal static void Expect(PbmArguments a, int min, int max = 0, string shape = "", params string[] options)
     {
         var command = string.Join(' ', a.Words.Take(2));
         var count = a.Words.Count - 2;
@@ -111,14 +128,14 @@ public static class Palette
             if (!options.Contains(o)) throw new UsageException($"{command} does not take {o}");
     }
 
-    private static int PositiveInt(PbmArguments a, string option, int fallback) =>
+    internal static int PositiveInt(PbmArguments a, string option, int fallback) =>
         !a.Options.TryGetValue(option, out var v) ? fallback
         : int.TryParse(v, out var i) && i > 0 ? i
         : throw new UsageException($"{option} needs a positive whole number, not '{v}'");
 
-    private static string Escape(string s) => Uri.EscapeDataString(s);
+    internal static string Escape(string s) => Uri.EscapeDataString(s);
 
-    private static PbmRequest Get(string path, Func<System.Text.Json.JsonElement, IEnumerable<string>> print) => new(HttpMethod.Get, path, print);
+    internal static PbmRequest Get(string path, Func<System.Text.Json.JsonElement, IEnumerable<string>> print) => new(HttpMethod.Get, path, print);
 
-    private static PbmRequest Post(string path, Func<System.Text.Json.JsonElement, IEnumerable<string>> print) => new(HttpMethod.Post, path, print);
+    internal static PbmRequest Post(string path, Func<System.Text.Json.JsonElement, IEnumerable<string>> print) => new(HttpMethod.Post, path, print);
 }

@@ -8,12 +8,21 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed record PbmArguments
 {
     /// <summary>Options that take a value; anything else starting with '-' is a flag.</summary>
-    private static readonly HashSet<string> Valued = ["--token", "-d", "--depth", "-s", "--path", "-r", "--region", "-n", "--count"];
+    private static readonly HashSet<string> Valued =
+    [
+        "--token", "-d", "--depth", "-s", "--path", "-r", "--region", "-n", "--count",
+        // action palette
+        "--node", "--status", "--limit", "--context", "--exten", "--priority", "--application", "--data", "--caller-id",
+        "--timeout", "--variable", "--key", "--queue-priority", "--not-before", "--expires-at", "--expires-in",
+    ];
     private static readonly HashSet<string> Flags = ["--json", "-h", "--help"];
 
     public required Uri Endpoint { get; init; }
     public required IReadOnlyList<string> Words { get; init; }
+    /// <summary>Each option's value (the last one when it was given more than once).</summary>
     public required IReadOnlyDictionary<string, string> Options { get; init; }
+    /// <summary>Every value of each option, in order: <c>--variable A=1 --variable B=2</c>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Values { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public bool Json { get; init; }
     public string? Token { get; init; }
 
@@ -23,6 +32,7 @@ public sealed record PbmArguments
     {
         var words = new List<string>();
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var json = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -31,7 +41,9 @@ public sealed record PbmArguments
             else if (Valued.Contains(a))
             {
                 if (i + 1 >= args.Count) throw new UsageException($"{a} needs a value");
-                options[Canonical(a)] = args[++i];
+                var name = Canonical(a);
+                options[name] = args[++i];
+                (values.TryGetValue(name, out var list) ? list : values[name] = []).Add(options[name]);
             }
             else if (a.StartsWith('-') && a.Length > 1 && !Flags.Contains(a)) throw new UsageException($"unknown option {a}");
             else words.Add(a);
@@ -39,11 +51,13 @@ public sealed record PbmArguments
         if (words.Count == 0) throw new UsageException("the management endpoint (host:port) is missing");
         if (words.Count == 1) throw new UsageException("a command is missing (e.g. cluster show)");
         options.Remove("--token", out var token);
+        values.Remove("--token");
         return new PbmArguments
         {
             Endpoint = ParseEndpoint(words[0]),
             Words = words.Skip(1).ToList(),
             Options = options,
+            Values = values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal),
             Json = json,
             Token = token ?? (string.IsNullOrEmpty(environmentToken) ? null : environmentToken),
         };

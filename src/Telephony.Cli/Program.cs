@@ -25,7 +25,7 @@ catch (UsageException e)
 try
 {
     using var client = new ManagementClient(arguments.Endpoint, arguments.Token, TimeSpan.FromSeconds(30));
-    var body = await client.SendAsync(request.Method, request.Path);
+    var body = await client.SendAsync(request.Method, request.Path, request.Body);
     if (arguments.Json)
     {
         Console.WriteLine(body);

@@ -29,8 +29,7 @@ public static class CallRoutes
         app.MapGet("/calls/{node}/{linkedId}", async (string node, string linkedId, HostSettings settings,
             IRequiredActor<CallRegion> calls, CancellationToken cancel) =>
         {
-            if (settings.Telephony.Nodes.All(n => n.Name != node))
-                return ManagementResults.NotFound($"no node '{node}' is configured (nodes: {string.Join(", ", settings.Telephony.Nodes.Select(n => n.Name))})");
+            if (ManagementResults.UnknownNode(settings, node) is { } notFound) return notFound;
             var view = await (await calls.GetAsync(cancel)).Ask<CallStateView>(new GetCallState(node, linkedId), AskTimeout, cancel);
             return view.CelCount == 0 && view.CdrCount == 0
                 ? ManagementResults.NotFound($"nothing is journaled for call {CallEntityId.Of(node, linkedId)}")

@@ -38,6 +38,7 @@ public static class ManagementEndpoint
         app.MapActorRoutes();
         app.MapNodeRoutes();
         app.MapCallRoutes();
+        app.MapActionRoutes();
         app.MapProjectionRoutes();
         app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands)"));
 

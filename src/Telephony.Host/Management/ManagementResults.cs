@@ -14,4 +14,9 @@ public static class ManagementResults
 
     public static IResult NotFound(string message) => Error(StatusCodes.Status404NotFound, message);
 
+    /// <summary>A 404 naming the configured nodes when <paramref name="node"/> is not one of them, else null.</summary>
+    public static IResult? UnknownNode(HostSettings settings, string node) =>
+        settings.Telephony.Nodes.Any(n => n.Name == node)
+            ? null
+            : NotFound($"no node '{node}' is configured (nodes: {string.Join(", ", settings.Telephony.Nodes.Select(n => n.Name))})");
 }

@@ -1,15 +1,20 @@
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Telephony.Actors.Actions;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Nodes;
+using Telephony.Domain.Actions;
 
 namespace Telephony.Host.Management;
 
 /// <summary>The <c>pbm node ...</c> palette: each configured Asterisk node's AMI session, asked from its entity
-/// wherever in the cluster it runs.</summary>
+/// wherever in the cluster it runs; <c>node show</c> adds the node's action queue by status.</summary>
 public static class NodeRoutes
 {
     /// <summary>One line of <c>node list</c>: the status, or why there is none.</summary>
@@ -17,6 +22,7 @@ public static class NodeRoutes
     public sealed record NodesView(IReadOnlyList<NodeEntry> Nodes);
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ActionCountsTimeout = TimeSpan.FromSeconds(3);
 
     public static void MapNodeRoutes(this IEndpointRouteBuilder app)
     {
@@ -36,10 +42,33 @@ public static class NodeRoutes
             }));
             return new NodesView(entries);
         });
-        app.MapGet("/nodes/{name}", async (string name, HostSettings settings, IRequiredActor<NodeRegion> nodes, CancellationToken cancel) =>
-            settings.Telephony.Nodes.All(n => n.Name != name)
-                ? ManagementResults.NotFound($"no node '{name}' is configured (nodes: {string.Join(", ", settings.Telephony.Nodes.Select(n => n.Name))})")
-                : Results.Ok(await Ask(await nodes.GetAsync(cancel), name, cancel)));
+        app.MapGet("/nodes/{name}", async (string name, HostSettings settings, IRequiredActor<NodeRegion> nodes,
+            IOptions<JsonOptions> json, CancellationToken cancel) =>
+        {
+            if (ManagementResults.UnknownNode(settings, name) is { } notFound) return notFound;
+            var region = await nodes.GetAsync(cancel);
+            var actions = ActionCounts(region, name, cancel);
+            var view = JsonSerializer.SerializeToNode(await Ask(region, name, cancel), json.Value.SerializerOptions)!.AsObject();
+            // The node's action queue by status beside its AMI session; a queue that does not answer leaves node show readable.
+            var (counts, error) = await actions;
+            if (counts is not null) view["actions"] = JsonSerializer.SerializeToNode(counts, json.Value.SerializerOptions);
+            else view["actionsError"] = error;
+            return Results.Ok(view);
+        });
+    }
+
+    private static async Task<(IReadOnlyDictionary<ActionStatus, int>? Counts, string? Error)> ActionCounts(
+        IActorRef region, string node, CancellationToken cancel)
+    {
+        try
+        {
+            var list = await region.Ask<ActionList>(new ListActions(node, null, 0), ActionCountsTimeout, cancel);
+            return (new SortedDictionary<ActionStatus, int>(list.Counts.ToDictionary()), null);
+        }
+        catch (AskTimeoutException)
+        {
+            return (null, $"the action queue did not answer within {ActionCountsTimeout.TotalSeconds:0}s");
+        }
     }
 
     private static Task<NodeStatus> Ask(IActorRef region, string node, CancellationToken cancel) =>
