@@ -168,8 +168,8 @@ public sealed partial class ActionQueueActor
                     if (m["Uniqueid"] is { } uid && _book.FindByChannelId(uid) is { Status: ActionStatus.Up or ActionStatus.Unknown } up)
                         Move(new ActionTransition(up.Id, ActionStatus.Ended, now)
                         {
+                            // Message keeps Asterisk's response to the action; the cause number says how it ended.
                             HangupCause = int.TryParse(m["Cause"], out var cause) ? cause : null,
-                            Message = m["Cause-txt"],
                         });
                     break;
                 case "OriginateResponse":

@@ -11,8 +11,20 @@ internal sealed class ActionHttp(string endpoint) : IDisposable
 
     public sealed record Action(string Id, string Status, string? ChannelId, string? SentAt, string? Message, string? IdempotencyKey);
 
-    /// <summary>Submits an Originate; null when the host did not answer (it died, or was not up yet).</summary>
-    public async Task<Action?> OriginateAsync(string node, string channel, string key)
+    /// <summary>Submits an Originate as a careful client does: a 503 (the queue did not answer in time) is retried with
+    /// the same idempotency key for up to <paramref name="retryFor"/>. Null when the host did not answer at all.</summary>
+    public async Task<Action?> OriginateAsync(string node, string channel, string key, bool tolerateDeath, TimeSpan retryFor = default)
+    {
+        var deadline = DateTime.UtcNow + retryFor;
+        while (true)
+        {
+            var (action, busy) = await TryOriginateAsync(node, channel, key, tolerateDeath || DateTime.UtcNow < deadline);
+            if (!busy || DateTime.UtcNow >= deadline) return action;
+            await Task.Delay(1000);
+        }
+    }
+
+    private async Task<(Action? Action, bool Busy)> TryOriginateAsync(string node, string channel, string key, bool tolerate503)
     {
         try
         {
@@ -23,17 +35,18 @@ internal sealed class ActionHttp(string endpoint) : IDisposable
                 headers = new Dictionary<string, string> { ["Channel"] = channel, ["Context"] = "hold", ["Exten"] = "s", ["Priority"] = "1" },
                 idempotencyKey = key,
             });
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && tolerate503) return (null, true);
             if (response.StatusCode != HttpStatusCode.Accepted)
                 throw new InvalidOperationException($"POST /actions answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            return Read(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+            return (Read(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement), false);
         }
         catch (HttpRequestException)
         {
-            return null;
+            return (null, false);
         }
         catch (TaskCanceledException)
         {
-            return null;
+            return (null, false);
         }
     }
 
