@@ -9,6 +9,7 @@ return name switch
     "ingest" => await IngestBenchmark.RunAsync(args.Skip(1).ToArray()),
     "recover" => await RecoverBenchmark.RunAsync(args.Skip(1).ToArray()),
     "project" => await ProjectBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "actions" => await ActionsBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -23,5 +24,9 @@ static int Usage()
     Console.Error.WriteLine("  recover [--calls N] [--hocon '...']  replay of a 1M-event journal into call entities");
     Console.Error.WriteLine("  project [--calls N] [--events-per-row K] [--batch N]");
     Console.Error.WriteLine("                              journal -> billing projections -> MariaDB vs a raw multi-row insert of the same rows");
+    Console.Error.WriteLine("  actions [--count N] [--in-flight N] [--paced-rate R] [--paced-seconds S] [--nodes K] [--journal sqlite|mariadb]");
+    Console.Error.WriteLine("          [--route short|answer|fail] [--warmup N] [--time-scale X] [--hocon '...']");
+    Console.Error.WriteLine("                              Originates through SubmitAction -> action queues -> simulator vs the plain AMI");
+    Console.Error.WriteLine("                              client; throughput, then submit-to-wire latency paced at R/s");
     return 2;
 }
