@@ -28,6 +28,10 @@ public sealed partial class ActionQueueActor
         _client = c.Client;
         _session = c.Session;
         if (_client is null) return;
+        // Events were not observed while there was no session: an Originate's OriginateResponse or its channel's
+        // Hangup may be among them. Ask again about every call that was dialling or up.
+        foreach (var a in _book.All)
+            if (a.CreatesCall && a.Status is ActionStatus.Succeeded or ActionStatus.Up) _toReconcile.Add(a.Id);
         if (_toReconcile.Count > 0) Reconcile([.. _toReconcile]);
         QueuePump();
     }
@@ -122,7 +126,8 @@ public sealed partial class ActionQueueActor
 
     private void OnResponse(Responded r)
     {
-        if (_book.Find(r.Id) is not { Status: ActionStatus.Sent } action) return; // its OriginateResponse came first
+        // Its OriginateResponse came first: the Up step says Asterisk answered.
+        if (_book.Find(r.Id) is not { Status: ActionStatus.Sent } action || _moving.Contains((r.Id, ActionStatus.Up))) return;
         var m = r.Response;
         var returned = action.CreatesCall ? null : m.Headers.Where(h => !NotReturned.Contains(h.Key)).Take(32).ToList();
         Move(new ActionTransition(r.Id, m.IsSuccess ? ActionStatus.Succeeded : ActionStatus.Failed, DateTimeOffset.UtcNow)
@@ -165,7 +170,9 @@ public sealed partial class ActionQueueActor
                     break;
                 case "Hangup":
                     if (m["Channel"] is { } channel) _ended.Ended(channel);
-                    if (m["Uniqueid"] is { } uid && _book.FindByChannelId(uid) is { Status: ActionStatus.Up or ActionStatus.Unknown } up)
+                    // Up, or its Up step still on its way to the journal (steps are applied in order).
+                    if (m["Uniqueid"] is { } uid && _book.FindByChannelId(uid) is { } up &&
+                        (up.Status is ActionStatus.Up or ActionStatus.Unknown || _moving.Contains((up.Id, ActionStatus.Up))))
                         Move(new ActionTransition(up.Id, ActionStatus.Ended, now)
                         {
                             // Message keeps Asterisk's response to the action; the cause number says how it ended.

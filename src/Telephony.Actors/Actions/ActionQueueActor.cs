@@ -37,6 +37,8 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
     private long _sequence;
     private int _sinceSnapshot;
     private int _submitting; // accepted, being journaled
+    private DateTime _snapshotAt = DateTime.MinValue;
+    private static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(30);
     private bool _pumpQueued;
 
     public ActionQueueActor(string node, ActionQueueSettings settings, IActorRef callRegion)
@@ -144,18 +146,42 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
         var sender = Sender;
         if (action.IdempotencyKey is { } k) _pendingKeys[k] = [];
         _submitting++;
-        PersistAsync(new Tagged(new ActionQueued(action), Tags), _ =>
+        var now = DateTimeOffset.UtcNow;
+        if (_client is not null && EndedTarget(action) is null && _scheduler.TryTakeNow(action, now))
         {
-            _submitting--;
-            _book.Add(action);
-            _scheduler.Enqueue(action, ++_sequence);
-            var answer = new ActionSubmitted(action, Existing: false);
-            sender.Tell(answer);
-            if (action.IdempotencyKey is { } k2 && _pendingKeys.Remove(k2, out var others))
-                foreach (var other in others) other.Tell(answer with { Existing = true });
-            AfterPersist();
-            QueuePump();
-        });
+            // Nothing waits ahead of it: Queued and Sent go to the journal in one write, then the bytes to Asterisk.
+            var sent = new ActionTransition(action.Id, ActionStatus.Sent, now);
+            var session = _session;
+            _moving.Add((action.Id, ActionStatus.Sent));
+            PersistAllAsync([new Tagged(new ActionQueued(action), Tags), new Tagged(new ActionMoved(_node, sent), Tags)], e =>
+            {
+                if (e.Payload is ActionQueued)
+                {
+                    Accepted(action, sender, enqueue: false);
+                    return;
+                }
+                _moving.Remove((action.Id, ActionStatus.Sent));
+                AfterPersist();
+                if (_book.Apply(sent) is not { } moved) return;
+                Notify(moved);
+                Write(moved, session);
+            });
+            return;
+        }
+        PersistAsync(new Tagged(new ActionQueued(action), Tags), _ => Accepted(action, sender, enqueue: true));
+    }
+
+    private void Accepted(ActionRecord action, IActorRef sender, bool enqueue)
+    {
+        _submitting--;
+        _book.Add(action);
+        if (enqueue) _scheduler.Enqueue(action, ++_sequence);
+        var answer = new ActionSubmitted(action, Existing: false);
+        sender.Tell(answer);
+        if (action.IdempotencyKey is { } key && _pendingKeys.Remove(key, out var others))
+            foreach (var other in others) other.Tell(answer with { Existing = true });
+        AfterPersist();
+        if (enqueue) QueuePump();
     }
 
     private ActionRecord NewRecord(ActionRequest request)
@@ -245,10 +271,14 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
         if (action.IsDone) _subscribers.Remove(action.Id);
     }
 
+    /// <summary>A snapshot holds every action the queue keeps (up to keep-finished finished ones): a few MB. Taken
+    /// after snapshot-every events but at most every 30 s, so a busy queue does not spend its time (and the collector's)
+    /// writing them; recovery then replays at most half a minute of events past it.</summary>
     private void AfterPersist()
     {
-        if (++_sinceSnapshot < _settings.SnapshotEvery) return;
+        if (++_sinceSnapshot < _settings.SnapshotEvery || DateTime.UtcNow - _snapshotAt < SnapshotInterval) return;
         _sinceSnapshot = 0;
+        _snapshotAt = DateTime.UtcNow;
         SaveSnapshot(new ActionQueueSnapshot(_node, _book.LastNumber, _book.All.ToList()));
     }
 

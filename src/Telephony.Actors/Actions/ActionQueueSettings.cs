@@ -13,7 +13,7 @@ public sealed record ActionQueueSettings
     public int KeepFinished { get; init; } = 10_000;
 
     /// <summary>Journal a snapshot after this many events, so a queue does not replay its whole history.</summary>
-    public int SnapshotEvery { get; init; } = 2_000;
+    public int SnapshotEvery { get; init; } = 20_000;
 
     /// <summary>Channel names remembered as ended, for the stale-action guard.</summary>
     public int RememberEndedChannels { get; init; } = 50_000;
@@ -42,7 +42,7 @@ public sealed record ActionQueueSettings
             },
             Policy = ActionPolicy.FromList(allow is { Count: > 0 } ? allow : null, c.GetBoolean("allow-root-equivalent", false)),
             KeepFinished = c.GetInt("keep-finished", 10_000),
-            SnapshotEvery = c.GetInt("snapshot-every", 2_000),
+            SnapshotEvery = c.GetInt("snapshot-every", 20_000),
             RememberEndedChannels = c.GetInt("remember-ended-channels", 50_000),
             ResponseTimeout = c.GetTimeSpan("response-timeout", TimeSpan.FromSeconds(10)),
             SendBatch = c.GetInt("send-batch", 500),

@@ -71,6 +71,22 @@ public sealed class ActionScheduler(ActionLimits limits)
 
     /// <summary>Up to <paramref name="max"/> actions to send now, in order; expired ones found on the way go to
     /// <paramref name="expired"/>.</summary>
+    /// <summary>The fast path: a new action that nothing waits ahead of, due now, within the rate and the originate
+    /// cap, is taken at once without being queued (the caller journals its Queued and Sent steps together).</summary>
+    public bool TryTakeNow(ActionRecord action, DateTimeOffset now)
+    {
+        if (_byId.Count > 0 || action.NotBefore > now || action.ExpiresAt <= now) return false;
+        if (action.CreatesCall && limits.MaxOriginatesInProgress > 0 && _inProgress.Count >= limits.MaxOriginatesInProgress) return false;
+        Refill(now);
+        if (limits.RatePerSecond > 0)
+        {
+            if (_tokens < 1) return false;
+            _tokens -= 1;
+        }
+        if (action.CreatesCall) _inProgress.Add(action.Id);
+        return true;
+    }
+
     public List<string> TakeDue(DateTimeOffset now, int max, List<string> expired)
     {
         Release(now);
