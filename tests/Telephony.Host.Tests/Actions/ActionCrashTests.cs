@@ -66,12 +66,22 @@ public class ActionCrashTests(ITestOutputHelper output)
         Assert.Equal(Originates, retried.Select(a => a!.Id).Distinct().Count());
 
         List<ActionHttp.Action> actions = [];
-        await Until(async () =>
+        try
         {
-            actions = [];
-            foreach (var node in requests.Select(r => r.Node).Distinct()) actions.AddRange(await again.ListAsync(node, 5000));
-            return actions.Count == Originates && actions.All(a => Final.Contains(a.Status));
-        }, "every action reaches a final status", second, seconds: 180);
+            await Until(async () =>
+            {
+                actions = [];
+                foreach (var node in requests.Select(r => r.Node).Distinct()) actions.AddRange(await again.ListAsync(node, 1000));
+                return actions.Count == Originates && actions.All(a => Final.Contains(a.Status));
+            }, "every action reaches a final status", second, seconds: 180);
+        }
+        finally
+        {
+            output.WriteLine("statuses: " + string.Join(", ", actions.GroupBy(a => a.Status).Select(g => $"{g.Key} {g.Count()}")));
+            foreach (var a in actions.Where(a => !Final.Contains(a.Status)).Take(10))
+                output.WriteLine($"  not final: {a.Id} {a.Status} sent {a.SentAt} '{a.Message}' received by Asterisk " +
+                                 sim.Nodes.Sum(n => n.OriginatesByChannelId.OriginatesReceived(a.ChannelId!)));
+        }
 
         var byStatus = actions.GroupBy(a => a.Status).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine("statuses: " + string.Join(", ", byStatus.Select(s => $"{s.Key} {s.Value}")));
