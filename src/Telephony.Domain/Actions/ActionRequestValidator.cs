@@ -71,11 +71,25 @@ public static class ActionRequestValidator
         {
             var value = header ?? ""; // a JSON null: Text let it pass as empty
             foreach (var function in ActionPolicy.RootEquivalentFunctions)
-                if (value.Contains(function, StringComparison.OrdinalIgnoreCase) ||
+                if (ContainsFunction(value, function) ||
                     (key.Equals("Variable", StringComparison.OrdinalIgnoreCase) && value.TrimStart().StartsWith(function.TrimEnd('('), StringComparison.OrdinalIgnoreCase)))
                     return new("headers." + key, $"{function.TrimEnd('(', '_')} reads, writes or runs on the host");
         }
         return null;
+    }
+
+    /// <summary>Asterisk's ast_true: yes, true, y, t, 1, on.</summary>
+    private static bool IsTrue(string value) =>
+        value.Trim().ToLowerInvariant() is "yes" or "true" or "y" or "t" or "1" or "on";
+
+    /// <summary>The function's name as a word (start of the value or after a non-letter): <c>${SHELL(id)}</c> is one,
+    /// a CallerID of <c>Medieval(Inc)</c> is not.</summary>
+    private static bool ContainsFunction(string value, string function)
+    {
+        for (var at = value.IndexOf(function, StringComparison.OrdinalIgnoreCase); at >= 0;
+             at = value.IndexOf(function, at + 1, StringComparison.OrdinalIgnoreCase))
+            if (at == 0 || !char.IsLetterOrDigit(value[at - 1])) return true;
+        return false;
     }
 
     private static void Required(List<ActionRequestError> errors, ActionRequest r)
@@ -93,7 +107,7 @@ public static class ActionRequestValidator
                     Need("Context");
                     Need("Exten");
                 }
-                if (r["Async"] is { } async && !async.Equals("true", StringComparison.OrdinalIgnoreCase) && !async.Equals("yes", StringComparison.OrdinalIgnoreCase))
+                if (r["Async"] is { } async && !IsTrue(async))
                     errors.Add(new("headers.Async", "Originate is always sent with Async: true (a synchronous one blocks Asterisk's manager thread)"));
                 foreach (var id in new[] { "ChannelId", "OtherChannelId" })
                     if (r[id] is { } v && (v.Length > 64 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
