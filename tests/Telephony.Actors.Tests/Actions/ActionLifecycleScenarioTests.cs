@@ -67,6 +67,24 @@ public class ActionLifecycleScenarioTests
     }
 
     [Fact]
+    public async Task A_redirect_of_a_live_channel_succeeds_with_asterisks_message()
+    {
+        var (sim, host, nodes) = await StartAsync(timeScale: 1);
+        await using var _ = sim;
+        await using var __ = host;
+        sim.Node.StartCall("queue-hungup-by-ami"); // waits on music for an AMI Hangup
+        await IngestScenarioTests.WaitUntil(() => sim.Node.LiveChannels.Count >= 2, "the caller waits on music");
+        var caller = sim.Node.LiveChannels.First(l => l.Channel.EndsWith(";2", StringComparison.Ordinal)).Channel;
+
+        var redirect = await nodes.Ask<ActionSubmitted>(new SubmitAction(Request("Redirect",
+            ("Channel", caller), ("Context", "vq-connect"), ("Exten", "b-1001"), ("Priority", "1"))), Ask);
+        var done = await ActionQueueScenarioTests.WaitForStatus(nodes, redirect.Action.Id, ActionStatus.Succeeded);
+        Assert.Equal("Redirect successful", done.Message);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(1, sim.Node.Actions["Redirect"]);
+    }
+
+    [Fact]
     public async Task A_redirect_of_a_channel_asterisk_does_not_know_fails_with_asterisks_message()
     {
         var (sim, host, nodes) = await StartAsync();
