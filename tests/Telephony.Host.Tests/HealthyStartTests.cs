@@ -17,6 +17,7 @@ public partial class HealthyStartTests(ITestOutputHelper output)
             ["TELEPHONY__PROGRESSINTERVAL"] = "00:00:01",
             // The singleton watch warns 10 s (not 30) after a singleton goes missing: the test outlives that.
             ["TELEPHONY__HOCON"] = "akka.cluster.singleton-proxy.singleton-identification-failure-period = 10s",
+            ["TELEPHONY__DEMO__ORIGINATESPERMINUTE"] = "120",
         });
 
         // Healthy: the node connected and billing rows written; then one more failure period of progress lines.
@@ -28,6 +29,14 @@ public partial class HealthyStartTests(ITestOutputHelper output)
         var warnings = WarningLines(host.Output).ToList();
         foreach (var w in warnings) output.WriteLine($"allowed: {w}");
         Assert.All(warnings, w => Assert.Contains(MachineStarvedWarning, w));
+        // The demo's dialer sent Originates through the action queue, and the default sink reported them in ami_action.
+        using (var billing = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(work.FullName, "data", "billing.db")};Pooling=false"))
+        {
+            billing.Open();
+            using var count = billing.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM ami_action WHERE action = 'Originate' AND status IN ('ended', 'failed')";
+            Assert.True((long)count.ExecuteScalar()! > 0, "the demo's Originates reach ami_action");
+        }
         work.Delete(recursive: true);
     }
 
