@@ -11,9 +11,23 @@ public sealed partial class AsteriskNodeActor
 {
     private IActorRef _actions = ActorRefs.Nobody;
     private List<AmiMessage>? _forActions;
+    private ActionConnection _connection = new(null, 0);
 
-    private void StartActionQueue() =>
+    /// <summary>Started once the node's session start is journaled (or at the first request for it), not beside the
+    /// node journal's own recovery: two recoveries per node at once, on every node of a starting member, stalled the
+    /// SQLite journal's reads under load (a node waiting over 10 s for its previous session's heartbeat).</summary>
+    private void EnsureActionQueue()
+    {
+        if (!_actions.IsNobody()) return;
         _actions = Context.ActorOf(ActionQueueActor.Props(_settings.Name, _actionSettings, _calls), "actions");
+        if (_connection.Client is not null) _actions.Tell(_connection);
+    }
+
+    private void ForwardToActionQueue(IActionQueueMessage message)
+    {
+        EnsureActionQueue();
+        _actions.Forward(message);
+    }
 
     /// <summary>Keeps what the queue needs from one event; sent once per read turn.</summary>
     private void CollectForActions(AmiMessage message)
@@ -24,23 +38,20 @@ public sealed partial class AsteriskNodeActor
     private void SendCollectedToActions()
     {
         if (_forActions is null) return;
+        EnsureActionQueue();
         _actions.Tell(new NodeChannelEvents(_forActions));
         _forActions = null;
     }
 
     private void TellActionsConnection(AmiConnectionNotification n)
     {
-        switch (n)
+        _connection = n switch
         {
-            case AmiConnected c:
-                _actions.Tell(new ActionConnection(_client, c.Session));
-                break;
-            case AmiReconnected r:
-                _actions.Tell(new ActionConnection(_client, r.Session));
-                break;
-            case AmiDisconnected or AmiStopped:
-                _actions.Tell(new ActionConnection(null, 0));
-                break;
-        }
+            AmiConnected c => new ActionConnection(_client, c.Session),
+            AmiReconnected r => new ActionConnection(_client, r.Session),
+            AmiDisconnected or AmiStopped => new ActionConnection(null, 0),
+            _ => _connection,
+        };
+        if (n is AmiConnected or AmiReconnected or AmiDisconnected or AmiStopped) _actions.Tell(_connection);
     }
 }

@@ -48,6 +48,7 @@ public sealed partial class AsteriskNodeActor
         Receive<NodeJournal.Written>(w => w.DeliveryId == write, w =>
         {
             if (!_journalWrites.Acknowledge(w.DeliveryId)) return;
+            EnsureActionQueue();
             Become(Routing);
             QueuePull();
             AfterDelivered();

@@ -97,7 +97,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<NodeJournal.Written>(w => Delivered(w.DeliveryId));
         Receive<Redeliver>(_ => RedeliverAll());
         Receive<AmiConnectionNotification>(OnConnection);
-        Receive<IActionQueueMessage>(m => _actions.Forward(m));
+        Receive<IActionQueueMessage>(ForwardToActionQueue);
         Receive<ResyncDone>(r =>
         {
             _liveAtResync = r.LiveChannels;
@@ -119,7 +119,6 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         StartJournal();
-        StartActionQueue();
         _client = new AmiClient(_settings.ToClientOptions());
         var self = Self;
         var token = _stopping.Token;

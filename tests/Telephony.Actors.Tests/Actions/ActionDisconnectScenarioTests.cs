@@ -47,7 +47,8 @@ public class ActionDisconnectScenarioTests(ITestOutputHelper output)
         foreach (var id in ids) final.Add(await ActionQueueScenarioTests.WaitForStatus(nodes, id, ActionStatus.Ended, seconds: 90));
 
         Assert.All(final, a => Assert.True(a.SentAt >= reconnected.AddSeconds(-1), $"{a.Id} sent at {a.SentAt:O}, before the reconnect"));
-        Assert.All(final, a => Assert.Equal(1, a.Attempts));
+        // One taken just as the connection dropped is requeued when the client proves it never wrote it (a second
+        // attempt); what counts is what Asterisk received: each Originate once.
         Assert.Equal(100, sim.Node.Actions["Originate"]);
         Assert.Empty(sim.Node.OriginatesByChannelId.DuplicateChannelIds);
         var peak = sim.Node.ActionRate.Peak(TimeSpan.FromSeconds(1), "Originate");
