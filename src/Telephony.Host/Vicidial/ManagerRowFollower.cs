@@ -84,6 +84,11 @@ internal sealed class ManagerRowFollower : ReceiveActor, IWithTimers
         if (update == _written) return;
         try
         {
+            // Handed to Asterisk before this follower saw it (the queue journals Queued and Sent in one write when
+            // nothing waits): the row still goes through SENT, as VICIdial's sender would have written it.
+            if (action.SentAt is not null && update.Status is ManagerRowStatus.Updated or ManagerRowStatus.Dead &&
+                _written is null or { Status: ManagerRowStatus.Queue })
+                await _table.WriteAsync(_row.Row.ManId, new ManagerRowUpdate(ManagerRowStatus.Sent, null, null, false), CancellationToken.None);
             if (update.Status != ManagerRowStatus.Queue) await _table.WriteAsync(_row.Row.ManId, update, CancellationToken.None);
             if (update.Final) await _table.FinishAsync(_row.Key, action.Id, CancellationToken.None);
             _written = update;
