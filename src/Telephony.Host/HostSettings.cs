@@ -70,12 +70,11 @@ public sealed record HostSettings
         foreach (var (n, i) in section.GetSection("Billing:Sinks").GetChildren().Select((n, i) => (n, i)))
             sinks.Add(ReadSink(n, i, ref defaultSqliteKey));
         if (sinks.Count == 0)
-            sinks.Add(new BillingSinkOptions
-            {
-                Name = "sqlite", Kind = BillingSinkKind.Sqlite, ConnectionString = DefaultBillingDatabase(),
-                Tags = [global::Telephony.Actors.Calls.CallTags.Cdr, global::Telephony.Actors.Calls.CallTags.Cel,
-                    global::Telephony.Actors.Calls.CallTags.Billing, global::Telephony.Actors.Actions.ActionTags.Actions],
-            });
+        {
+            // The billing tags every sink has, and the ami_action report as a configured sink gets by default.
+            var sqlite = new BillingSinkOptions { Name = "sqlite", Kind = BillingSinkKind.Sqlite, ConnectionString = DefaultBillingDatabase() };
+            sinks.Add(sqlite with { Tags = [.. sqlite.Tags, global::Telephony.Actors.Actions.ActionTags.Actions] });
+        }
         var duplicateSink = sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateSink is not null)
             throw new ConfigurationError("Telephony:Billing:Sinks", $"sink name '{duplicateSink.Key}' is configured twice");
