@@ -8,6 +8,7 @@ using Akka.Remote.Hosting;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Nodes;
+using Telephony.Actors.Queues;
 using Telephony.Actors.Persistence;
 
 namespace Telephony.Actors.Hosting;
@@ -16,6 +17,8 @@ namespace Telephony.Actors.Hosting;
 public sealed class CallRegion;
 public sealed class NodeRegion;
 public sealed class NodeDirectory;
+public sealed class QueueRegion;
+public sealed class AgentRegion;
 
 /// <summary>The one call a host makes: HOCON from hocon/, remoting, clustering, persistence, the call and node shard
 /// regions and the node directory singleton.</summary>
@@ -42,6 +45,8 @@ public static class TelephonyHosting
         var inFlightLimit = config.GetInt("telephony.nodes.in-flight-limit", 4_000);
         var tick = config.GetTimeSpan("telephony.nodes.directory-tick", TimeSpan.FromSeconds(2));
         var actionSettings = ActionQueueSettings.From(config);
+        var queueDirectory = options.QueueDirectory;
+        var queueRuntime = QueueRuntimeSettings.From(config);
 
         builder.WithShardRegion<CallRegion>("call",
             entityId => CallEntity.Props(entityId, callSettings, directory.TimeZoneOf),
@@ -55,6 +60,19 @@ public static class TelephonyHosting
         {
             var sharding = ClusterSharding.Get(system);
             var calls = registry.Get<CallRegion>();
+            // Queue, agent and node entities talk to each other: the regions are started before any entity exists and
+            // the factories read them when an entity starts.
+            IActorRef queues = ActorRefs.Nobody, agents = ActorRefs.Nobody, nodeRouter = ActorRefs.Nobody;
+            var shardSettings = ClusterShardingSettings.Create(system).WithRememberEntities(false);
+            queues = sharding.Start("queue",
+                name => QueueEntity.Props(name, queueDirectory, queueRuntime, agents, nodeRouter, queues),
+                shardSettings, new QueueMessageExtractor(shards));
+            agents = sharding.Start("agent",
+                id => AgentEntity.Props(id, queueDirectory, queueRuntime, queues),
+                shardSettings, new AgentMessageExtractor(shards));
+            registry.Register<QueueRegion>(queues);
+            registry.Register<AgentRegion>(agents);
+            var queueLinks = new NodeQueueLinks(queues, agents, queueDirectory);
             var extractor = new NodeMessageExtractor(shards);
             var regionOfNode = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
             foreach (var region in directory.All.GroupBy(NodeRegions.Of))
@@ -67,7 +85,7 @@ public static class TelephonyHosting
                     shardRegion = sharding.Start(typeName,
                         entityId => AsteriskNodeActor.Props(
                             directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
-                            calls, batchSize, deliveryTimeout, inFlightLimit, actionSettings),
+                            calls, batchSize, deliveryTimeout, inFlightLimit, actionSettings, queueLinks),
                         ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false),
                         extractor);
                 }
@@ -77,7 +95,8 @@ public static class TelephonyHosting
                 }
                 foreach (var node in region) regionOfNode[node.Name] = shardRegion;
             }
-            registry.Register<NodeRegion>(system.ActorOf(NodeRouterActor.Props(regionOfNode), "asterisk-nodes"));
+            nodeRouter = system.ActorOf(NodeRouterActor.Props(regionOfNode), "asterisk-nodes");
+            registry.Register<NodeRegion>(nodeRouter);
         });
 
         builder.WithSingleton<NodeDirectory>("node-directory",

@@ -31,6 +31,9 @@ public sealed record TelephonyOptions
     /// member must agree on it.</summary>
     public string? AmiRole { get; init; }
 
+    /// <summary>The call queues and agents (the same on every member).</summary>
+    public Queues.QueueDirectory QueueDirectory { get; init; } = Queues.QueueDirectory.Empty;
+
     /// <summary>Extra HOCON laid over the files (tests, tuning).</summary>
     public string? ExtraHocon { get; init; }
 

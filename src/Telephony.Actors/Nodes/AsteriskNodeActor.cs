@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
+using Telephony.Actors.Queues;
 using Telephony.Ami.Actions;
 using Telephony.Ami.Client;
 
@@ -58,9 +59,11 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// <param name="inFlightLimit">the most events in deliveries sent and not yet acknowledged; a call with events to
     /// send waits its turn past it.</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit, ActionQueueSettings actionSettings)
+        int inFlightLimit, ActionQueueSettings actionSettings, NodeQueueLinks? queues = null)
     {
         _settings = settings;
+        _queueLinks = queues;
+        _queueSignals = queues is null ? null : new QueueSignalReader(settings.Name, queues.Directory);
         _actionSettings = actionSettings;
         _calls = callRegion;
         _batchSize = Math.Max(1, batchSize);
@@ -98,6 +101,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<Redeliver>(_ => RedeliverAll());
         Receive<AmiConnectionNotification>(OnConnection);
         Receive<IActionQueueMessage>(ForwardToActionQueue);
+        Receive<WatchQueueCaller>(w => _queueSignals?.Watch(w.UniqueId, w.Queue));
         Receive<ResyncDone>(r =>
         {
             _liveAtResync = r.LiveChannels;
@@ -112,9 +116,9 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit, ActionQueueSettings? actionSettings = null) =>
+        int inFlightLimit, ActionQueueSettings? actionSettings = null, NodeQueueLinks? queues = null) =>
         Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout, inFlightLimit,
-            actionSettings ?? ActionQueueSettings.Default));
+            actionSettings ?? ActionQueueSettings.Default, queues));
 
     protected override void PreStart()
     {
@@ -166,6 +170,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         {
             taken++;
             CollectForActions(message);
+            ReadForQueues(message, now);
             var route = _router.Route(message, now);
             if (route.Kind == NodeRouteKind.Routed)
             {

@@ -37,7 +37,8 @@ public sealed record CallerConnected(
     DateTimeOffset At, CallerKey Caller, string ReservationId, string AgentId, string AgentNode,
     string? AgentLinkedId = null) : IQueueEvent;
 
-public sealed record CallCompleted(DateTimeOffset At, CallerKey Caller, string AgentId, bool ByAgent) : IQueueEvent;
+public sealed record CallCompleted(DateTimeOffset At, CallerKey Caller, string AgentId, bool ByAgent, string? ReservationId = null)
+    : IQueueEvent;
 
 public enum LeaveReason
 {

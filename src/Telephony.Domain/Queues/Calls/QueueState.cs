@@ -131,13 +131,14 @@ public sealed class QueueState
 
     /// <summary>The connected call ended (the connect dialplan reported it, or the agent hung up).</summary>
     public CallCompleted? CallEnded(CallerKey key, DateTimeOffset now, bool byAgent) =>
-        _callers.TryGetValue(key, out var c) && c.Connection is { } conn ? new CallCompleted(now, key, conn.AgentId, byAgent) : null;
+        _callers.TryGetValue(key, out var c) && c.Connection is { } conn
+            ? new CallCompleted(now, key, conn.AgentId, byAgent, conn.ReservationId) : null;
 
     public IReadOnlyList<IQueueEvent> Leave(CallerKey key, LeaveReason reason, DateTimeOffset now, QueueExit? exit,
         bool completedByAgent = false)
     {
         if (!_callers.TryGetValue(key, out var caller)) return [];
-        if (caller.Connection is { } conn) return [new CallCompleted(now, key, conn.AgentId, completedByAgent)];
+        if (caller.Connection is { } conn) return [new CallCompleted(now, key, conn.AgentId, completedByAgent, conn.ReservationId)];
         var events = new List<IQueueEvent>();
         foreach (var (reservation, agent) in caller.Legs)
             events.Add(new OfferEnded(now, key, reservation, agent, OfferOutcome.CallerGone));

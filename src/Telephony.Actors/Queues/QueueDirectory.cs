@@ -1,0 +1,77 @@
+using Akka.Configuration;
+using Telephony.Domain.Queues;
+using Telephony.Domain.Queues.Agents;
+
+namespace Telephony.Actors.Queues;
+
+/// <summary>The configured queues and agents (every member has the same), and which agents start in which queue.</summary>
+public sealed class QueueDirectory
+{
+    private readonly Dictionary<string, QueueSettings> _queues;
+    private readonly Dictionary<string, AgentSettings> _agents;
+    private readonly Dictionary<string, string[]> _membersOf;
+    private readonly Dictionary<string, AgentSettings> _byExtension;
+
+    public QueueDirectory(IEnumerable<QueueSettings> queues, IEnumerable<AgentSettings> agents)
+    {
+        _queues = queues.ToDictionary(q => q.Name, StringComparer.Ordinal);
+        _agents = agents.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        _membersOf = _agents.Values.SelectMany(a => a.Queues.Keys.Select(q => (q, a.Id)))
+            .GroupBy(x => x.q, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Id).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        _byExtension = new Dictionary<string, AgentSettings>(StringComparer.OrdinalIgnoreCase);
+        foreach (var a in _agents.Values) _byExtension.TryAdd(a.Route.Extension, a);
+    }
+
+    public static readonly QueueDirectory Empty = new([], []);
+
+    public IReadOnlyCollection<QueueSettings> Queues => _queues.Values;
+
+    public IReadOnlyCollection<AgentSettings> Agents => _agents.Values;
+
+    public QueueSettings? Queue(string name) => _queues.GetValueOrDefault(name);
+
+    public AgentSettings? Agent(string id) => _agents.GetValueOrDefault(id);
+
+    /// <summary>The agent a connect dialplan names in <c>TelephonyConnectResult</c> (its route extension) or by id.</summary>
+    public AgentSettings? AgentByExtensionOrId(string? text) =>
+        text is null ? null : _byExtension.GetValueOrDefault(text) ?? _agents.GetValueOrDefault(text);
+
+    public IReadOnlyList<string> ConfiguredMembers(string queue) => _membersOf.GetValueOrDefault(queue) ?? [];
+
+    /// <summary>Every value error, each with its path (<c>Queues:sales:RingTimeout: ...</c>); empty = usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var q in _queues.Values)
+        {
+            errors.AddRange(q.Validate().Select(e => $"Queues:{q.Name}:{e}"));
+            foreach (var exit in new[] { q.OnTimeout, q.OnEmpty })
+                if (exit?.Queue is { } target && !_queues.ContainsKey(target))
+                    errors.Add($"Queues:{q.Name}: overflow queue '{target}' is not configured");
+        }
+        foreach (var a in _agents.Values)
+        {
+            errors.AddRange(a.Validate().Select(e => $"Agents:{a.Id}:{e}"));
+            foreach (var q in a.Queues.Keys.Where(q => !_queues.ContainsKey(q)))
+                errors.Add($"Agents:{a.Id}:Queues:{q}: no such queue");
+        }
+        return errors;
+    }
+}
+
+/// <summary>The <c>telephony.queues</c> block of HOCON.</summary>
+public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout, TimeSpan ConfirmInterval, TimeSpan CallLimit,
+    TimeSpan ArbitrationWindow, TimeSpan ViewRefresh)
+{
+    public static readonly QueueRuntimeSettings Default = new(1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
+        TimeSpan.FromHours(4), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+
+    public static QueueRuntimeSettings From(Config config) => new(
+        config.GetInt("telephony.queues.snapshot-every", Default.SnapshotEvery),
+        config.GetTimeSpan("telephony.queues.ask-timeout", Default.AskTimeout),
+        config.GetTimeSpan("telephony.queues.confirm-interval", Default.ConfirmInterval),
+        config.GetTimeSpan("telephony.queues.call-limit", Default.CallLimit),
+        config.GetTimeSpan("telephony.queues.arbitration-window", Default.ArbitrationWindow),
+        config.GetTimeSpan("telephony.queues.view-refresh", Default.ViewRefresh));
+}

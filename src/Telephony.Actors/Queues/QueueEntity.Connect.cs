@@ -1,0 +1,210 @@
+using Akka.Actor;
+using Akka.Event;
+using System.Globalization;
+using Telephony.Actors.Actions;
+using Telephony.Domain.Actions;
+using Telephony.Domain.Queues;
+using Telephony.Domain.Queues.Agents;
+using Telephony.Domain.Queues.Calls;
+
+namespace Telephony.Actors.Queues;
+
+/// <summary>
+/// The connect, through the caller's node's action queue: a Redirect of the caller to the connect context (the
+/// dialplan dials the agent and reports), or an Originate of the agent (with a ChannelId) and a Bridge once it
+/// answers. Each action's idempotency key is the reservation id, so a queue that recovers mid-connect asks again and
+/// gets the same action back instead of placing a second call.
+/// </summary>
+public sealed partial class QueueEntity
+{
+    private sealed class Leg(string reservationId, CallerKey caller, string agentId, ConnectMode mode)
+    {
+        public string ReservationId { get; } = reservationId;
+        public CallerKey Caller { get; } = caller;
+        public string AgentId { get; } = agentId;
+        public ConnectMode Mode { get; } = mode;
+        public string? ActionId { get; set; }
+        public string? AgentChannel { get; set; }
+        public string? ChannelId { get; set; }
+        public string? AgentLinkedId { get; set; }
+    }
+
+    private const string BridgeSuffix = "/bridge";
+    private readonly Dictionary<string, Leg> _legs = new(StringComparer.Ordinal);
+
+    private void ConnectCommands()
+    {
+        Command<ActionSubmitted>(OnSubmitted);
+        Command<ActionRefused>(r => _log.Warning("queue {0}: action refused by node {1}: {2}", _name, r.Node, r));
+        Command<ActionChanged>(c => OnActionChanged(c.Action));
+    }
+
+    private void StartConnect(QueueCaller caller, AgentOffered offer)
+    {
+        var agent = _directory.Agent(offer.AgentId);
+        if (agent is null)
+        {
+            Record([new OfferEnded(DateTimeOffset.UtcNow, offer.Caller, offer.ReservationId, offer.AgentId, OfferOutcome.Unavailable)]);
+            return;
+        }
+        _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode);
+        if (offer.Mode == ConnectMode.Redirect)
+        {
+            Submit(caller.Key.Node, "Redirect", [new("Channel", caller.Joined.Channel), new("Context", Settings!.ConnectContext),
+                new("Exten", agent.Route.Extension), new("Priority", "1")], offer.ReservationId);
+            return;
+        }
+        var ringMs = ((long)Settings!.RingTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("Channel", agent.Route.Channel!), new("Application", "Wait"), new("Data", "30"),
+            new("Timeout", ringMs), new("Async", "true"),
+        };
+        if (caller.Joined.CallerIdNum is { Length: > 0 } num)
+            headers.Add(new("CallerID", $"\"{Clean(caller.Joined.CallerIdName)}\" <{num}>"));
+        Submit(caller.Key.Node, "Originate", headers, offer.ReservationId);
+    }
+
+    private void ResumeConnect(QueueCaller caller, AgentOffered offer) => StartConnect(caller, offer);
+
+    private static string Clean(string? name) => (name ?? "").Replace("\"", "", StringComparison.Ordinal);
+
+    private void Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key) =>
+        _nodes.Tell(new SubmitAction(new ActionRequest(node, action, headers, key, Priority: 0)));
+
+    private void OnSubmitted(ActionSubmitted s)
+    {
+        var key = s.Action.IdempotencyKey ?? "";
+        if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
+        if (!key.EndsWith(BridgeSuffix, StringComparison.Ordinal))
+        {
+            leg.ActionId = s.Action.Id;
+            leg.ChannelId = s.Action.ChannelId;
+            if (!s.Existing) _agents.Tell(new ReservationNews(leg.AgentId, leg.ReservationId, ReservationNewsKind.Ringing));
+        }
+        _nodes.Tell(new SubscribeAction(s.Action.Node, s.Action.Id, Self));
+    }
+
+    private static string ReservationOf(string key) =>
+        key.EndsWith(BridgeSuffix, StringComparison.Ordinal) ? key[..^BridgeSuffix.Length] : key;
+
+    private void OnActionChanged(ActionRecord a)
+    {
+        var key = a.IdempotencyKey ?? "";
+        if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
+        var now = DateTimeOffset.UtcNow;
+        if (key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) OnBridge(leg, a, now);
+        else if (leg.Mode == ConnectMode.Redirect) OnRedirect(leg, a, now);
+        else OnOriginate(leg, a, now);
+    }
+
+    private void OnRedirect(Leg leg, ActionRecord a, DateTimeOffset now)
+    {
+        switch (a.Status)
+        {
+            case ActionStatus.Failed when a.Message?.Contains("does not exist", StringComparison.OrdinalIgnoreCase) == true:
+                Record(_state.CallerHungUp(leg.Caller, now)); // the caller's channel is gone: it hung up unseen
+                break;
+            case ActionStatus.Failed or ActionStatus.Expired or ActionStatus.Cancelled or ActionStatus.Unknown:
+                EndLeg(leg, OfferOutcome.Unavailable, now);
+                break;
+        }
+    }
+
+    private void OnOriginate(Leg leg, ActionRecord a, DateTimeOffset now)
+    {
+        switch (a.Status)
+        {
+            case ActionStatus.Up when leg.AgentChannel is null:
+                leg.AgentChannel = a.Channel;
+                leg.AgentLinkedId = a.LinkedId;
+                var caller = _state.FindByReservation(leg.ReservationId);
+                if (caller is null || a.Channel is null)
+                {
+                    HangUp(leg);
+                    return;
+                }
+                Submit(leg.Caller.Node, "Bridge", [new("Channel1", caller.Joined.Channel), new("Channel2", a.Channel)],
+                    leg.ReservationId + BridgeSuffix);
+                break;
+            case ActionStatus.Failed:
+                EndLeg(leg, int.TryParse(a.Reason, out var reason) ? DialStatuses.FromOriginateReason(reason) : OfferOutcome.Unavailable, now);
+                break;
+            case ActionStatus.Expired or ActionStatus.Cancelled or ActionStatus.Unknown:
+                EndLeg(leg, OfferOutcome.Unavailable, now);
+                break;
+            case ActionStatus.Ended:
+                if (_state.Find(leg.Caller)?.Connection?.ReservationId == leg.ReservationId)
+                    Record(_state.CallEnded(leg.Caller, now, byAgent: true) is { } done ? [done] : []);
+                else EndLeg(leg, OfferOutcome.Rejected, now); // hung up before it was bridged
+                break;
+        }
+    }
+
+    private void OnBridge(Leg leg, ActionRecord a, DateTimeOffset now)
+    {
+        if (a.Status == ActionStatus.Succeeded)
+            Record(_state.Answered(leg.ReservationId, now, leg.AgentLinkedId ?? leg.ChannelId));
+        else if (a.Status == ActionStatus.Failed)
+        {
+            HangUp(leg);
+            if (a.Message?.Contains("Channel1", StringComparison.Ordinal) == true) Record(_state.CallerHungUp(leg.Caller, now));
+            else EndLeg(leg, OfferOutcome.Unavailable, now);
+        }
+    }
+
+    private void EndLeg(Leg leg, OfferOutcome outcome, DateTimeOffset now) =>
+        Record(_state.LegEnded(leg.ReservationId, outcome, now) is { } ended ? [ended] : []);
+
+    /// <summary>A leg that will not be connected: an originated agent still ringing or up is hung up.</summary>
+    private void StopLeg(string reservationId, OfferOutcome outcome)
+    {
+        if (!_legs.Remove(reservationId, out var leg)) return;
+        if (leg.Mode == ConnectMode.OriginateBridge && outcome is not (OfferOutcome.NoAnswer or OfferOutcome.Busy
+                or OfferOutcome.Unavailable or OfferOutcome.Rejected))
+            HangUp(leg);
+    }
+
+    private void HangUp(Leg leg)
+    {
+        var channel = leg.AgentChannel ?? leg.ChannelId; // Asterisk finds a channel by name or by Uniqueid
+        if (channel is null) return;
+        Submit(leg.Caller.Node, "Hangup", [new("Channel", channel)], leg.ReservationId + "/hangup");
+    }
+
+    private void ForgetLeg(string reservationId) => _legs.Remove(reservationId);
+
+    // ---------------------------------------------------------------- what the caller's node reports
+
+    private void OnHangup(CallerHungUp h) => Record(_state.CallerHungUp(h.Caller, h.At));
+
+    private void OnDialAnswered(CallerDialAnswered d)
+    {
+        if (_state.Find(d.Caller) is not { Phase: CallerPhase.Ringing } caller) return;
+        var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
+        if (reservation is not null) Record(_state.Answered(reservation, d.At));
+    }
+
+    private void OnConnectResult(ConnectResultReported r)
+    {
+        if (_state.Find(r.Caller) is not { } caller) return;
+        var outcome = DialStatuses.ToOutcome(r.DialStatus);
+        if (caller.Connection is not null)
+        {
+            if (outcome is null) Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : []);
+            return;
+        }
+        var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
+        if (reservation is null) return;
+        if (outcome is { } failed)
+        {
+            Record(_state.LegEnded(reservation, failed, r.At) is { } ended ? [ended] : []);
+            return;
+        }
+        // ANSWER without the DialEnd seen: connected and already over.
+        var events = _state.Answered(reservation, r.At).ToList();
+        Record(events, () => Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : []));
+    }
+
+    private void OnNodeRestarted(NodeRestarted n) => Record(_state.NodeRestarted(n.Node, n.At));
+}

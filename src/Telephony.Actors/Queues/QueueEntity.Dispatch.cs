@@ -1,0 +1,159 @@
+using Akka.Actor;
+using Telephony.Domain.Queues;
+using Telephony.Domain.Queues.Agents;
+using Telephony.Domain.Queues.Calls;
+
+namespace Telephony.Actors.Queues;
+
+/// <summary>Matching callers with agents: the domain plans, the agents grant, a grant is journaled as a leg.</summary>
+public sealed partial class QueueEntity
+{
+    private sealed record PendingAsk(ReservationAsk Ask, DateTimeOffset Until);
+
+    private readonly Dictionary<string, PendingAsk> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<CallerKey, int> _asksPerCaller = [];
+
+    /// <summary>Time-outs and empty-queue leaves first, then new asks; then sleeps until the next thing due.</summary>
+    private void Dispatch()
+    {
+        if (Settings is null) return;
+        var now = DateTimeOffset.UtcNow;
+        var leaving = _state.TimeOuts(now).Concat(_state.LeaveIfEmpty(now, _board)).ToList();
+        if (leaving.Count > 0)
+        {
+            Record(leaving); // dispatches again once written
+            return;
+        }
+        foreach (var ask in _state.Plan(now, _board, _random, NewReservationId))
+        {
+            var caller = _state.Find(ask.Caller)!;
+            _pending[ask.ReservationId] = new PendingAsk(ask, now + _runtime.AskTimeout);
+            _asksPerCaller[ask.Caller] = _asksPerCaller.GetValueOrDefault(ask.Caller) + 1;
+            _agents.Tell(new ReserveAgent(ask.AgentId, new ReservationRequest(ask.ReservationId, _name, ask.Caller,
+                Settings.ReservationLifetime, Settings.WrapUp, Settings.Weight, caller.Priority, caller.JoinedAt)));
+        }
+        ScheduleWake(now);
+    }
+
+    private string NewReservationId() => $"{_name}:{_incarnation}:{++_asked}";
+
+    private void ScheduleWake(DateTimeOffset now)
+    {
+        var next = new[] { _state.NextTimeOut(), _state.Line.Any(c => c.Phase == CallerPhase.Waiting) ? _board.NextAvailableAfter(now) : null }
+            .Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        if (next == DateTimeOffset.MaxValue)
+        {
+            Timers.Cancel("wake");
+            return;
+        }
+        var delay = next - now;
+        Timers.StartSingleTimer("wake", new Wake(), delay < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : delay);
+    }
+
+    private void OnReservationAnswer(ReservationAnswer a)
+    {
+        if (a.View is { } view) _board.Update(view);
+        if (!_pending.Remove(a.ReservationId, out var pending))
+        {
+            // Too late (timed out here) or a duplicate: a grant we no longer want is given back.
+            if (a.Granted && _state.FindByReservation(a.ReservationId) is null)
+                _agents.Tell(new ReservationNews(a.AgentId, a.ReservationId, ReservationNewsKind.Released, OfferOutcome.Withdrawn));
+            return;
+        }
+        _board.Answered(a.AgentId);
+        var ask = pending.Ask;
+        if (!a.Granted)
+        {
+            _board.MarkBusy(a.AgentId);
+            AskFinished(ask.Caller);
+            Dispatch();
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        var agent = _directory.Agent(a.AgentId);
+        var mode = ModeFor(ask.Caller, agent);
+        var offered = _state.Granted(ask, a.View, now, now + Settings!.ReservationLifetime, mode);
+        if (offered is null)
+        {
+            _agents.Tell(new ReservationNews(a.AgentId, a.ReservationId, ReservationNewsKind.Released, OfferOutcome.Withdrawn));
+            AskFinished(ask.Caller);
+            Dispatch();
+            return;
+        }
+        offered = offered with { AgentNode = agent?.Route.Node ?? offered.AgentNode };
+        Record([offered], () => AskFinished(ask.Caller));
+    }
+
+    private void AskFinished(CallerKey caller)
+    {
+        var left = _asksPerCaller.GetValueOrDefault(caller) - 1;
+        if (left > 0)
+        {
+            _asksPerCaller[caller] = left;
+            return;
+        }
+        _asksPerCaller.Remove(caller);
+        _state.AskDone(caller);
+    }
+
+    private void ExpireAsks()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var late = _pending.Values.Where(p => p.Until <= now).ToList();
+        foreach (var p in late)
+        {
+            _pending.Remove(p.Ask.ReservationId);
+            _board.Answered(p.Ask.AgentId);
+            _board.MarkBusy(p.Ask.AgentId);
+            AskFinished(p.Ask.Caller);
+        }
+        if (late.Count > 0) Dispatch();
+    }
+
+    /// <summary>Originate + Bridge only where it can work: the agent on the caller's node with a dial string.</summary>
+    private ConnectMode ModeFor(CallerKey caller, AgentSettings? agent) =>
+        Settings!.Connect == ConnectMode.OriginateBridge && agent?.Route.Channel is not null && agent.Route.Node == caller.Node
+            ? ConnectMode.OriginateBridge : ConnectMode.Redirect;
+
+    /// <summary>What a journaled event means outside the queue: agents told, connects started or stopped, callers
+    /// sent on. <paramref name="before"/> is the caller as it was before the event.</summary>
+    private void Carry(IQueueEvent e, QueueCaller? before)
+    {
+        switch (e)
+        {
+            case AgentOffered o:
+                StartConnect(_state.Find(o.Caller)!, o);
+                break;
+            case OfferEnded ended:
+                _agents.Tell(new ReservationNews(ended.AgentId, ended.ReservationId, ReservationNewsKind.Released, ended.Outcome));
+                StopLeg(ended.ReservationId, ended.Outcome);
+                break;
+            case CallerConnected c:
+                _agents.Tell(new ReservationNews(c.AgentId, c.ReservationId, ReservationNewsKind.Answered, AgentNode: c.AgentNode));
+                break;
+            case CallCompleted done when done.ReservationId is { } reservation:
+                _agents.Tell(new ReservationNews(done.AgentId, reservation, ReservationNewsKind.Ended));
+                ForgetLeg(reservation);
+                break;
+            case CallerLeft left when left.Exit is { } exit && before is not null:
+                SendTo(exit, left.Caller, before.Joined.Channel, JoinOf(before));
+                break;
+        }
+    }
+
+    private static JoinRequest JoinOf(QueueCaller c) =>
+        new(c.Key, c.Joined.Channel, c.Joined.LinkedId, c.Joined.CallerIdNum, c.Joined.CallerIdName, c.Priority);
+
+    /// <summary>Overflow: the caller joins the other queue (keeping its priority); breakout: a Redirect to the
+    /// dialplan target through the caller's node's action queue.</summary>
+    private void SendTo(QueueExit exit, CallerKey caller, string channel, JoinRequest request)
+    {
+        if (exit.Queue is { } queue)
+        {
+            _queues.Tell(new JoinQueue(queue, request with { From = _name }));
+            return;
+        }
+        Submit(caller.Node, "Redirect", [new("Channel", channel), new("Context", exit.Context!), new("Exten", exit.Exten!),
+            new("Priority", exit.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture))], $"{_name}/exit/{caller}");
+    }
+}

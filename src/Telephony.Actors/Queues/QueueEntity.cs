@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Telephony.Domain.Queues;
+using Telephony.Domain.Queues.Agents;
+using Telephony.Domain.Queues.Calls;
+
+namespace Telephony.Actors.Queues;
+
+/// <summary>
+/// One call queue for the whole fleet (sharded by queue name, event-sourced as <c>queue/&lt;name&gt;</c> with
+/// snapshots). It holds the line in order, asks agents for reservations by the queue's strategy, journals each grant
+/// before the connect goes out through the caller's node's action queue, and follows the outcome from the node's
+/// events. Every decision is the domain's (<see cref="QueueState"/>); this actor talks, persists and supervises.
+/// </summary>
+public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
+{
+    private sealed record Wake;
+    private sealed record AskTimeouts;
+
+    private static readonly ImmutableHashSet<string> Tags = ImmutableHashSet.Create(QueueTags.Queues);
+
+    private readonly string _name;
+    private readonly QueueDirectory _directory;
+    private readonly QueueRuntimeSettings _runtime;
+    private readonly IActorRef _agents;
+    private readonly IActorRef _nodes;
+    private readonly IActorRef _queues;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly QueueState _state;
+    private readonly AgentBoard _board = new();
+    private readonly Random _random = new();
+    private readonly string _incarnation = Guid.NewGuid().ToString("N")[..8];
+    private long _asked;
+    private int _sinceSnapshot;
+    private long _refusedUnknown;
+
+    public QueueEntity(string name, QueueDirectory directory, QueueRuntimeSettings runtime, IActorRef agentRegion,
+        IActorRef nodeRegion, IActorRef queueRegion)
+    {
+        _name = name;
+        _directory = directory;
+        _runtime = runtime;
+        _agents = agentRegion;
+        _nodes = nodeRegion;
+        _queues = queueRegion;
+        Settings = directory.Queue(name);
+        _state = new QueueState(Settings ?? new QueueSettings { Name = name });
+
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is QueueSnapshot s) _state.Restore(s);
+        });
+        Recover<IQueueEvent>(e => _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => Recovered());
+
+        Command<JoinQueue>(Join);
+        Command<GetQueue>(_ => Sender.Tell(Info()));
+        Command<AgentViewChanged>(OnView);
+        Command<ReservationAnswer>(OnReservationAnswer);
+        Command<ConfirmReservation>(c => Sender.Tell(new ReservationConfirmed(c.AgentId, c.ReservationId, Holds(c.ReservationId))));
+        Command<AskTimeouts>(_ => ExpireAsks());
+        Command<Wake>(_ => Dispatch());
+        Command<CallerHungUp>(OnHangup);
+        Command<CallerDialAnswered>(OnDialAnswered);
+        Command<ConnectResultReported>(OnConnectResult);
+        Command<NodeRestarted>(OnNodeRestarted);
+        Command<RemoveCaller>(r => Record(_state.Leave(r.Caller, LeaveReason.Removed, DateTimeOffset.UtcNow, null)));
+        ConnectCommands();
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("queue {0}: snapshot failed: {1}", _name, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public static Props Props(string name, QueueDirectory directory, QueueRuntimeSettings runtime, IActorRef agentRegion,
+        IActorRef nodeRegion, IActorRef queueRegion) =>
+        Akka.Actor.Props.Create(() => new QueueEntity(name, directory, runtime, agentRegion, nodeRegion, queueRegion));
+
+    public override string PersistenceId => "queue/" + _name;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private QueueSettings? Settings { get; }
+
+    private void Recovered()
+    {
+        if (Settings is null) return;
+        foreach (var agent in _directory.ConfiguredMembers(_name)) _agents.Tell(new RequestAgentView(agent, _name));
+        var now = DateTimeOffset.UtcNow;
+        foreach (var caller in _state.Line.Concat(_state.Connected).ToList())
+        {
+            _nodes.Tell(new WatchQueueCaller(caller.Key.Node, caller.Key.UniqueId, _name));
+            foreach (var offer in caller.Offers) ResumeConnect(caller, offer);
+        }
+        if (_state.Count > 0) _log.Info("queue {0}: recovered with {1} caller(s) at {2:O}", _name, _state.Count, now);
+        Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(500));
+        Dispatch();
+    }
+
+    private void Join(JoinQueue j)
+    {
+        if (Settings is null)
+        {
+            _refusedUnknown++;
+            _log.Warning("queue {0}: join from {1} refused: no such queue is configured ({2} so far)", _name, j.Request.Caller, _refusedUnknown);
+            Sender.Tell(new JoinAnswer(_name, j.Request.Caller, false, null, "no such queue"));
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        var sender = Sender;
+        var e = _state.Join(j.Request, now, _board);
+        switch (e)
+        {
+            case null:
+                var known = _state.Find(j.Request.Caller);
+                sender.Tell(new JoinAnswer(_name, j.Request.Caller, true, known is null ? null : _state.PositionOf(known), null));
+                return;
+            case JoinRefused refused:
+                Record([refused], () => sender.Tell(new JoinAnswer(_name, j.Request.Caller, false, null, refused.Reason.ToString())));
+                LeaveRefused(j.Request);
+                return;
+            case CallerJoined joined:
+                Record([joined], () =>
+                {
+                    sender.Tell(new JoinAnswer(_name, joined.Caller, true, joined.Position, null));
+                    if (joined.From is not null) _nodes.Tell(new WatchQueueCaller(joined.Caller.Node, joined.Caller.UniqueId, _name));
+                });
+                return;
+        }
+    }
+
+    /// <summary>A refused caller is sent where the queue sends callers that leave it (else it keeps its music and the
+    /// dialplan decides).</summary>
+    private void LeaveRefused(JoinRequest request)
+    {
+        var exit = Settings!.OnEmpty ?? Settings.OnTimeout;
+        if (exit is not null) SendTo(exit, request.Caller, request.Channel, request);
+    }
+
+    private bool Holds(string reservationId) =>
+        _pending.ContainsKey(reservationId) || _state.FindByReservation(reservationId) is not null
+        || _state.Connected.Any(c => c.Connection!.ReservationId == reservationId);
+
+    private void OnView(AgentViewChanged v)
+    {
+        if (!_board.Update(v.View, v.Member)) return;
+        Dispatch();
+    }
+
+    /// <summary>Journals the events (in order, each applied as it is written), then carries out what they mean for
+    /// agents, nodes and other queues, then looks for the next match.</summary>
+    private void Record(IReadOnlyList<IQueueEvent> events, Action? then = null)
+    {
+        if (events.Count == 0)
+        {
+            then?.Invoke();
+            return;
+        }
+        var left = events.Count;
+        PersistAll(events.Select(e => new Tagged(e, Tags)), t =>
+        {
+            var e = (IQueueEvent)t.Payload;
+            var before = _state.Find(e.Caller);
+            _state.Apply(e);
+            Carry(e, before);
+            _sinceSnapshot++;
+            if (--left > 0) return;
+            then?.Invoke();
+            if (_sinceSnapshot >= _runtime.SnapshotEvery)
+            {
+                _sinceSnapshot = 0;
+                SaveSnapshot(_state.Snapshot());
+            }
+            Dispatch();
+        });
+    }
+
+    private QueueInfo Info()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var s = _state.Statistics;
+        var waiting = _state.Line.Select((c, i) => new WaitingCallerInfo(c.Key.ToString(), c.Key.Node, c.Joined.Channel,
+            c.Joined.CallerIdNum, c.Joined.CallerIdName, c.Priority, i + 1, c.JoinedAt, Math.Round(c.WaitAt(now).TotalSeconds, 3),
+            c.Phase.ToString(), c.Legs.Values.ToList())).ToList();
+        var connected = _state.Connected.Select(c => new ConnectedCallInfo(c.Key.ToString(), c.Key.Node, c.Joined.Channel,
+            c.Connection!.AgentId, c.Connection.AgentNode, c.Connection.At, Math.Round(c.WaitAt(now).TotalSeconds, 3),
+            c.Joined.LinkedId, c.Connection.AgentLinkedId)).ToList();
+        var agents = _board.Views.Select(v => new QueueAgentInfo(v.AgentId, v.Name, v.Penalty, v.Status.ToString(),
+            v.CanTakeCallAt(now) ? "Idle" : v.Activity == AgentActivity.Idle ? "Delayed" : v.Activity.ToString(),
+            v.Node, v.CallsTaken, v.TalkTime.TotalSeconds)).ToList();
+        return new QueueInfo(_name, Settings is not null, (Settings?.Strategy ?? default).ToString(),
+            (Settings?.Connect ?? default).ToString(), waiting, connected, agents, s,
+            Math.Round(_state.LongestWaitAt(now).TotalSeconds, 3), s.ServiceLevel, s.ServiceLevelCountingAbandons);
+    }
+}
