@@ -79,6 +79,7 @@ public sealed record HostSettings
         if (duplicateSink is not null)
             throw new ConfigurationError("Telephony:Billing:Sinks", $"sink name '{duplicateSink.Key}' is configured twice");
         var directory = new AsteriskNodeDirectory(nodes);
+        var queueDirectory = Queues.QueueConfiguration.Read(section, nodes.Count == 0 ? [] : nodes.Select(n => n.Name).ToList());
 
         var cluster = section.GetSection("Cluster");
         return new HostSettings
@@ -95,6 +96,7 @@ public sealed record HostSettings
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 AmiRole = cluster["AmiRole"] is { Length: > 0 } amiRole ? amiRole : null,
                 ExtraHocon = section["Hocon"],
+                QueueDirectory = queueDirectory,
             },
             Billing = new BillingOptions
             {
