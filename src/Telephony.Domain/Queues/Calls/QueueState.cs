@@ -76,12 +76,13 @@ public sealed class QueueState
     {
         var asks = new List<ReservationAsk>();
         List<AgentCandidate>? free = null;
+        var lastOffered = LastOfferedAgent;
         foreach (var caller in _line)
         {
             if (caller.Phase != CallerPhase.Waiting || _asking.Contains(caller.Key)) continue;
             free ??= [.. board.Candidates(now)];
             if (free.Count == 0) break;
-            var chosen = AgentChooser.Choose(Settings.Strategy, free, LastOfferedAgent, random);
+            var chosen = AgentChooser.Choose(Settings.Strategy, free, lastOffered, random);
             if (chosen.Count == 0) break;
             var take = Settings.Strategy == QueueStrategy.RingAll ? chosen : [chosen[0]];
             foreach (var agent in take)
@@ -89,6 +90,7 @@ public sealed class QueueState
                 asks.Add(new ReservationAsk(caller.Key, agent.AgentId, newReservationId()));
                 board.Asking(agent.AgentId);
                 free.RemoveAll(c => c.AgentId == agent.AgentId);
+                lastOffered = agent.AgentId;
             }
             _asking.Add(caller.Key);
         }
