@@ -82,9 +82,15 @@ public sealed partial class SimulatedNode
 
     /// <summary>Plays a segment for <paramref name="run"/> under the emission lock. An event whose UniqueID names
     /// the scope's peer (<c>{{peer.uid:n}}</c>) is the peer call's: its times and channel belong to that call.</summary>
-    internal void PlaySegment(CallRun run, string segment, ConversationScope scope)
+    /// <param name="thenLocked">Runs under the same lock right after the last event: a flow that waits for an
+    /// action after the segment is ready for it before any client can have seen the segment.</param>
+    internal void PlaySegment(CallRun run, string segment, ConversationScope scope, Action? thenLocked = null)
     {
-        lock (_lock) PlaySegmentLocked(run, segment, scope, null);
+        lock (_lock)
+        {
+            PlaySegmentLocked(run, segment, scope, null);
+            thenLocked?.Invoke();
+        }
     }
 
     /// <summary>Only the events named <paramref name="eventName"/> of a segment (a DialEnd CANCEL no capture has

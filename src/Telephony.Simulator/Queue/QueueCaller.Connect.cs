@@ -80,7 +80,7 @@ public sealed partial class QueueCaller
         v["dialstatus"] = status;
         v["cause"] = cause.ToString(CultureInfo.InvariantCulture);
         v["cause.txt"] = CallTeardown.CauseText(cause);
-        _node.PlaySegment(run, "caller-remote-fail", _scope);
+        _node.PlaySegment(run, "caller-remote-fail", _scope, OnMusic);
         _scope.Forks.Add(new DialFork(route, destination, lastData, disposition, forkStart, run.ClockMicros));
         _scope.TailStart = run.ClockMicros;
         return status;

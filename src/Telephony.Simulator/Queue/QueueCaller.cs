@@ -97,7 +97,7 @@ public sealed partial class QueueCaller
     /// flow (the node moves the channel as for any call).</summary>
     internal bool TryRedirect(Leg leg, string context, string exten, Action acknowledge)
     {
-        if (!_waiting || leg.Uniqueid != Uniqueid ||
+        if (!_waiting || !leg.Channel.EndsWith(";2", StringComparison.Ordinal) ||
             !context.Equals(Options.ConnectContext, StringComparison.OrdinalIgnoreCase)) return false;
         acknowledge();
         _waiting = false;
@@ -111,7 +111,7 @@ public sealed partial class QueueCaller
         _run = run;
         run.Flow = this;
         _ = run.HangupRequested.ContinueWith(_ => _hangup.TrySetResult(0), TaskScheduler.Default);
-        _node.PlaySegment(run, "caller-join", _scope);
+        _node.PlaySegment(run, "caller-join", _scope, OnMusic);
         Uniqueid = run.ResolvePlain(new Placeholder("uid", "1", null));
         Linkedid = run.Linkedid;
         Channel = $"Local/vq@queue-in-{run.ResolvePlain(new Placeholder("local", "0", null))};2";
@@ -153,15 +153,17 @@ public sealed partial class QueueCaller
         }
     }
 
+    /// <summary>The caller is on music (under the emission lock, with the segment that started the music).</summary>
+    private void OnMusic()
+    {
+        _wake = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _redirectExten = null;
+        _waiting = true;
+        Ledger.StartedWaiting(_node.Name);
+    }
+
     private async Task<bool> WaitOnMusicAsync(CallRun run, double remainingMs, CancellationToken ct)
     {
-        lock (_node.EmissionLock)
-        {
-            _wake = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _redirectExten = null;
-            _waiting = true;
-        }
-        Ledger.StartedWaiting(_node.Name);
         try
         {
             return await run.WaitAsync(Task.WhenAny(_wake.Task, _hangup.Task).Unwrap(), Math.Max(0, remainingMs), ct)
