@@ -84,11 +84,13 @@ public sealed partial class SimulatedNode
     /// the scope's peer (<c>{{peer.uid:n}}</c>) is the peer call's: its times and channel belong to that call.</summary>
     /// <param name="thenLocked">Runs under the same lock right after the last event: a flow that waits for an
     /// action after the segment is ready for it before any client can have seen the segment.</param>
-    internal void PlaySegment(CallRun run, string segment, ConversationScope scope, Action? thenLocked = null)
+    /// <param name="except">An event left out (a busy agent never rings: no DialState).</param>
+    internal void PlaySegment(CallRun run, string segment, ConversationScope scope, Action? thenLocked = null,
+        string? except = null)
     {
         lock (_lock)
         {
-            PlaySegmentLocked(run, segment, scope, null);
+            PlaySegmentLocked(run, segment, scope, except is null ? null : s => s.Template.EventName != except);
             thenLocked?.Invoke();
         }
     }
@@ -97,17 +99,17 @@ public sealed partial class SimulatedNode
     /// in its own place).</summary>
     internal void PlaySegmentEvents(CallRun run, string segment, string eventName, ConversationScope scope)
     {
-        lock (_lock) PlaySegmentLocked(run, segment, scope, eventName);
+        lock (_lock) PlaySegmentLocked(run, segment, scope, s => s.Template.EventName == eventName);
     }
 
     /// <summary>The node's emission lock, for the queue flows' state that must change in event order.</summary>
     internal Lock EmissionLock => _lock;
 
-    internal void PlaySegmentLocked(CallRun run, string segment, ConversationScope scope, string? only)
+    internal void PlaySegmentLocked(CallRun run, string segment, ConversationScope scope, Func<EmitStep, bool>? filter)
     {
         var script = SegmentLibrary.Get(segment);
         {
-            foreach (var step in script.Steps.OfType<EmitStep>().Where(s => only is null || s.Template.EventName == only))
+            foreach (var step in script.Steps.OfType<EmitStep>().Where(s => filter is null || filter(s)))
             {
                 if (!step.EachFork)
                 {

@@ -19,7 +19,7 @@ public sealed partial class QueueCaller
         v["peer"] = agentNode.Name;
         v["callno"] = callno.ToString(CultureInfo.InvariantCulture);
         var forkStart = _scope.TailStart;
-        _node.PlaySegment(run, "caller-dial-remote", _scope);
+        _node.PlaySegment(run, "caller-dial-remote", _scope, except: agent.Busy ? "DialState" : null);
         var destination = $"IAX2/{agentNode.Name}-{callno}";
         var lastData = $"IAX2/{agentNode.Name}/{agent.Id},{Options.RingTimeout.TotalSeconds:0},g";
 
