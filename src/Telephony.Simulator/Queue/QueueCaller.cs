@@ -89,7 +89,9 @@ public sealed partial class QueueCaller
     internal bool Start(Sessions.AmiSession? syncOriginator = null)
     {
         var run = _node.StartProgram("vq-caller", new CallOptions { Originate = _origin, Program = RunAsync }, syncOriginator);
-        return run is not null;
+        if (run is null) return false;
+        _run = run; // RunAsync sets it too, maybe first: it is the same call
+        return true;
     }
 
     /// <summary>Redirect of the waiting <c>;2</c> to the connect context: acknowledged first (under the emission
