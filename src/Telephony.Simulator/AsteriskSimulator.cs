@@ -12,14 +12,19 @@ namespace Telephony.Simulator;
 /// </summary>
 public sealed class AsteriskSimulator : IAsyncDisposable
 {
-    private AsteriskSimulator(SimulatorOptions options, ScriptLibrary scripts, IReadOnlyList<SimulatedNode> nodes)
+    private AsteriskSimulator(SimulatorOptions options, ScriptLibrary scripts, IReadOnlyList<SimulatedNode> nodes,
+        Queue.VirtualQueue queue)
     {
+        VirtualQueue = queue;
         Options = options;
         Scripts = scripts;
         Nodes = nodes;
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>The virtual queue across the nodes: agents, and the <see cref="Queue.QueueLedger"/> of connections.</summary>
+    public Queue.VirtualQueue VirtualQueue { get; }
     public ScriptLibrary Scripts { get; }
     public IReadOnlyList<SimulatedNode> Nodes { get; }
 
@@ -46,12 +51,15 @@ public sealed class AsteriskSimulator : IAsyncDisposable
                 throw new ArgumentException($"dialplan route for {route.Channel} names unknown script '{route.Script}'", nameof(options));
 
         var nodes = new List<SimulatedNode>();
+        var queue = new Queue.VirtualQueue(options.VirtualQueue);
         try
         {
             for (var i = 0; i < options.Nodes; i++)
             {
                 var node = new SimulatedNode($"{options.NodeNamePrefix}-{i + 1}", options.Port == 0 ? 0 : options.Port + i,
                     options, scripts, options.Seed + i);
+                node.VirtualQueue = queue;
+                node.Index = i + 1;
                 nodes.Add(node);
                 node.StartListening();
             }
@@ -61,12 +69,14 @@ public sealed class AsteriskSimulator : IAsyncDisposable
             foreach (var n in nodes) n.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(2));
             throw;
         }
+        queue.Attach(nodes);
         foreach (var n in nodes) n.StartLoad();
-        return Task.FromResult(new AsteriskSimulator(options, scripts, nodes));
+        return Task.FromResult(new AsteriskSimulator(options, scripts, nodes, queue));
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (VirtualQueue.Load is { } load) await load.DisposeAsync().ConfigureAwait(false);
         foreach (var node in Nodes) await node.DisposeAsync().ConfigureAwait(false);
     }
 }

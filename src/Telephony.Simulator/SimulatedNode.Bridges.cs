@@ -19,6 +19,7 @@ public sealed partial class SimulatedNode
         {
             if (_channels.ByName(channel1) is not { } first) return 1;
             if (_channels.ByName(channel2) is not { } second) return 2;
+            if (QueueBridge(first, second, acknowledge)) return 0;
             acknowledge();
             var bridge = new ActionBridge(Guid.NewGuid().ToString());
             EmitLocked(bridge.Create(), first.Call, RaisedNow(first, "BridgeCreate"));
@@ -31,6 +32,16 @@ public sealed partial class SimulatedNode
             return 0;
         }
     }
+
+    /// <summary>A waiting queue caller and an answered originated agent (either order): the queue flows bridge
+    /// them with the captured events. Under the emission lock.</summary>
+    private static bool QueueBridge(Leg first, Leg second, Action acknowledge) =>
+        (first.Call?.Flow, second.Call?.Flow) switch
+        {
+            (Queue.QueueCaller c, Queue.AgentOriginate a) => c.TryBridge(a, acknowledge),
+            (Queue.AgentOriginate a, Queue.QueueCaller c) => c.TryBridge(a, acknowledge),
+            _ => false,
+        };
 
     /// <summary>A bridged channel is hanging up (its Hangup is about to go out): the bridge empties and goes.</summary>
     private void LeaveActionBridge(IReadOnlyList<KeyValuePair<string, string>> hangup)

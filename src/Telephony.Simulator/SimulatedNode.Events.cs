@@ -68,12 +68,15 @@ public sealed partial class SimulatedNode
         return run is not null;
     }
 
-    internal bool RedirectChannel(string channel, string context, string exten, string priority)
+    /// <param name="acknowledge">Runs under the emission lock before the events ("Redirect successful" first).</param>
+    internal bool RedirectChannel(string channel, string context, string exten, string priority, Action acknowledge)
     {
         lock (_lock)
         {
             var leg = _channels.ByName(channel);
             if (leg is null) return false;
+            if (leg.Call?.Flow is Queue.QueueCaller caller && caller.TryRedirect(leg, context, exten, acknowledge)) return true;
+            acknowledge();
             var headers = new List<KeyValuePair<string, string>> { new("Event", "Newexten"), new("Privilege", "dialplan,all") };
             headers.AddRange(leg.Snapshot());
             if (context.Length > 0) headers.Set("Context", context);

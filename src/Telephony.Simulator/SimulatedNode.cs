@@ -162,7 +162,9 @@ public sealed partial class SimulatedNode : IAsyncDisposable
                 _accepting = false;
                 runs = _calls.ToArray();
             }
-            foreach (var run in runs) run.Abort();
+            // SIGTERM: every channel gets SoftHangupRequest Cause 4 (the "shutdown" soft-hangup reason) before its
+            // Hangup, and Shutdown comes last (pbx-a-restart-with-waiting-caller).
+            foreach (var run in runs) run.Abort(CallTeardown.ShutdownCause);
             await WhenAllOrTimeout(runs.Select(r => r.Completion), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
 
             Broadcast([new("Event", "Shutdown"), new("Privilege", "system,all"), new("Shutdown", "Cleanly"),
@@ -294,6 +296,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
 
     internal void Originate(OriginateRequest request, AmiSession? syncOriginator)
     {
+        if (OriginateQueueFlow(request, syncOriginator)) return;
         var name = Options.Dialplan.Resolve(request);
         var script = name is null ? null : _scripts[name];
         if (script is not null && StartRun(script, new CallOptions { Originate = request }, syncOriginator) is not null)

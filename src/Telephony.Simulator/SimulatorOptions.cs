@@ -87,6 +87,10 @@ public sealed record SimulatorOptions
     /// <summary>Close the connection once the capture is replayed (as Asterisk did after its Goodbye).</summary>
     public bool ReplayCloseAtEnd { get; init; } = true;
 
+    /// <summary>The virtual call queue dialplan of the two-node captures: agents, connect context, timeouts, queue
+    /// load.</summary>
+    public Queue.VirtualQueueOptions VirtualQueue { get; init; } = new();
+
     /// <summary>Load mode: calls started on every node without any client asking.</summary>
     public LoadOptions? Load { get; init; }
 

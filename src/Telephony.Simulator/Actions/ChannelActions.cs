@@ -91,12 +91,10 @@ internal static class ChannelActions
             c.Error("Exten not specified");
             return;
         }
-        if (!c.Node.RedirectChannel(channel, c["Context"] ?? "", c["Exten"]!, c["Priority"] ?? "1"))
-        {
+        var context = c;
+        if (!c.Node.RedirectChannel(channel, c["Context"] ?? "", c["Exten"]!, c["Priority"] ?? "1",
+                () => context.Success("Redirect successful")))
             c.Error($"Channel does not exist: {channel}");
-            return;
-        }
-        c.Success("Redirect successful");
     }
 
     internal static AmiMessageWriter Complete(string eventName, string? actionId, int items)

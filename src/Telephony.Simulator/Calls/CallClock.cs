@@ -62,6 +62,13 @@ internal sealed class CallClock
         return (long)Math.Round(micros);
     }
 
+    /// <summary>Moves the clock on to <paramref name="micros"/> if it is behind (another call of the same
+    /// conversation reached that moment first).</summary>
+    public void AdvanceTo(long micros)
+    {
+        lock (_lock) _now = Math.Max(_now, micros);
+    }
+
     public void Advance(long micros)
     {
         lock (_lock) _now += Math.Max(0, micros);

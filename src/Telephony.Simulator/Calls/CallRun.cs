@@ -23,6 +23,7 @@ internal sealed class CallRun
     private readonly CallTimeline _timeline = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _hangupRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<CallRun, CancellationToken, Task>? _program;
     private volatile bool _awaitingHangup;
     private int _teardownCause = 16;
     private int _originateAnswered;
@@ -33,7 +34,8 @@ internal sealed class CallRun
     internal CallRun(SimulatedNode node, CallScript script, CallOptions options, AmiSession? syncOriginator,
         Random? fractions)
     {
-        _clock = new CallClock(node.ClockMicros, fractions);
+        _clock = new CallClock(options.StartMicros ?? node.ClockMicros, fractions);
+        _program = options.Program;
         _node = node;
         Script = script;
         Origin = options.Originate;
@@ -58,6 +60,13 @@ internal sealed class CallRun
     /// else the call is torn down (every live channel hangs up with a Cdr).</summary>
     public void RequestHangup(int cause)
     {
+        if (_program is not null)
+        {
+            // A program decides itself what a hangup means where it is (abandon, cancel of a ringing agent, ...).
+            _teardownCause = cause;
+            _hangupRequested.TrySetResult();
+            return;
+        }
         if (_awaitingHangup)
         {
             _hangupRequested.TrySetResult();
@@ -79,6 +88,8 @@ internal sealed class CallRun
         var ct = _cts.Token;
         try
         {
+            if (_program is not null) await _program(this, ct).ConfigureAwait(false);
+            else
             foreach (var step in Script.Steps)
             {
                 ct.ThrowIfCancellationRequested();
@@ -128,6 +139,71 @@ internal sealed class CallRun
             _node.CallEnded(this);
         }
     }
+
+    /// <summary>An AMI Hangup of one of the call's channels (program mode); <see cref="HangupCause"/> says which.</summary>
+    internal Task HangupRequested => _hangupRequested.Task;
+
+    internal int HangupCause => _teardownCause;
+
+    internal long ClockMicros => _clock.NowMicros;
+
+    /// <summary>The queue flow playing this call (QueueCaller, AgentOriginate), for the Redirect and Bridge hooks.</summary>
+    internal object? Flow { get; set; }
+
+    /// <summary>Another call of the conversation reached <paramref name="micros"/>: this one is there too.</summary>
+    internal void CatchUp(long micros) => _clock.AdvanceTo(micros);
+
+    /// <summary>Simulated time passes for this call (a program's ring or talk time).</summary>
+    internal async Task SleepAsync(double simulatedMs, CancellationToken ct)
+    {
+        var micros = _clock.DrawWait(simulatedMs);
+        await _node.DelayAsync(micros / 1000.0, ct).ConfigureAwait(false);
+        _clock.Advance(micros);
+    }
+
+    /// <summary>Waits for <paramref name="signal"/> (which carries the moment, on the signalling call's clock, it
+    /// happened) at most <paramref name="maxMs"/> simulated ms; true when signalled. Either way the clock moves on
+    /// to when the wait ended, so both calls of a conversation agree on the time.</summary>
+    internal async Task<bool> WaitAsync(Task<long> signal, double maxMs, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var timeout = _node.DelayAsync(maxMs, ct);
+        if (await Task.WhenAny(signal, timeout).ConfigureAwait(false) == signal)
+        {
+            // A signal from another call carries its moment; one from outside (an action) carries 0: the time
+            // that passed on the wall clock, scaled, is the time that passed.
+            var at = await signal.ConfigureAwait(false);
+            if (at > 0) _clock.AdvanceTo(at);
+            else _clock.Advance((long)Math.Round(Math.Min(Stopwatch.GetElapsedTime(started).TotalMilliseconds / _node.Options.TimeScale, maxMs) * 1000));
+            return true;
+        }
+        await timeout.ConfigureAwait(false); // throws when cancelled
+        var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds / _node.Options.TimeScale;
+        _clock.Advance((long)Math.Round(Math.Min(waited, maxMs) * 1000));
+        return false;
+    }
+
+    /// <summary>Renders an event of a segment: <paramref name="scoped"/> answers the placeholders it knows (queue,
+    /// agent, per-attempt ids, forks, the other call's values), the call the rest (under the emission lock).</summary>
+    internal RenderedEvent RenderScoped(EmitStep step, Func<Placeholder, string?> scoped, bool finalCdr)
+    {
+        var template = step.Template;
+        string Base(Placeholder p, string? uid, bool unanswered, long record) =>
+            scoped(p) ?? Resolve(p, uid, null, unanswered, record);
+        string? uniqueid = null;
+        if (template["UniqueID"] is { } u) uniqueid = u.Render(p => Base(p, null, false, 0));
+        var instants = NextEvent(template.EventName, template.CelEventName, template["ChannelState"]?.Source, uniqueid,
+            template.EventName == "Cdr" && finalCdr);
+        var unansweredCdr = template.EventName == "Cdr" && template["AnswerTime"]?.Source.Length == 0;
+        var headers = new List<KeyValuePair<string, string>>(template.Headers.Count + 3);
+        foreach (var (key, value) in template.Headers)
+            headers.Add(new(key, value.Render(p => Base(p, uniqueid, unansweredCdr, instants.Record))));
+        return new RenderedEvent(headers, RaisedAt(instants));
+    }
+
+    /// <summary>A placeholder as this call resolves it outside any event (ids, caller id); for another call's
+    /// segment that names this call's channels.</summary>
+    internal string ResolvePlain(Placeholder p) => Resolve(p, null, null, false, _clock.NowMicros);
 
     /// <summary>Renders one event of the script and says when it is raised (under the node's emission lock).</summary>
     internal RenderedEvent Render(EmitStep step, KeyValuePair<string, string>? variable)

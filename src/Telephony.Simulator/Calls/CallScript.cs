@@ -74,14 +74,16 @@ public sealed class CallScript
         var steps = new List<ScriptStep>();
         var headers = new List<KeyValuePair<string, TemplateValue>>();
         var eachVariable = false;
+        var eachFork = false;
         var lineNumber = 0;
 
         void EndEvent()
         {
             if (headers.Count == 0) return;
-            steps.Add(new EmitStep(new EventTemplate(headers.ToArray()), eachVariable));
+            steps.Add(new EmitStep(new EventTemplate(headers.ToArray()), eachVariable) { EachFork = eachFork });
             headers.Clear();
             eachVariable = false;
+            eachFork = false;
         }
 
         foreach (var raw in text.Split('\n'))
@@ -100,6 +102,7 @@ public sealed class CallScript
                     case "wait": steps.Add(new WaitStep(ParseMs(arg, lineNumber))); break;
                     case "await-hangup": steps.Add(new AwaitHangupStep(ParseMs(arg, lineNumber))); break;
                     case "each-variable": eachVariable = true; break;
+                    case "each-fork": eachFork = true; break;
                     default:
                         if (steps.Count > 0)
                             throw new FormatException($"line {lineNumber}: unknown directive @{key} after the first event");
@@ -137,6 +140,7 @@ public sealed class CallScript
                 case AwaitHangupStep a: sb.Append("@await-hangup ").Append(a.MaxMilliseconds).Append("\n\n"); break;
                 case EmitStep e:
                     if (e.EachVariable) sb.Append("@each-variable\n");
+                    if (e.EachFork) sb.Append("@each-fork\n");
                     foreach (var (k, v) in e.Template.Headers) sb.Append(k).Append(": ").Append(v.Source).Append('\n');
                     sb.Append('\n');
                     break;

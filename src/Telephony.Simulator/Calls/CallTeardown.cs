@@ -21,7 +21,9 @@ internal static class CallTeardown
             var at = run.NextEvent("SoftHangupRequest", null, null, leg.Uniqueid, false);
             yield return new(With(leg.Snapshot(), "SoftHangupRequest", ("Cause", Num(cause))), run.RaisedAt(at));
             at = run.NextEvent("Hangup", null, null, leg.Uniqueid, false);
-            yield return new(With(leg.Snapshot(), "Hangup", ("Cause", Num(cause)), ("Cause-txt", causeText)), run.RaisedAt(at));
+            var hangupCause = cause != ShutdownCause ? cause : leg.Channel.StartsWith("IAX2/", StringComparison.Ordinal) ? 16 : 0;
+            yield return new(With(leg.Snapshot(), "Hangup", ("Cause", Num(hangupCause)), ("Cause-txt", CauseText(hangupCause))),
+                run.RaisedAt(at));
             at = run.NextEvent("CEL", "HANGUP", null, leg.Uniqueid, false);
             yield return new(Cel("HANGUP", leg, Time(at),
                 $"{{\"hangupcause\":{cause},\"hangupsource\":\"\",\"dialstatus\":\"\"}}"), run.RaisedAt(at));
@@ -79,6 +81,10 @@ internal static class CallTeardown
     private static string Known(string value) => value == "<unknown>" ? "" : value;
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The soft-hangup reason of a shutdown (AST_SOFTHANGUP_SHUTDOWN), not a Q.850 cause: the channels'
+    /// Hangup then carries 0 (Local) as in pbx-a-restart-with-waiting-caller.</summary>
+    public const int ShutdownCause = 4;
 
     public static string CauseText(int cause) => cause switch
     {

@@ -45,7 +45,9 @@ public sealed class Dialplan
     /// </summary>
     public bool ExtensionExists(OriginateRequest request) =>
         request.Application is not null || request.Context is null || request.Exten is null
-        || !Extensions.TryGetValue(request.Context, out var extens) || extens.Contains(request.Exten);
+        || !Extensions.TryGetValue(request.Context, out var extens) || extens.Contains(request.Exten)
+        // hold's _X! pattern: the caller's phone hangs up after <exten> seconds (two-nodes extensions.conf)
+        || (request.Context.Equals("hold", StringComparison.OrdinalIgnoreCase) && request.Exten.All(char.IsAsciiDigit));
 
     /// <summary>The captures' asterisk-config/extensions.conf (plus <c>test,long</c>, the simulator's long call).</summary>
     private static Dictionary<string, IReadOnlySet<string>> DefaultExtensions()

@@ -12,4 +12,9 @@ public sealed record AwaitHangupStep(int MaxMilliseconds) : ScriptStep;
 
 /// <summary>Emit one event. With <see cref="EachVariable"/> it is emitted once per Originate <c>Variable</c>
 /// (none when the Originate had none), as Asterisk does with <c>VarSet</c>.</summary>
-public sealed record EmitStep(EventTemplate Template, bool EachVariable) : ScriptStep;
+public sealed record EmitStep(EventTemplate Template, bool EachVariable) : ScriptStep
+{
+    /// <summary>Emitted once per earlier Dial attempt of a queue caller (<c>@each-fork</c>): Asterisk writes a Cdr
+    /// per Dial of the channel when it hangs up, so the count is only known then.</summary>
+    public bool EachFork { get; init; }
+}

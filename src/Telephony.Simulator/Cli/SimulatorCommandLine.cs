@@ -46,12 +46,16 @@ internal static class SimulatorCommandLine
                                   print the call script extracted from a capture and exit
           -h, --help              this text
 
+        Virtual call queue (two-nodes captures: Local/vq@queue-in callers, Redirect to vq-connect,<route>, agents):
+        """ + "\n" + QueueSwitches.Help + "\n" + """
+
         Ctrl+C stops. Example: dotnet run --project src/Telephony.Simulator -- --port 5038 --user admin --secret secret
         """;
 
     public static SimulatorCommand Parse(IReadOnlyList<string> args)
     {
         var o = new SimulatorOptions();
+        var queue = new QueueSwitches();
         string user = "admin", secret = "secret";
         double? cps = null;
         var maxConcurrent = 100;
@@ -123,7 +127,8 @@ internal static class SimulatorCommandLine
                         var script = CaptureScriptExtractor.Extract(name, File.ReadAllBytes(ami), File.ReadAllBytes(sent));
                         return new SimulatorCommand(null, $"# Extracted from {Path.GetFileName(ami)} by --extract-script\n" + script.ToText());
                     default:
-                        throw new ArgumentException($"unknown option '{arg}' (see --help)");
+                        if (!queue.Take(arg, Next)) throw new ArgumentException($"unknown option '{arg}' (see --help)");
+                        break;
                 }
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException)
@@ -137,7 +142,7 @@ internal static class SimulatorCommandLine
         if (o.ReplayBytes is not null && (o.TimestampEvents || o.SubSecondTimes == true))
             return new SimulatorCommand(null, Error: "--timestamp-events/--sub-second-times do not apply to --replay: " +
                                                      "a capture is sent byte for byte, with whatever Timestamp headers it has");
-        o = o with { Seed = seed };
+        o = o with { Seed = seed, VirtualQueue = queue.Build(seed) };
         if (cps is { } rate)
             o = o with
             {
