@@ -5,7 +5,6 @@ using Telephony.Domain.Queues;
 using Telephony.Domain.Queues.Agents;
 using Telephony.Domain.Queues.Strategies;
 using Telephony.Simulator;
-using Telephony.Simulator.Queue;
 using Xunit.Abstractions;
 
 namespace Telephony.Actors.Tests.Queues;
