@@ -34,9 +34,10 @@ public sealed class VirtualQueueBehaviourTests
     [Fact]
     public async Task A_caller_hung_up_while_the_agent_rings_is_a_CANCEL_on_both_nodes()
     {
+        // No Dial timeout, and 1002's own Wait(120) lasts 12 s of wall time: the Hangup comes while it rings.
         await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes with
         {
-            VirtualQueue = new VirtualQueueOptions { RingTimeout = TimeSpan.FromHours(1) },
+            TimeScale = 0.1, VirtualQueue = new VirtualQueueOptions { RingTimeout = TimeSpan.FromHours(1) },
         });
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         await using var nodeB = await AmiTestClient.LoginAsync(sim.Nodes[1].Port);
@@ -84,6 +85,7 @@ public sealed class VirtualQueueBehaviourTests
     {
         await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes);
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
+        sim.VirtualQueue.SetAgent(AgentBehavior.Answers("2001", 2, 1, TimeSpan.FromDays(1).TotalSeconds));
         var first = sim.Nodes[0].StartQueueCaller()!;
         var second = sim.Nodes[0].StartQueueCaller("support", 1)!;
         await Task.WhenAll(first.Joined, second.Joined);
@@ -92,6 +94,9 @@ public sealed class VirtualQueueBehaviourTests
         foreach (var c in new[] { first, second })
             await nodeA.ActionAsync(("Action", "Redirect"), ("ActionID", c.Channel), ("Channel", c.Channel),
                 ("Context", "vq-connect"), ("Exten", "asterisk-2-2001"), ("Priority", "1"));
+        await nodeA.WaitUntilAsync(_ => sim.VirtualQueue.Ledger.Connections.Count == 2);
+        foreach (var c in new[] { first, second })
+            await nodeA.ActionAsync(("Action", "Hangup"), ("ActionID", "h" + c.Channel), ("Channel", c.Channel));
         await Task.WhenAll(first.Completion, second.Completion);
 
         var ledger = sim.VirtualQueue.Ledger;
@@ -107,7 +112,10 @@ public sealed class VirtualQueueBehaviourTests
     [Fact]
     public async Task A_restart_hangs_up_the_waiting_caller_with_the_shutdown_cause_and_Shutdown_comes_last()
     {
-        await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes);
+        await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes with
+        {
+            VirtualQueue = new VirtualQueueOptions { MaxWait = TimeSpan.FromDays(1) },
+        });
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         var caller = sim.Nodes[0].StartQueueCaller()!;
         await caller.Joined;

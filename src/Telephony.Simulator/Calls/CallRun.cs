@@ -89,39 +89,7 @@ internal sealed class CallRun
         try
         {
             if (_program is not null) await _program(this, ct).ConfigureAwait(false);
-            else
-            foreach (var step in Script.Steps)
-            {
-                ct.ThrowIfCancellationRequested();
-                switch (step)
-                {
-                    case WaitStep wait:
-                        var micros = _clock.DrawWait(wait.Milliseconds * _stretch);
-                        await _node.DelayAsync(micros / 1000.0, ct).ConfigureAwait(false);
-                        _clock.Advance(micros);
-                        break;
-                    case AwaitHangupStep awaitHangup:
-                        var started = Stopwatch.GetTimestamp();
-                        var max = awaitHangup.MaxMilliseconds * _stretch;
-                        _awaitingHangup = true;
-                        try
-                        {
-                            var timeout = _node.DelayAsync(max, ct);
-                            if (await Task.WhenAny(_hangupRequested.Task, timeout).ConfigureAwait(false) == timeout)
-                                await timeout.ConfigureAwait(false); // throws when cancelled
-                        }
-                        finally
-                        {
-                            _awaitingHangup = false;
-                        }
-                        var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds / _node.Options.TimeScale;
-                        _clock.Advance((long)Math.Round(Math.Min(waited, max) * 1000));
-                        break;
-                    case EmitStep emit:
-                        _node.EmitScripted(this, emit);
-                        break;
-                }
-            }
+            else await PlayStepsAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -137,6 +105,42 @@ internal sealed class CallRun
         {
             AnswerSyncOriginate(success: false);
             _node.CallEnded(this);
+        }
+    }
+
+    private async Task PlayStepsAsync(CancellationToken ct)
+    {
+        foreach (var step in Script.Steps)
+        {
+            ct.ThrowIfCancellationRequested();
+            switch (step)
+            {
+                case WaitStep wait:
+                    var micros = _clock.DrawWait(wait.Milliseconds * _stretch);
+                    await _node.DelayAsync(micros / 1000.0, ct).ConfigureAwait(false);
+                    _clock.Advance(micros);
+                    break;
+                case AwaitHangupStep awaitHangup:
+                    var started = Stopwatch.GetTimestamp();
+                    var max = awaitHangup.MaxMilliseconds * _stretch;
+                    _awaitingHangup = true;
+                    try
+                    {
+                        var timeout = _node.DelayAsync(max, ct);
+                        if (await Task.WhenAny(_hangupRequested.Task, timeout).ConfigureAwait(false) == timeout)
+                            await timeout.ConfigureAwait(false); // throws when cancelled
+                    }
+                    finally
+                    {
+                        _awaitingHangup = false;
+                    }
+                    var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds / _node.Options.TimeScale;
+                    _clock.Advance((long)Math.Round(Math.Min(waited, max) * 1000));
+                    break;
+                case EmitStep emit:
+                    _node.EmitScripted(this, emit);
+                    break;
+            }
         }
     }
 
