@@ -28,6 +28,7 @@ public sealed record HostSettings
     public int DemoMaxConcurrentCalls { get; init; }
     public double DemoTimeScale { get; init; }
     public double DemoOriginatesPerMinute { get; init; }
+    public double DemoQueueCallersPerSecond { get; init; }
     public TimeSpan ProgressInterval { get; init; }
     public required ManagementSettings Management { get; init; }
 
@@ -114,6 +115,7 @@ public sealed record HostSettings
             DemoMaxConcurrentCalls = ParseInt(section, "Demo:MaxConcurrentCalls", "Telephony:Demo:MaxConcurrentCalls", 50),
             DemoTimeScale = ParseDouble(section, "Demo:TimeScale", 0.1),
             DemoOriginatesPerMinute = ParseDouble(section, "Demo:OriginatesPerMinute", 6),
+            DemoQueueCallersPerSecond = ParseDouble(section, "Demo:QueueCallersPerSecond", 0.3),
             ProgressInterval = TimeSpan.TryParse(section["ProgressInterval"], out var p) && p > TimeSpan.Zero ? p : TimeSpan.FromSeconds(5),
             Management = ManagementSettings.From(section.GetSection("Management")),
             Vicidial = VicidialSettings.From(section.GetSection("Vicidial"), nodes.Select(n => n.Name).ToList()),

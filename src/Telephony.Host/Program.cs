@@ -26,7 +26,8 @@ try
     if (settings.Demo)
     {
         demo = await Demo.StartAsync(settings);
-        settings = settings with { Telephony = settings.Telephony with { Nodes = [demo.Node] } };
+        var queues = settings.Telephony.QueueDirectory.Queues.Count > 0 ? settings.Telephony.QueueDirectory : Demo.Queues(demo.Node.Name);
+        settings = settings with { Telephony = settings.Telephony with { Nodes = [demo.Node], QueueDirectory = queues } };
     }
     await JournalSchema.EnsureAsync(settings.Telephony.JournalProvider, settings.Telephony.JournalConnectionString);
     await SinkPreflight.CheckAsync(settings.Billing);
