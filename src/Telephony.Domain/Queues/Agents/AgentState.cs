@@ -96,8 +96,10 @@ public sealed class AgentState
     public IAgentEvent? Logout(DateTimeOffset now, string? reason) =>
         Status == AgentStatus.LoggedOut ? null : new AgentLoggedOut(now, reason);
 
+    /// <summary>Only a logged-in agent can go on break (a logged-out one would count as logged in, and an unpause
+    /// would make it available without logging in).</summary>
     public IAgentEvent? Pause(DateTimeOffset now, string? reason) =>
-        Status == AgentStatus.OnBreak && BreakReason == reason ? null : new AgentPaused(now, reason);
+        Status == AgentStatus.LoggedOut || (Status == AgentStatus.OnBreak && BreakReason == reason) ? null : new AgentPaused(now, reason);
 
     /// <summary>Unpausing an agent that is not on break is a no-op; a logged-out agent must log in.</summary>
     public IAgentEvent? Unpause(DateTimeOffset now) => Status == AgentStatus.OnBreak ? new AgentUnpaused(now) : null;

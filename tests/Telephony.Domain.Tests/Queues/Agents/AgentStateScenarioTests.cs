@@ -132,6 +132,17 @@ public sealed class AgentStateScenarioTests
     }
 
     [Fact]
+    public void Given_a_logged_out_agent_a_pause_does_not_put_it_on_break_so_an_unpause_cannot_make_it_available_without_logging_in()
+    {
+        var agent = new AgentState("ann");
+        agent.Apply(agent.SetMembership("sales", 0, At(0))!);
+
+        Assert.Null(agent.Pause(At(1), "lunch"));
+        Assert.Null(agent.Unpause(At(2)));
+        Assert.Equal(AgentStatus.LoggedOut, agent.Status);
+    }
+
+    [Fact]
     public void Given_a_working_day_the_time_in_each_state_adds_up_to_the_elapsed_time()
     {
         var agent = new AgentState("ann");
