@@ -212,8 +212,9 @@ public sealed class AgentState
     private void AddSpan(Dictionary<string, TimeSpan> totals, DateTimeOffset from, DateTimeOffset to)
     {
         if (to <= from) return;
-        // Wrap-up ends by itself: the part of the span after it is idle (or on break).
-        if (Reservation is null && from < _wrapUpUntil && to > _wrapUpUntil)
+        // Wrap-up ends by itself: the part of the span after it is idle (or on break). A logged-out agent is logged
+        // out all along, whether or not the span crosses the wrap-up's end.
+        if (Reservation is null && from < _wrapUpUntil && to > _wrapUpUntil && StateName(from) == "WrapUp")
         {
             Add(totals, "WrapUp", _wrapUpUntil - from);
             Add(totals, StateName(_wrapUpUntil), to - _wrapUpUntil);

@@ -164,4 +164,26 @@ public sealed class AgentStateScenarioTests
         }, states);
         Assert.Equal(TimeSpan.FromSeconds(200), states.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b));
     }
+
+    [Fact]
+    public void Given_an_agent_that_logged_out_during_a_call_with_wrap_up_its_time_logged_out_does_not_depend_on_unrelated_events_in_between()
+    {
+        AgentState Day(bool membershipChangeDuringWrapUp)
+        {
+            var agent = LoggedIn();
+            Grant(agent, Ask("r1", wrapUpSeconds: 30), 0);
+            Apply(agent, agent.Answer("r1", At(5)));
+            Apply(agent, agent.Logout(At(10), "end of shift"));
+            Apply(agent, agent.EndCall("r1", At(65)));                   // wrap-up until 95, logged out
+            if (membershipChangeDuringWrapUp) Apply(agent, agent.SetMembership("support", 1, At(80)));
+            return agent;
+        }
+
+        var plain = Day(false).TimeInStates(At(200));
+        var withChange = Day(true).TimeInStates(At(200));
+
+        Assert.Equal(plain, withChange);
+        Assert.Equal(TimeSpan.FromSeconds(135), withChange["LoggedOut"]); // 65-200: a logged-out agent is logged out
+        Assert.False(withChange.ContainsKey("WrapUp"));
+    }
 }
