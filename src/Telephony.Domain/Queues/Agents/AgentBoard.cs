@@ -63,10 +63,12 @@ public sealed class AgentBoard
                                  && !v.PhoneInUse && v.AvailableFrom > now)
             .Select(v => (DateTimeOffset?)v.AvailableFrom).Min();
 
-    /// <summary>After a refusal: the agent is known not to be free until it says otherwise.</summary>
-    public void MarkBusy(string agentId)
+    /// <summary>After a refusal: the agent is known not to be free until it says otherwise. Unless the view already
+    /// says it cannot take a call now (a delay or wrap-up, which ends by itself with no new view): marking that one
+    /// would hide the agent from this queue after its delay until some unrelated change of its.</summary>
+    public void MarkBusy(string agentId, DateTimeOffset now)
     {
-        if (_views.TryGetValue(agentId, out var v) && v.Activity == AgentActivity.Idle)
+        if (_views.TryGetValue(agentId, out var v) && v.Activity == AgentActivity.Idle && v.CanTakeCallAt(now))
             _views[agentId] = v with { Activity = AgentActivity.Reserved };
     }
 }

@@ -96,8 +96,10 @@ public sealed class AgentState
     public IAgentEvent? Logout(DateTimeOffset now, string? reason) =>
         Status == AgentStatus.LoggedOut ? null : new AgentLoggedOut(now, reason);
 
+    /// <summary>Only a logged-in agent can go on break (a logged-out one would count as logged in, and an unpause
+    /// would make it available without logging in).</summary>
     public IAgentEvent? Pause(DateTimeOffset now, string? reason) =>
-        Status == AgentStatus.OnBreak && BreakReason == reason ? null : new AgentPaused(now, reason);
+        Status == AgentStatus.LoggedOut || (Status == AgentStatus.OnBreak && BreakReason == reason) ? null : new AgentPaused(now, reason);
 
     /// <summary>Unpausing an agent that is not on break is a no-op; a logged-out agent must log in.</summary>
     public IAgentEvent? Unpause(DateTimeOffset now) => Status == AgentStatus.OnBreak ? new AgentUnpaused(now) : null;
@@ -210,8 +212,9 @@ public sealed class AgentState
     private void AddSpan(Dictionary<string, TimeSpan> totals, DateTimeOffset from, DateTimeOffset to)
     {
         if (to <= from) return;
-        // Wrap-up ends by itself: the part of the span after it is idle (or on break).
-        if (Reservation is null && from < _wrapUpUntil && to > _wrapUpUntil)
+        // Wrap-up ends by itself: the part of the span after it is idle (or on break). A logged-out agent is logged
+        // out all along, whether or not the span crosses the wrap-up's end.
+        if (Reservation is null && from < _wrapUpUntil && to > _wrapUpUntil && StateName(from) == "WrapUp")
         {
             Add(totals, "WrapUp", _wrapUpUntil - from);
             Add(totals, StateName(_wrapUpUntil), to - _wrapUpUntil);

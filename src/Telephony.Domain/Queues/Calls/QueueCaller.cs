@@ -31,7 +31,7 @@ public sealed class QueueCaller
 
     public CallerConnected? Connection { get; private set; }
 
-    public int Attempts { get; private set; }
+    public int Attempts { get; internal set; }
 
     public CallerPhase Phase => Connection is not null ? CallerPhase.Connected
         : _offers.Count > 0 ? CallerPhase.Ringing : CallerPhase.Waiting;

@@ -4,4 +4,5 @@ namespace Telephony.Domain.Queues.Calls;
 public sealed record QueueSnapshot(string Queue, long LastSequence, string? LastOfferedAgent, QueueStatistics Statistics,
     IReadOnlyList<QueueCallerSnapshot> Callers);
 
-public sealed record QueueCallerSnapshot(CallerJoined Joined, IReadOnlyList<AgentOffered> Offers, CallerConnected? Connection);
+public sealed record QueueCallerSnapshot(CallerJoined Joined, IReadOnlyList<AgentOffered> Offers, CallerConnected? Connection,
+    int Attempts = 0);

@@ -251,7 +251,7 @@ public sealed class QueueState
     // ---------------------------------------------------------------- snapshots
 
     public QueueSnapshot Snapshot() => new(Name, LastSequence, LastOfferedAgent, Statistics,
-        _callers.Values.Select(c => new QueueCallerSnapshot(c.Joined, [.. c.Offers], c.Connection)).ToList());
+        _callers.Values.Select(c => new QueueCallerSnapshot(c.Joined, [.. c.Offers], c.Connection, c.Attempts)).ToList());
 
     public void Restore(QueueSnapshot snapshot)
     {
@@ -265,6 +265,7 @@ public sealed class QueueState
                     ConnectMode.Redirect, conn.At));
                 Apply(conn);
             }
+            _callers[c.Joined.Caller].Attempts = c.Attempts; // legs that ended before the snapshot count too
         }
         Statistics = snapshot.Statistics;
         LastSequence = snapshot.LastSequence;
