@@ -64,7 +64,7 @@ public sealed partial class QueueEntity
         var ask = pending.Ask;
         if (!a.Granted)
         {
-            _board.MarkBusy(a.AgentId);
+            _board.MarkBusy(a.AgentId, DateTimeOffset.UtcNow);
             AskFinished(ask.Caller);
             Dispatch();
             return;
@@ -104,7 +104,7 @@ public sealed partial class QueueEntity
         {
             _pending.Remove(p.Ask.ReservationId);
             _board.Answered(p.Ask.AgentId);
-            _board.MarkBusy(p.Ask.AgentId);
+            _board.MarkBusy(p.Ask.AgentId, now);
             AskFinished(p.Ask.Caller);
         }
         if (late.Count > 0) Dispatch();

@@ -156,8 +156,16 @@ public sealed class QueueState
             .ToList().SelectMany(c => Leave(c.Key, LeaveReason.TimedOut, now, Settings.OnTimeout)).ToList();
     }
 
-    public DateTimeOffset? NextTimeOut() =>
-        Settings.MaxWait is { } max && _line.Count > 0 ? _line.Min(c => c.JoinedAt) + max : null;
+    /// <summary>When the next waiting caller times out (ringing or asked-for callers finish that first, and are
+    /// looked at again when they are back in line: waking for them would spin).</summary>
+    public DateTimeOffset? NextTimeOut()
+    {
+        if (Settings.MaxWait is not { } max) return null;
+        DateTimeOffset? first = null;
+        foreach (var c in _line)
+            if (c.Phase == CallerPhase.Waiting && !_asking.Contains(c.Key) && (first is null || c.JoinedAt < first)) first = c.JoinedAt;
+        return first + max;
+    }
 
     public IReadOnlyList<IQueueEvent> LeaveIfEmpty(DateTimeOffset now, AgentBoard board)
     {
