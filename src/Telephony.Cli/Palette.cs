@@ -5,7 +5,7 @@ namespace Telephony.Cli;
 public sealed record PbmRequest(HttpMethod Method, string Path, Func<System.Text.Json.JsonElement, IEnumerable<string>> Print, string? Body = null);
 
 /// <summary>The command palette, named after Petabridge.Cmd's (cluster, cluster-sharding, actor) plus the telephony
-/// ones (node, call, action, projection): each command becomes one request to the endpoint.</summary>
+/// ones (node, call, action, queue, agent, projection): each command becomes one request to the endpoint.</summary>
 public static class Palette
 {
     public const string Usage = """
@@ -38,6 +38,12 @@ public static class Palette
           action show <id>                   one action in full (id: node:number, e.g. demo-1:17)
           action list [--node N] [--status S] [--limit N]   newest first, every configured node unless --node
           action cancel <id>                 cancel an action that is still queued
+
+          queue list                         each configured queue: waiting, connected, longest wait, SL, agents
+          queue show <name>                  one queue: waiting callers, connected calls, agents, statistics
+          agent list [--queue Q]             each configured agent (or the members of Q): status, state, current call
+          agent show <id>                    one agent in full
+          agent login|logout|pause|unpause <id> [--reason R]   change an agent's status (source "api")
 
           --json       print the endpoint's JSON answer as it is
           --token T    bearer token of the endpoint (or environment PBM_TOKEN)
@@ -106,6 +112,10 @@ public static class Palette
                 return Get($"calls/{Escape(w[2][..slash])}/{Escape(w[2][(slash + 1)..])}", CallText.Show);
             case ("action", _):
                 return ActionCommands.Resolve(a, now);
+            case ("queue", _):
+                return QueueCommands.Resolve(a);
+            case ("agent", _):
+                return AgentCommands.Resolve(a);
             case ("projection", "list"):
                 Expect(a, 0);
                 return Get("projections", ProjectionText.List);

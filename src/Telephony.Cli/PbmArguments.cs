@@ -14,6 +14,8 @@ public sealed record PbmArguments
         // action palette
         "--node", "--status", "--limit", "--context", "--exten", "--priority", "--application", "--data", "--caller-id",
         "--timeout", "--variable", "--key", "--queue-priority", "--not-before", "--expires-at", "--expires-in",
+        // queue and agent palettes
+        "--queue", "--reason",
     ];
     private static readonly HashSet<string> Flags = ["--json", "-h", "--help"];
 

@@ -39,6 +39,8 @@ public static class ManagementEndpoint
         app.MapNodeRoutes();
         app.MapCallRoutes();
         app.MapActionRoutes();
+        app.MapQueueRoutes();
+        app.MapAgentRoutes();
         app.MapProjectionRoutes();
         app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands)"));
 
