@@ -189,7 +189,8 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
             c.Connection!.AgentId, c.Connection.AgentNode, c.Connection.At, Math.Round(c.WaitAt(now).TotalSeconds, 3),
             c.Joined.LinkedId, c.Connection.AgentLinkedId)).ToList();
         var agents = _board.Views.Select(v => new QueueAgentInfo(v.AgentId, v.Name, v.Penalty, v.Status.ToString(),
-            v.CanTakeCallAt(now) ? "Idle" : v.Activity == AgentActivity.Idle ? "Delayed" : v.Activity.ToString(),
+            v.CanTakeCallAt(now) ? "Idle" : v.Status != AgentStatus.Available ? v.Status.ToString()
+                : v.Activity is AgentActivity.Idle or AgentActivity.WrapUp ? "Delayed" : v.Activity.ToString(),
             v.Node, v.CallsTaken, v.TalkTime.TotalSeconds)).ToList();
         return new QueueInfo(_name, Settings is not null, (Settings?.Strategy ?? default).ToString(),
             (Settings?.Connect ?? default).ToString(), waiting, connected, agents, s,
