@@ -72,9 +72,12 @@ public sealed record HostSettings
             sinks.Add(ReadSink(n, i, ref defaultSqliteKey));
         if (sinks.Count == 0)
         {
-            // The billing tags every sink has, and the ami_action report as a configured sink gets by default.
+            // The billing tags every sink has, and the ami_action and queue reports as a configured sink gets by default.
             var sqlite = new BillingSinkOptions { Name = "sqlite", Kind = BillingSinkKind.Sqlite, ConnectionString = DefaultBillingDatabase() };
-            sinks.Add(sqlite with { Tags = [.. sqlite.Tags, global::Telephony.Actors.Actions.ActionTags.Actions] });
+            sinks.Add(sqlite with
+            {
+                Tags = [.. sqlite.Tags, global::Telephony.Actors.Actions.ActionTags.Actions, global::Telephony.Actors.Queues.QueueTags.Queues],
+            });
         }
         var duplicateSink = sinks.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateSink is not null)
@@ -175,8 +178,14 @@ public sealed record HostSettings
         };
         if (kind == BillingSinkKind.Beanstalkd) sink = sink with { Tags = [global::Telephony.Actors.Calls.CallTags.Cdr] };
         // The ami_action report beside the billing tables, unless the sink says Actions = false.
-        else if (ParseBool(n, "Actions", $"{key}:Actions", true))
-            sink = sink with { Tags = [.. sink.Tags, global::Telephony.Actors.Actions.ActionTags.Actions] };
+        else
+        {
+            if (ParseBool(n, "Actions", $"{key}:Actions", true))
+                sink = sink with { Tags = [.. sink.Tags, global::Telephony.Actors.Actions.ActionTags.Actions] };
+            // The queue reports (queue_call, agent_session, queue_log...) likewise, unless the sink says Queues = false.
+            if (ParseBool(n, "Queues", $"{key}:Queues", true))
+                sink = sink with { Tags = [.. sink.Tags, global::Telephony.Actors.Queues.QueueTags.Queues] };
+        }
         var jsonl = n.GetSection("Jsonl");
         if (jsonl.Exists())
             sink = sink with

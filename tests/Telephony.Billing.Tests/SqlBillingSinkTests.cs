@@ -31,11 +31,11 @@ public class SqlBillingSinkTests
         await SinkFor(db).EnsureSchemaAsync(CancellationToken.None);
         Assert.Equal(SchemaVersion, await SinkFor(db).SchemaVersionAsync(CancellationToken.None));
         Assert.Equal(SchemaVersion, await db.CountAsync("schema_version"));
-        foreach (var table in new[] { "cdr", "cel", "call", "call_segment", "ami_action", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
+        foreach (var table in new[] { "cdr", "cel", "call", "call_segment", "ami_action", "queue_call", "queue_agent", "agent_session", "queue_log", "projection_offset" }) Assert.Equal(0, await db.CountAsync(table));
     }
 
     /// <summary>The schema version this build writes (one row per migration in schema_version).</summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     [Theory]
     [InlineData("sqlite")]

@@ -1,6 +1,7 @@
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Persistence;
+using Telephony.Actors.Queues;
 using Telephony.Billing.Sinks;
 using Telephony.Billing.Sinks.Beanstalkd;
 using Telephony.Billing.Sinks.Jsonl;
@@ -34,7 +35,9 @@ public sealed record BillingSinkOptions
 
     /// <summary>Journal tags projected: <c>cdr</c> (Asterisk's Cdr into cdr), <c>cel</c> (into cel), <c>billing</c>
     /// (CEL-derived billing records into call and cdr), and, when listed, <c>actions</c> (the AMI action queues'
-    /// events into ami_action; SQL and JSONL sinks only). Each tag is its own projection and offset row (<c>name:tag</c>).</summary>
+    /// events into ami_action; SQL and JSONL sinks only), <c>queues</c> (the call queues' and agents' events into
+    /// queue_call, queue_agent, agent_session and queue_log; SQL and JSONL sinks only). Each tag is its own projection and
+    /// offset row (<c>name:tag</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [CallTags.Cdr, CallTags.Cel, CallTags.Billing];
 
     /// <summary>Prefix of every table name (two sinks sharing a database).</summary>
@@ -54,6 +57,8 @@ public sealed record BillingSinkOptions
     {
         if (Kind == BillingSinkKind.Beanstalkd && Tags.Contains(ActionTags.Actions))
             throw new ArgumentException($"billing sink '{Name}' (beanstalkd) puts only CDRs: tag '{ActionTags.Actions}' needs a sqlite, mysql or jsonl sink");
+        if (Kind == BillingSinkKind.Beanstalkd && Tags.Contains(QueueTags.Queues))
+            throw new ArgumentException($"billing sink '{Name}' (beanstalkd) puts only CDRs: tag '{QueueTags.Queues}' needs a sqlite, mysql or jsonl sink");
         if (Kind == BillingSinkKind.Jsonl) Jsonl.Validate(Name);
         if (Kind != BillingSinkKind.Beanstalkd) return;
         Beanstalkd.Validate(Name);

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Akka.Persistence.Query;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
+using Telephony.Actors.Queues;
 using Telephony.Domain.Billing;
 using Telephony.Domain.Cdr;
 using Telephony.Domain.Cel;
@@ -15,7 +16,8 @@ namespace Telephony.Billing.Rows;
 /// the Cdr events of <see cref="CallEventsRecorded"/>, a <c>cel</c>-tag projection its CEL events, a
 /// <c>billing</c>-tag projection the records of <see cref="CallCompleted"/> (a <c>call</c> row and a cel-derived
 /// <c>cdr</c> row each), an <c>actions</c>-tag projection the action queues' events (applied to <c>ami_action</c> rows
-/// by the sink, which holds their state). Times Asterisk wrote in the node's local zone (calldate, eventtime) stay local, as Asterisk's
+/// by the sink, which holds their state), a <c>queues</c>-tag projection the queue and agent entities' events (folded
+/// into queue_call, queue_agent, agent_session and queue_log rows by the sink). Times Asterisk wrote in the node's local zone (calldate, eventtime) stay local, as Asterisk's
 /// own cdr/cel backends write them; the instants are kept in UTC columns.
 /// </summary>
 public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
@@ -40,6 +42,7 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
         var calls = new List<CallRow>();
         var segments = new List<SegmentRow>();
         var actions = new List<ActionJournalEntry>();
+        var queues = new List<QueueJournalEntry>();
         long offset = 0, timestamp = 0;
         foreach (var envelope in envelopes)
         {
@@ -70,10 +73,17 @@ public sealed class BillingRowMapper(Func<string, TimeZoneInfo> timeZoneOf)
                 case ActionMoved moved when tag == ActionTags.Actions:
                     actions.Add(new ActionJournalEntry(ordering, moved.Node, null, moved.Transition));
                     break;
+                case Telephony.Domain.Queues.Calls.IQueueEvent or Telephony.Domain.Queues.Agents.IAgentEvent when tag == QueueTags.Queues:
+                    queues.Add(new QueueJournalEntry(ordering, envelope.SequenceNr, EntityOf(envelope.PersistenceId), envelope.Event));
+                    break;
             }
         }
-        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls, segments, actions);
+        return new ProjectionBatch(projection, offset, envelopes.Count, timestamp, cdr, cel, calls, segments, actions, queues);
     }
+
+    /// <summary><c>queue/support</c> → <c>support</c>, <c>agent/1001</c> → <c>1001</c>.</summary>
+    private static string EntityOf(string persistenceId) =>
+        persistenceId.IndexOf('/') is var slash and >= 0 ? persistenceId[(slash + 1)..] : persistenceId;
 
     /// <param name="callLinkedId">The LinkedID of the call the node filed the Cdr under: it fills <c>linkedid</c> when
     /// cdr_manager.conf does not map it (the column would be empty otherwise; the node learned it from the channel's

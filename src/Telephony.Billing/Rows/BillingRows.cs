@@ -130,7 +130,8 @@ public sealed record ProjectionBatch(
     IReadOnlyList<CelRow> Cel,
     IReadOnlyList<CallRow> Calls,
     IReadOnlyList<SegmentRow>? SegmentRows = null,
-    IReadOnlyList<ActionJournalEntry>? ActionEntries = null)
+    IReadOnlyList<ActionJournalEntry>? ActionEntries = null,
+    IReadOnlyList<QueueJournalEntry>? QueueEntries = null)
 {
     /// <summary>The <c>call_segment</c> rows of the batch's billing records.</summary>
     public IReadOnlyList<SegmentRow> Segments => SegmentRows ?? [];
@@ -139,7 +140,11 @@ public sealed record ProjectionBatch(
     /// the <c>ami_action</c> rows they touch, a file sink writes them as they are.</summary>
     public IReadOnlyList<ActionJournalEntry> Actions => ActionEntries ?? [];
 
-    public int RowCount => Cdr.Count + Cel.Count + Calls.Count + Segments.Count + Actions.Count;
+    /// <summary>The queue and agent events of the batch (tag <c>queues</c>), in journal order: a sink folds them into
+    /// its queue report rows (<see cref="QueueReportFold"/>).</summary>
+    public IReadOnlyList<QueueJournalEntry> Queues => QueueEntries ?? [];
+
+    public int RowCount => Cdr.Count + Cel.Count + Calls.Count + Segments.Count + Actions.Count + Queues.Count;
 }
 
 /// <summary>One row of the <c>call_segment</c> table: one period two parties of a call were bridged (see

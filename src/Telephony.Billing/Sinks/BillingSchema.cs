@@ -46,7 +46,7 @@ internal sealed record TableDefinition<TRow>(
 internal static class BillingSchema
 {
     /// <summary>Version of the schema this code writes; <see cref="Migrations"/> brings any older database to it.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     // Added by migration 2, after the version-1 columns, so that a migrated table and a new one agree column for column.
     // (Declared before the tables that use it: static fields initialise in order.)
@@ -241,6 +241,7 @@ internal static class BillingSchema
         (2, "call.seconds_precision", (d, t) => [d.AddColumn(t.Call, SecondsPrecisionColumn)]),
         (3, "call_segment table", (d, t) => [d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes)]),
         (4, "ami_action table", (d, t) => [CreateAmiAction(d, t)]),
+        (5, "queue_call, queue_agent, agent_session and queue_log tables", QueueReportSchema.CreateTables),
     ];
 
     /// <summary>The current schema from nothing (also used for fresh rebuild tables).</summary>
@@ -251,6 +252,7 @@ internal static class BillingSchema
         d.CreateTable(t.Call, Call.Columns, Call.Key, Call.Indexes),
         d.CreateTable(t.Segment, Segment.Columns, Segment.Key, Segment.Indexes),
         CreateAmiAction(d, t),
+        .. QueueReportSchema.CreateTables(d, t),
         d.CreateOffsetTable(t.Offsets),
     ];
 
@@ -266,8 +268,13 @@ public sealed record TableNames(string Prefix, string Suffix)
     public string Call => Prefix + "call" + Suffix;
     public string Segment => Prefix + "call_segment" + Suffix;
     public string AmiAction => Prefix + "ami_action" + Suffix;
+    public string QueueCall => Prefix + "queue_call" + Suffix;
+    public string QueueAgent => Prefix + "queue_agent" + Suffix;
+    public string AgentSession => Prefix + "agent_session" + Suffix;
+    public string QueueLog => Prefix + "queue_log" + Suffix;
     public string Offsets => Prefix + BillingSchema.OffsetTable + Suffix;
     public string Version => Prefix + BillingSchema.VersionTable;
-    public IEnumerable<string> All => [Cdr, Cel, Call, Segment, AmiAction, Offsets];
-    public override string ToString() => $"{Cdr}, {Cel}, {Call}, {Segment}, {AmiAction}, {Offsets}";
+    public IEnumerable<string> All => [Cdr, Cel, Call, Segment, AmiAction, QueueCall, QueueAgent, AgentSession, QueueLog, Offsets];
+    public override string ToString() =>
+        $"{Cdr}, {Cel}, {Call}, {Segment}, {AmiAction}, {QueueCall}, {QueueAgent}, {AgentSession}, {QueueLog}, {Offsets}";
 }

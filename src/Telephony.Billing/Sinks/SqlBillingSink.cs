@@ -6,7 +6,8 @@ using Telephony.Billing.Rows;
 namespace Telephony.Billing.Sinks;
 
 /// <summary>
-/// The <c>cdr</c>, <c>cel</c>, <c>call</c>, <c>call_segment</c>, <c>ami_action</c> and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
+/// The <c>cdr</c>, <c>cel</c>, <c>call</c>, <c>call_segment</c>, <c>ami_action</c>, queue report (see
+/// <see cref="QueueReportSchema"/>) and <c>projection_offset</c> tables in MySQL/MariaDB (MySqlConnector) or
 /// SQLite (Microsoft.Data.Sqlite). A batch is its rows and the offset upsert in one transaction: on MySQL the rows go in
 /// by LOAD DATA LOCAL (see <see cref="MySqlBulkLoad"/>; the multi-row upserts when the server refuses it), on SQLite by
 /// multi-row upserts. The
@@ -79,6 +80,7 @@ public sealed class SqlBillingSink : IBillingSink
             await WriteRowsAsync(connection, tx, _tables.Segment, BillingSchema.Segment, batch.Segments, ct).ConfigureAwait(false);
             await DeleteSupersededSegmentsAsync(connection, tx, batch.Calls, ct).ConfigureAwait(false);
             await WriteActionsAsync(connection, tx, batch.Actions, ct).ConfigureAwait(false);
+            await WriteQueuesAsync(connection, tx, batch.Queues, ct).ConfigureAwait(false);
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = tx;
@@ -216,6 +218,30 @@ public sealed class SqlBillingSink : IBillingSink
         var changes = AmiActionFold.Apply(stored, entries);
         if (changes.WithoutQueued > 0) Interlocked.Add(ref _actionStepsWithoutQueued, changes.WithoutQueued);
         await UpsertAsync(connection, tx, _tables.AmiAction, BillingSchema.AmiAction, changes.Rows, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Queue events of a caller whose CallerJoined the table never saw (not written; see <see cref="QueueCallFold"/>).</summary>
+    public long QueueEventsWithoutJoin => Interlocked.Read(ref _queueEventsWithoutJoin);
+
+    private long _queueEventsWithoutJoin;
+
+    /// <summary>The batch's queue and agent events folded over the stored rows they touch (read in this transaction):
+    /// the changed queue_call, queue_agent and agent_session rows upserted (each guarded by its journal offset), the
+    /// queue_log lines inserted (a line already there, same journal offset and line number, is left alone).</summary>
+    private async Task WriteQueuesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<QueueJournalEntry> entries,
+        CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        var calls = await QueueReportStore.ReadCallsAsync(connection, tx, _dialect, _tables.QueueCall,
+            QueueReportFold.Callers(entries).ToList(), ct).ConfigureAwait(false);
+        var agents = await QueueReportStore.ReadAgentsAsync(connection, tx, _dialect, _tables.QueueAgent,
+            QueueReportFold.Agents(entries).ToList(), ct).ConfigureAwait(false);
+        var changes = QueueReportFold.Apply(calls, agents, entries);
+        if (changes.WithoutJoin > 0) Interlocked.Add(ref _queueEventsWithoutJoin, changes.WithoutJoin);
+        await UpsertAsync(connection, tx, _tables.QueueCall, QueueReportSchema.QueueCall, changes.Calls, ct).ConfigureAwait(false);
+        await UpsertAsync(connection, tx, _tables.QueueAgent, QueueReportSchema.QueueAgent, changes.Agents, ct).ConfigureAwait(false);
+        await UpsertAsync(connection, tx, _tables.AgentSession, QueueReportSchema.AgentSession, changes.Sessions, ct).ConfigureAwait(false);
+        await UpsertAsync(connection, tx, _tables.QueueLog, QueueReportSchema.QueueLog, changes.Log, ct).ConfigureAwait(false);
     }
 
     /// <summary>A call's segments are those of its stored revision: an amended record may have fewer than the

@@ -162,7 +162,8 @@ public sealed class JsonlFileSink : IBillingSink
     private JsonlState Append(string safeName, JsonlState state, ProjectionBatch batch)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, batch.RowCount * 512));
-        var ends = JsonlRows.Write(batch, buffer);
+        var (queues, queueState) = JsonlQueueState.Apply(state.Queues, batch.Queues);
+        var ends = JsonlRows.Write(batch, buffer, queues);
         var now = Now();
         if (state.File is null || (state.Length > 0 && _options.RotateEvery is { } every && now - state.OpenedUtc >= every))
             state = Next(safeName, state, now);
@@ -191,7 +192,7 @@ public sealed class JsonlFileSink : IBillingSink
         {
             stream.Dispose();
         }
-        state = state with { Offset = batch.Offset };
+        state = state with { Offset = batch.Offset, Queues = queueState };
         DurableFiles.WriteState(StatePath(safeName), state);
         return state;
     }
@@ -277,4 +278,7 @@ internal sealed record JsonlState
     public required long Length { get; init; }
     public required int Sequence { get; init; }
     public required DateTime OpenedUtc { get; init; }
+
+    /// <summary>What the <c>queues</c> projection's next batch folds over (recorded with the offset it belongs to).</summary>
+    public JsonlQueueState? Queues { get; init; }
 }

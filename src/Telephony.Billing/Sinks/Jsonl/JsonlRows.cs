@@ -15,6 +15,9 @@ namespace Telephony.Billing.Sinks.Jsonl;
 /// the <c>ami_action</c> table; <c>moved</c> carries the step (id, node, status, at, journal_offset, and what the step
 /// learned: message, reason, channel, uniqueid, linkedid, hangup_cause). A file has no row to update: a reader gets an
 /// action's state by applying its <c>moved</c> lines in order to its <c>queued</c> line, as ActionRecord.Apply does.
+/// Queue report rows (tag <c>queues</c>) are lines of type <c>queue_call</c> and <c>agent_session</c> each time a batch
+/// changed the row (a reader keeps the highest <c>journal_offset</c> per key, as the SQL upsert does) and
+/// <c>queue_log</c> (one per line: its parts and the exact <c>line</c>).
 /// </summary>
 internal static class JsonlRows
 {
@@ -27,7 +30,7 @@ internal static class JsonlRows
 
     /// <summary>Every row of <paramref name="batch"/> as UTF-8 lines into <paramref name="buffer"/>; returns where each
     /// line ends (exclusive), so a writer can rotate files on line boundaries.</summary>
-    public static List<int> Write(ProjectionBatch batch, ArrayBufferWriter<byte> buffer)
+    public static List<int> Write(ProjectionBatch batch, ArrayBufferWriter<byte> buffer, QueueReportChanges? queues = null)
     {
         var ends = new List<int>(batch.RowCount);
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
@@ -36,6 +39,12 @@ internal static class JsonlRows
         foreach (var row in batch.Calls) Line(writer, buffer, ends, "call", BillingSchema.Call, row);
         foreach (var row in batch.Segments) Line(writer, buffer, ends, "call_segment", BillingSchema.Segment, row);
         foreach (var entry in batch.Actions) ActionLine(writer, buffer, ends, entry);
+        if (queues is not null)
+        {
+            foreach (var row in queues.Calls) Line(writer, buffer, ends, "queue_call", QueueReportSchema.QueueCall, row);
+            foreach (var row in queues.Sessions) Line(writer, buffer, ends, "agent_session", QueueReportSchema.AgentSession, row);
+            foreach (var row in queues.Log) Line(writer, buffer, ends, "queue_log", QueueReportSchema.QueueLog, row);
+        }
         return ends;
     }
 
