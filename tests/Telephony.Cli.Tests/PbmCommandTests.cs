@@ -196,7 +196,7 @@ public class PbmCommandTests(DemoHost host) : IClassFixture<DemoHost>
     {
         var lines = Ok(await Run("projection", "list"));
 
-        Assert.Equal("Count: 4 projections", lines[^1]);
+        Assert.Equal("Count: 5 projections", lines[^1]); // the default sink: cdr, cel, billing, actions, queues
         foreach (var tag in new[] { "cdr", "cel", "billing" })
             Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^sqlite:{tag} \| (Starting|Running|BackingOff|Stopping) \| offset \d+ \| lag "));
     }
