@@ -73,7 +73,8 @@ public sealed class Demo : IAsyncDisposable
             VirtualQueue = new VirtualQueueOptions
             {
                 Agents = [],
-                Load = new QueueLoadOptions
+                // Callers only for the demo's own queues: a host that configures its queues gets no simulated callers.
+                Load = settings.Telephony.QueueDirectory.Queues.Count > 0 ? null : new QueueLoadOptions
                 {
                     CallersPerSecond = settings.DemoQueueCallersPerSecond,
                     Queues = [new("sales", 0.6), new("support", 0.4)],

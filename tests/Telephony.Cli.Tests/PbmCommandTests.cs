@@ -115,11 +115,11 @@ public class PbmCommandTests(DemoHost host) : IClassFixture<DemoHost>
     }
 
     [Fact]
-    public async Task Cluster_sharding_regions_lists_the_call_and_node_regions()
+    public async Task Cluster_sharding_regions_lists_the_agent_node_call_and_queue_regions()
     {
         var lines = Ok(await Run("cluster-sharding", "regions"));
 
-        Assert.Equal(["asterisk-node", "call", "Count: 2 regions"], lines);
+        Assert.Equal(["agent", "asterisk-node", "call", "queue", "Count: 4 regions"], lines);
     }
 
     [Fact]
@@ -137,10 +137,10 @@ public class PbmCommandTests(DemoHost host) : IClassFixture<DemoHost>
     [Fact]
     public async Task Region_stats_of_an_unknown_region_names_the_known_ones()
     {
-        var run = await Run("cluster-sharding", "region-stats", "-r", "queue");
+        var run = await Run("cluster-sharding", "region-stats", "-r", "parking");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("no shard region 'queue' on this member (regions: asterisk-node, call)", Assert.Single(run.ErrorLines));
+        Assert.Contains("no shard region 'parking' on this member (regions: agent, asterisk-node, call, queue)", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
