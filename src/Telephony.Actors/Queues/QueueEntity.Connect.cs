@@ -27,6 +27,7 @@ public sealed partial class QueueEntity
         public string? AgentChannel { get; set; }
         public string? ChannelId { get; set; }
         public string? AgentLinkedId { get; set; }
+        public bool Stopped { get; set; }
     }
 
     private const string BridgeSuffix = "/bridge";
@@ -93,6 +94,17 @@ public sealed partial class QueueEntity
         var key = a.IdempotencyKey ?? "";
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
         var now = DateTimeOffset.UtcNow;
+        if (leg.Stopped)
+        {
+            // A leg given up while the agent rang (ring-all lost, caller gone): hang up if it answers after all.
+            if (a.Status == ActionStatus.Up && a.Channel is { } late && leg.AgentChannel is null)
+            {
+                leg.AgentChannel = late;
+                HangUp(leg);
+            }
+            if (a.IsDone || a.Status == ActionStatus.Ended) _legs.Remove(leg.ReservationId);
+            return;
+        }
         if (key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) OnBridge(leg, a, now);
         else if (leg.Mode == ConnectMode.Redirect) OnRedirect(leg, a, now);
         else OnOriginate(leg, a, now);
@@ -159,17 +171,22 @@ public sealed partial class QueueEntity
     /// <summary>A leg that will not be connected: an originated agent still ringing or up is hung up.</summary>
     private void StopLeg(string reservationId, OfferOutcome outcome)
     {
-        if (!_legs.Remove(reservationId, out var leg)) return;
+        if (!_legs.TryGetValue(reservationId, out var leg)) return;
         if (leg.Mode == ConnectMode.OriginateBridge && outcome is not (OfferOutcome.NoAnswer or OfferOutcome.Busy
                 or OfferOutcome.Unavailable or OfferOutcome.Rejected))
+        {
+            leg.Stopped = true; // kept until its Originate is over, to hang up a late answer
             HangUp(leg);
+            return;
+        }
+        _legs.Remove(reservationId);
     }
 
     private void HangUp(Leg leg)
     {
         var channel = leg.AgentChannel ?? leg.ChannelId; // Asterisk finds a channel by name or by Uniqueid
         if (channel is null) return;
-        Submit(leg.Caller.Node, "Hangup", [new("Channel", channel)], leg.ReservationId + "/hangup");
+        Submit(leg.Caller.Node, "Hangup", [new("Channel", channel)], $"{leg.ReservationId}/hangup/{channel}");
     }
 
     private void ForgetLeg(string reservationId) => _legs.Remove(reservationId);
