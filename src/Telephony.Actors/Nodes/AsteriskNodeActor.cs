@@ -102,6 +102,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<AmiConnectionNotification>(OnConnection);
         Receive<IActionQueueMessage>(ForwardToActionQueue);
         Receive<WatchQueueCaller>(w => _queueSignals?.Watch(w.UniqueId, w.Queue));
+        Receive<ExpectAgentLeg>(e => _queueSignals?.Expect(e));
         Receive<ResyncDone>(r =>
         {
             _liveAtResync = r.LiveChannels;

@@ -16,6 +16,13 @@ namespace Telephony.Actors.Nodes;
 public sealed class QueueSignalReader(string node, QueueDirectory directory)
 {
     private readonly Dictionary<string, string> _queueOf = new(StringComparer.Ordinal); // caller Uniqueid -> queue
+    private readonly List<ExpectAgentLeg> _expected = []; // agent legs arriving over a trunk, by caller number
+
+    public void Expect(ExpectAgentLeg leg)
+    {
+        _expected.RemoveAll(e => e.Until < DateTimeOffset.UtcNow || e.ReservationId == leg.ReservationId);
+        _expected.Add(leg);
+    }
 
     public long BadSignals { get; private set; }
 
@@ -32,6 +39,14 @@ public sealed class QueueSignalReader(string node, QueueDirectory directory)
         {
             case "UserEvent":
                 return ReadUserEvent(m, now);
+            case "Newchannel" when _expected.Count > 0 && m["CallerIDNum"] is { Length: > 0 } number:
+                var i = _expected.FindIndex(e => e.CallerIdNum == number && e.Until >= now);
+                if (i < 0) return null;
+                var leg = _expected[i];
+                _expected.RemoveAt(i);
+                return new AgentLegSeen(leg.Queue, leg.ReservationId, leg.AgentId, node, m["Uniqueid"] ?? "", m["Linkedid"]);
+            case "DeviceStateChange" when m["Device"] is { } device && directory.AgentByDevice(device) is { } agent:
+                return new AgentPhoneState(agent.Id, m["State"] is "INUSE" or "BUSY" or "RINGING" or "RINGINUSE" or "ONHOLD");
             case "Hangup" when m["Uniqueid"] is { } id && _queueOf.Remove(id, out var queue):
                 return new CallerHungUp(queue, new CallerKey(node, id), now);
             case "DialEnd" when m["Uniqueid"] is { } id && _queueOf.TryGetValue(id, out var queue)

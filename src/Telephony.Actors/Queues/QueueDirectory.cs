@@ -21,7 +21,14 @@ public sealed class QueueDirectory
             .ToDictionary(g => g.Key, g => g.Select(x => x.Id).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         _byExtension = new Dictionary<string, AgentSettings>(StringComparer.OrdinalIgnoreCase);
         foreach (var a in _agents.Values) _byExtension.TryAdd(a.Route.Extension, a);
+        _byDevice = _agents.Values.Where(a => a.Device is not null).GroupBy(a => a.Device!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
     }
+
+    private readonly Dictionary<string, AgentSettings> _byDevice;
+
+    /// <summary>The agent whose phone is this device (<c>DeviceStateChange</c>'s <c>Device</c>).</summary>
+    public AgentSettings? AgentByDevice(string device) => _byDevice.GetValueOrDefault(device);
 
     public static readonly QueueDirectory Empty = new([], []);
 

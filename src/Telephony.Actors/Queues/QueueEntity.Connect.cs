@@ -38,6 +38,10 @@ public sealed partial class QueueEntity
         Command<ActionSubmitted>(OnSubmitted);
         Command<ActionRefused>(r => _log.Warning("queue {0}: action refused by node {1}: {2}", _name, r.Node, r));
         Command<ActionChanged>(c => OnActionChanged(c.Action));
+        Command<AgentLegSeen>(seen =>
+        {
+            if (_legs.TryGetValue(seen.ReservationId, out var leg)) leg.AgentLinkedId ??= seen.LinkedId;
+        });
     }
 
     private void StartConnect(QueueCaller caller, AgentOffered offer)
@@ -51,6 +55,9 @@ public sealed partial class QueueEntity
         _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode);
         if (offer.Mode == ConnectMode.Redirect)
         {
+            if (caller.Joined.CallerIdNum is { Length: > 0 } number && agent.Route.Node != caller.Key.Node)
+                _nodes.Tell(new ExpectAgentLeg(agent.Route.Node, _name, offer.ReservationId, offer.AgentId, number,
+                    offer.Deadline));
             Submit(caller.Key.Node, "Redirect", [new("Channel", caller.Joined.Channel), new("Context", Settings!.ConnectContext),
                 new("Exten", agent.Route.Extension), new("Priority", "1")], offer.ReservationId);
             return;
@@ -199,7 +206,8 @@ public sealed partial class QueueEntity
     {
         if (_state.Find(d.Caller) is not { Phase: CallerPhase.Ringing } caller) return;
         var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
-        if (reservation is not null) Record(_state.Answered(reservation, d.At));
+        if (reservation is not null)
+            Record(_state.Answered(reservation, d.At, _legs.GetValueOrDefault(reservation)?.AgentLinkedId));
     }
 
     private void OnConnectResult(ConnectResultReported r)

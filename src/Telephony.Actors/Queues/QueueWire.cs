@@ -32,3 +32,13 @@ public sealed record WakeQueue(string Queue) : IQueueMessage;
 
 /// <summary>Starts the agent entity if it is not running (see <see cref="QueueKeeperActor"/>).</summary>
 public sealed record WakeAgent(string AgentId) : IAgentMessage;
+
+/// <summary>A queue Redirected a caller to an agent on <see cref="Node"/>: the agent's server will see an incoming leg
+/// from the caller's number soon (nothing in AMI links the two servers' halves; number and time do, as the two-node
+/// captures show). The node reports it with <see cref="AgentLegSeen"/>.</summary>
+public sealed record ExpectAgentLeg(string Node, string Queue, string ReservationId, string AgentId, string CallerIdNum,
+    DateTimeOffset Until) : Nodes.INodeMessage, IQueueWire;
+
+/// <summary>The agent's half of a conversation on its own server: its Uniqueid and LinkedID there.</summary>
+public sealed record AgentLegSeen(string Queue, string ReservationId, string AgentId, string Node, string UniqueId,
+    string? LinkedId) : IQueueMessage;

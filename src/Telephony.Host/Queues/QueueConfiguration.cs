@@ -80,6 +80,7 @@ public static class QueueConfiguration
         return defaults with
         {
             Name = a["Name"],
+            Device = a["Device"] is { Length: > 0 } device ? device : null,
             Route = new AgentRoute(node, extension, a["Channel"] is { Length: > 0 } ch ? ch : null),
             Queues = queues,
             NoAnswerDelay = Seconds(a, "NoAnswerDelay", key) ?? defaults.NoAnswerDelay,

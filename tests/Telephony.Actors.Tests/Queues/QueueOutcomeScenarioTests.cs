@@ -183,4 +183,23 @@ public class QueueOutcomeScenarioTests(ITestOutputHelper output)
         Assert.Equal("1004", bridged.AgentId);
         Assert.Empty(run.Sim.VirtualQueue.Ledger.Overlaps());
     }
+
+    [Fact]
+    public async Task A_cross_server_conversation_records_the_callers_and_the_agents_LinkedID_each_on_its_own_server()
+    {
+        Simulator.Queue.AgentBehavior[] phones = [Simulator.Queue.AgentBehavior.Answers("1001", 2, 2, 40)];
+        await using var run = await StartAsync(phones, [new QueueSettings { Name = "sales" }], Agent("1001", "sales"));
+        await Until(() => run.Queue("sales"), q => q.Agents.Any(a => a.Status == "Available"), "the agent is available");
+
+        var caller = run.Sim.Nodes[0].StartQueueCaller("sales", priority: 3)!;
+        var talking = await Until(() => run.Queue("sales"), q => q.Connected.Count == 1, "the caller talks to the agent");
+
+        var call = Assert.Single(talking.Connected);
+        Assert.Equal("pbx-a", call.Node);
+        Assert.Equal("pbx-b", call.AgentNode);
+        Assert.NotNull(call.CallerLinkedId);
+        Assert.NotNull(call.AgentLinkedId); // pbx-b's own LinkedID for its half, paired by the caller's number and time
+        Assert.NotEqual(call.CallerLinkedId, call.AgentLinkedId);
+        await caller.Completion;
+    }
 }

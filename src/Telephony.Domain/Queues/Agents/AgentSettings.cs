@@ -29,6 +29,10 @@ public sealed record AgentSettings
     /// <summary>After this many no-answers in a row the agent goes on break ("auto-pause"); 0 = never.</summary>
     public int AutoPauseAfter { get; init; } = 3;
 
+    /// <summary>The agent's phone as device state names it (<c>PJSIP/1001</c>, <c>Custom:agent-1001</c>): while it is in
+    /// use by a call the queues did not make, the agent is not offered one. Null: not watched.</summary>
+    public string? Device { get; init; }
+
     /// <summary>Logged in (Available) when first started, as a static app_queue member is.</summary>
     public bool LoggedInAtStart { get; init; }
 
