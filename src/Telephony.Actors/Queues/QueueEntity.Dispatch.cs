@@ -64,7 +64,8 @@ public sealed partial class QueueEntity
         var ask = pending.Ask;
         if (!a.Granted)
         {
-            _board.MarkBusy(a.AgentId, DateTimeOffset.UtcNow);
+            // The refusal's own view is the agent's word; only without one is the agent assumed busy.
+            if (a.View is null) _board.MarkBusy(a.AgentId, DateTimeOffset.UtcNow);
             AskFinished(ask.Caller);
             Dispatch();
             return;
