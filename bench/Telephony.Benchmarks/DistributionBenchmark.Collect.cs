@@ -94,7 +94,10 @@ internal static partial class DistributionBenchmark
 
     /// <summary>One connect action as the simulator received it, with what the queue journaled about it.</summary>
     internal sealed record Redirect(string Node, string ReservationId, string Channel, string Exten, DateTimeOffset Received,
-        DateTimeOffset? SentAt, DateTimeOffset? RespondedAt, DateTimeOffset QueuedAt);
+        DateTimeOffset? SentAt, DateTimeOffset? RespondedAt, DateTimeOffset QueuedAt)
+    {
+        public string Status { get; init; } = "";
+    }
 
     internal sealed record Run(
         List<Started> Callers,
@@ -112,7 +115,13 @@ internal static partial class DistributionBenchmark
         IReadOnlyList<QueueInfo> Queues,
         long QueueJournalRows,
         long AgentJournalRows,
-        DateTimeOffset Started);
+        DateTimeOffset Started)
+    {
+        public Dictionary<string, List<Telephony.Domain.Queues.Agents.IAgentEvent>> AgentEvents { get; init; } = [];
+
+        /// <summary>Per queue, the time (At) of every event it journaled, in journal order.</summary>
+        public Dictionary<string, List<DateTimeOffset>> QueueEventTimes { get; init; } = [];
+    }
 
     private static async Task<Run> Collect(DistributionHost host, AsteriskSimulator sim, BenchJournal journal, WireListener listener,
         Arrivals arrivals, QueueDirectory directory, DateTimeOffset started)
@@ -137,7 +146,10 @@ internal static partial class DistributionBenchmark
                 var w = receipts[k];
                 if (w < r.SentAt!.Value - TimeSpan.FromMilliseconds(1) || (r.RespondedAt is { } resp && w > resp + TimeSpan.FromMilliseconds(1))) outOfWindow++;
                 string H(string name) => r.Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? "";
-                redirects.Add(new Redirect(node.Name, r.IdempotencyKey ?? "", H("Channel"), H("Exten"), w, r.SentAt, r.RespondedAt, r.QueuedAt));
+                redirects.Add(new Redirect(node.Name, r.IdempotencyKey ?? "", H("Channel"), H("Exten"), w, r.SentAt, r.RespondedAt, r.QueuedAt)
+                {
+                    Status = r.Status + (r.Status == ActionStatus.Failed ? ": " + r.Message : ""),
+                });
             }
         }
 
@@ -148,6 +160,8 @@ internal static partial class DistributionBenchmark
         var completions = new Dictionary<string, CallCompleted>(StringComparer.Ordinal);
         var lefts = new List<CallerLeft>();
         long queueRows = 0, agentRows = 0;
+        var queueTimes = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        var agentEvents = new Dictionary<string, List<Telephony.Domain.Queues.Agents.IAgentEvent>>(StringComparer.Ordinal);
         var serialization = host.System.Serialization;
         await using (var connection = journal.Open())
         {
@@ -158,13 +172,24 @@ internal static partial class DistributionBenchmark
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                if (reader.GetString(0).StartsWith("agent/", StringComparison.Ordinal))
+                var e = serialization.Deserialize((byte[])reader.GetValue(2), reader.GetInt32(3), reader.GetString(1));
+                var pid = reader.GetString(0);
+                if (pid.StartsWith("agent/", StringComparison.Ordinal))
                 {
                     agentRows++;
+                    if (e is Telephony.Domain.Queues.Agents.IAgentEvent ae)
+                    {
+                        if (!agentEvents.TryGetValue(pid[6..], out var list)) agentEvents[pid[6..]] = list = [];
+                        list.Add(ae);
+                    }
                     continue;
                 }
                 queueRows++;
-                var e = serialization.Deserialize((byte[])reader.GetValue(2), reader.GetInt32(3), reader.GetString(1));
+                if (e is IQueueEvent qe)
+                {
+                    if (!queueTimes.TryGetValue(pid[6..], out var times)) queueTimes[pid[6..]] = times = [];
+                    times.Add(qe.At);
+                }
                 switch (e)
                 {
                     case CallerJoined j: joined.TryAdd(j.Caller, j); break;
@@ -179,6 +204,6 @@ internal static partial class DistributionBenchmark
         var region = host.Registry.Get<QueueRegion>();
         var infos = await Task.WhenAll(QueueList.Select(q => region.Ask<QueueInfo>(new GetQueue(q), TimeSpan.FromSeconds(30))));
         return new Run(arrivals.Callers, redirects, receiptsTotal, outOfWindow, offers, joined, offerEnds, connects, completions, lefts,
-            listener.Joins, listener.Results, infos, queueRows, agentRows, started);
+            listener.Joins, listener.Results, infos, queueRows, agentRows, started) { AgentEvents = agentEvents, QueueEventTimes = queueTimes };
     }
 }

@@ -61,6 +61,8 @@ internal static partial class DistributionBenchmark
         var byCaller = new List<double>();
         var byAgent = new List<double>();
         var toGrant = new List<double>();
+        var toQueue = new List<double>(); // caller ready (join on the wire) -> the queue's CallerJoined
+        var queueToGrant = new List<double>();
         var grantToSent = new List<double>();
         var sentToWire = new List<double>();
         var joinLag = new List<double>(); // queue's CallerJoined - listener's read: how late the listener reads
@@ -99,6 +101,11 @@ internal static partial class DistributionBenchmark
             latency.Add(ms);
             (c >= ag ? byCaller : byAgent).Add(ms);
             toGrant.Add((offer.At - start).TotalMilliseconds);
+            if (i == 0 && c >= ag && run.Joined.TryGetValue(offer.Caller, out var qj))
+            {
+                toQueue.Add((qj.At - start).TotalMilliseconds);
+                queueToGrant.Add((offer.At - qj.At).TotalMilliseconds);
+            }
             if (r.SentAt is { } sent)
             {
                 grantToSent.Add((sent - offer.At).TotalMilliseconds);
@@ -116,6 +123,8 @@ internal static partial class DistributionBenchmark
         Console.WriteLine($"  {"caller was the last to be ready (join or back in line)",-58} {Percentiles.Of(byCaller)}  n={byCaller.Count:N0}");
         Console.WriteLine($"  {"agent was the last to be ready (call ended, delay over)",-58} {Percentiles.Of(byAgent)}  n={byAgent.Count:N0}");
         Console.WriteLine($"  {"1 ready -> offer granted (plan, ask, reservation journaled)",-58} {Percentiles.Of(toGrant)}");
+        Console.WriteLine($"  {"  1a join on the wire -> queue took it (CallerJoined)",-58} {Percentiles.Of(toQueue)}  (callers joining with an agent free)");
+        Console.WriteLine($"  {"  1b queue took the join -> offer granted",-58} {Percentiles.Of(queueToGrant)}");
         Console.WriteLine($"  {"2 granted -> Redirect written (offer journaled, action queue)",-58} {Percentiles.Of(grantToSent)}");
         Console.WriteLine($"  {"3 Redirect written -> simulator received it",-58} {Percentiles.Of(sentToWire)}");
         Console.WriteLine($"  {"(queue's CallerJoined - listener read the join)",-58} {Percentiles.Of(joinLag)}  " +
@@ -129,6 +138,13 @@ internal static partial class DistributionBenchmark
             while (times[last] - times[first] >= TimeSpan.FromSeconds(1)) first++;
             peak = Math.Max(peak, last - first + 1);
         }
+        var connectedTimes = run.Redirects.Where(r => run.Connects.ContainsKey(r.ReservationId)).Select(r => r.Received).Order().ToList();
+        var peakConnected = 0;
+        for (int first = 0, last = 0; last < connectedTimes.Count; last++)
+        {
+            while (connectedTimes[last] - connectedTimes[first] >= TimeSpan.FromSeconds(1)) first++;
+            peakConnected = Math.Max(peakConnected, last - first + 1);
+        }
         var span = times.Count > 1 ? (times[^1] - times[0]).TotalSeconds : 0;
         var lastArrival = run.Callers.Count == 0 ? run.Started : run.Callers.Max(c => c.StartedAt);
         var inArrivals = times.Count(t => t <= lastArrival);
@@ -137,6 +153,7 @@ internal static partial class DistributionBenchmark
                           $"while callers arrived ({arrivalSpan:F2} s) {inArrivals:N0} = {inArrivals / Math.Max(0.001, arrivalSpan):N0}/s; " +
                           $"first to last {span:F2} s = {times.Count / Math.Max(0.001, span):N0}/s; per second from the first arrival: " +
                           string.Join(" ", Buckets(times, run.Started)));
+        Console.WriteLine($"  of them answered by the agent (connections): {connectedTimes.Count:N0}, busiest 1 s window {peakConnected:N0}");
         Console.WriteLine($"  receipts {run.RedirectReceipts:N0}, matched to the queues' actions {run.Redirects.Count:N0}, outside [SentAt, RespondedAt] {run.OutOfWindow}, " +
                           $"reservation ids on more than one Redirect {duplicateKeys}");
 
@@ -163,6 +180,23 @@ internal static partial class DistributionBenchmark
             else lostHungUp++;
         }
         var lost = lostGaveUp + lostHungUp + lostWaiting + unjoined;
+        // The ledger's Overlaps() compares Start/End taken on each caller's own simulated clock; at a small time scale
+        // those clocks drift apart by more than a call (a wall millisecond is 1/scale simulated ms). The same check on
+        // the wall clock: an agent's next connect Redirect received before its previous conversation's end was on
+        // the wire (the listener's read of that caller's TelephonyConnectResult ANSWER, which follows the agent's
+        // hang-up; or the queue's CallCompleted if the listener missed it).
+        int wallOverlaps = 0, wallUnknown = 0;
+        foreach (var (_, list) in offersOfAgent)
+            for (var x = 0; x + 1 < list.Count; x++)
+            {
+                var o1 = list[x];
+                if (!run.Connects.ContainsKey(o1.ReservationId)) continue;
+                if (!byReservation.TryGetValue(list[x + 1].ReservationId, out var next)) continue;
+                var end = WireResult(o1.Caller, offersOfCaller[o1.Caller].IndexOf(o1))
+                          ?? (run.Completions.TryGetValue(o1.ReservationId, out var cd) ? cd.At : null);
+                if (end is null) wallUnknown++;
+                else if (next.Received < end) wallOverlaps++;
+            }
         var overlaps = ledger.Overlaps().Count;
         var twice = ledger.CallersConnectedMoreThanOnce().Count;
         Console.WriteLine($"--- accounting ({run.Callers.Count:N0} callers; simulator ledger: joined {ledger.Joined:N0}, abandoned {ledger.Abandoned:N0}, " +
@@ -170,7 +204,33 @@ internal static partial class DistributionBenchmark
         Console.WriteLine($"  connected {connected:N0}; abandoned (patience ran out) {abandoned:N0}; waiting at the end with no idle agent in their queue {waitingLegit}");
         Console.WriteLine($"  lost {lost}: gave up at the phone's maximum wait without a patience {lostGaveUp}, hung up by the system {lostHungUp}, " +
                           $"still waiting while their queue had idle agents {lostWaiting}, never joined {unjoined}");
-        Console.WriteLine($"  double-booked {overlaps + twice}: agent on two callers at once {overlaps}, caller connected more than once {twice}");
+        Console.WriteLine($"  double-booked {overlaps + twice}: agent on two callers at once {overlaps}, caller connected more than once {twice} (the ledger, simulated clocks)");
+        Console.WriteLine($"  on the wall clock: an agent's next connect Redirect received before its previous conversation ended {wallOverlaps} " +
+                          $"({wallUnknown} ends unknown)");
+        foreach (var (first, second) in ledger.Overlaps().Take(1))
+        {
+            Console.WriteLine($"  overlap: agent {first.AgentId}@{first.AgentNode}: {first.CallerNode}/{first.CallerUniqueid} {first.Start:HH:mm:ss.fff}-{first.End:HH:mm:ss.fff} " +
+                              $"and {second.CallerNode}/{second.CallerUniqueid} {second.Start:HH:mm:ss.fff}-{second.End:HH:mm:ss.fff} (simulated clock); the queues' offers of that agent:");
+            foreach (var o in offersOfAgent.GetValueOrDefault(first.AgentId) ?? [])
+            {
+                var fate = run.Connects.TryGetValue(o.ReservationId, out var cc) ? $"connected {cc.At:HH:mm:ss.fff}" +
+                                                                                   (run.Completions.TryGetValue(o.ReservationId, out var done) ? $", completed {done.At:HH:mm:ss.fff}" : ", not completed")
+                    : run.OfferEnds.TryGetValue(o.ReservationId, out var oe) ? $"ended {oe.Outcome} {oe.At:HH:mm:ss.fff}" : "no outcome journaled";
+                var wire = byReservation.TryGetValue(o.ReservationId, out var rd) ? $"Redirect received {rd.Received:HH:mm:ss.fff}" : "no Redirect";
+                var left = run.Lefts.FirstOrDefault(l => l.Caller == o.Caller);
+                Console.WriteLine($"    {o.ReservationId} caller {o.Caller} offered {o.At:HH:mm:ss.fff}, {wire}, {fate}" +
+                                  (left is null ? "" : $"; caller left {left.Reason} {left.At:HH:mm:ss.fff}"));
+            }
+            Console.WriteLine("    the agent's journal: " + string.Join("; ", (run.AgentEvents.GetValueOrDefault(first.AgentId) ?? [])
+                .Select(e => $"{e.GetType().Name} {e.At:HH:mm:ss.fff}" + e switch
+                {
+                    ReservationGranted g => " " + g.ReservationId,
+                    ReservationReleased r => $" {r.ReservationId} {r.Outcome}",
+                    AgentAnswered an => " " + an.ReservationId,
+                    AgentCallEnded ce => " " + ce.ReservationId,
+                    _ => "",
+                })));
+        }
         foreach (var q in run.Queues)
         {
             var st = q.Statistics;
@@ -178,6 +238,38 @@ internal static partial class DistributionBenchmark
                               $"no-answers {st.NoAnswers:N0}, timed out {st.TimedOut}, dropped {st.Dropped}; holds now {q.Waiting.Count} waiting, {q.Connected.Count} connected; " +
                               $"agents idle {q.Agents.Count(x => x.Activity == "Idle")}, on break {q.Agents.Count(x => x.Status == nameof(AgentStatus.OnBreak))} " +
                               $"(auto-paused after 3 no-answers)");
+        }
+        foreach (var q in QueueList)
+        {
+            var events = (run.QueueEventTimes.GetValueOrDefault(q) ?? []).Order().ToList();
+            var peakEvents = 0;
+            for (int f = 0, l = 0; l < events.Count; l++)
+            {
+                while (events[l] - events[f] >= TimeSpan.FromSeconds(1)) f++;
+                peakEvents = Math.Max(peakEvents, l - f + 1);
+            }
+            var distinct = events.Distinct().ToList();
+            var gaps = distinct.Zip(distinct.Skip(1), (x, y) => (y - x).TotalMilliseconds).ToList();
+            Console.WriteLine($"  queue {q} journal: {events.Count:N0} events, busiest 1 s {peakEvents:N0}; gaps between its successive decisions " +
+                              $"(distinct event times) {Percentiles.Of(gaps)}; per second: {string.Join(" ", Buckets(events, run.Started))}");
+        }
+        Console.WriteLine("  offers by outcome: " + string.Join(", ", run.Offers.Values
+            .GroupBy(o => run.Connects.ContainsKey(o.ReservationId) ? "Connected" : run.OfferEnds.TryGetValue(o.ReservationId, out var e) ? e.Outcome.ToString() : "none")
+            .OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count():N0}")));
+        Console.WriteLine("  connect Redirects by final status: " + string.Join(", ", run.Redirects.GroupBy(r => r.Status)
+            .OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} {g.Count():N0}")));
+        Console.WriteLine("  offers by agent behaviour: " + string.Join(", ", run.Offers.Values
+            .GroupBy(o => behaviours.FirstOrDefault(b => b.Id == o.AgentId) is { } b ? b.Busy ? "busy" : b.RingSeconds is null ? "never answers" : "answers" : "?")
+            .Select(g => $"{g.Key} {g.Count():N0}")));
+        foreach (var (callerKey, list) in offersOfCaller.OrderByDescending(kv => kv.Value.Count).Take(2))
+        {
+            var sc = run.Callers.FirstOrDefault(c => c.Node == callerKey.Node && c.Caller.Uniqueid == callerKey.UniqueId);
+            Console.WriteLine($"  most offered caller {callerKey}: {list.Count:N0} offers, simulator outcome {sc?.Caller.Outcome}, patience {sc?.Patience}; outcomes " +
+                              string.Join(", ", list.GroupBy(o => run.Connects.ContainsKey(o.ReservationId) ? "Connected" : run.OfferEnds.TryGetValue(o.ReservationId, out var e) ? e.Outcome.ToString() : "none")
+                                  .Select(g => $"{g.Key} {g.Count()}")) + "; first offers: " +
+                              string.Join("; ", list.Take(4).Select(o => $"{o.AgentId} {o.At:HH:mm:ss.fff} " +
+                                  (byReservation.TryGetValue(o.ReservationId, out var rd) ? $"{rd.Status} rx {rd.Received:HH:mm:ss.fff}" : "no Redirect"))) +
+                              (run.WireResults.TryGetValue((callerKey.Node, callerKey.UniqueId), out var res) ? $"; wire results {res.Count}: " + string.Join(" ", res.Take(4).Select(x => $"{x.Agent}={x.Status}@{x.At:HH:mm:ss.fff}")) : ""));
         }
         var queueHolds = run.Queues.Sum(q => q.Waiting.Count + q.Connected.Count);
         var ended = run.Callers.Count(c => c.Caller.Completion.IsCompleted);
