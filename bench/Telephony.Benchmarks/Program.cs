@@ -10,6 +10,7 @@ return name switch
     "recover" => await RecoverBenchmark.RunAsync(args.Skip(1).ToArray()),
     "project" => await ProjectBenchmark.RunAsync(args.Skip(1).ToArray()),
     "actions" => await ActionsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "distribution" => await DistributionBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
