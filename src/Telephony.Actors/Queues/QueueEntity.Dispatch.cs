@@ -21,7 +21,7 @@ public sealed partial class QueueEntity
         var leaving = _state.TimeOuts(now).Concat(_state.LeaveIfEmpty(now, _board)).ToList();
         if (leaving.Count > 0)
         {
-            Record(leaving); // dispatches again once written
+            Record(leaving); // applied at once: dispatches again
             return;
         }
         foreach (var ask in _state.Plan(now, _board, _random, NewReservationId))
@@ -122,8 +122,8 @@ public sealed partial class QueueEntity
     {
         switch (e)
         {
-            case AgentOffered o:
-                StartConnect(_state.Find(o.Caller)!, o);
+            case AgentOffered o when _state.Find(o.Caller) is { } caller && caller.Offers.Any(x => x.ReservationId == o.ReservationId):
+                StartConnect(caller, o); // (a leg already ended by a later decision is not started at all)
                 break;
             case OfferEnded ended:
                 _agents.Tell(new ReservationNews(ended.AgentId, ended.ReservationId, ReservationNewsKind.Released, ended.Outcome));
