@@ -19,6 +19,7 @@ public sealed class NodeRegion;
 public sealed class NodeDirectory;
 public sealed class QueueRegion;
 public sealed class AgentRegion;
+public sealed class QueueKeeper;
 
 /// <summary>The one call a host makes: HOCON from hocon/, remoting, clustering, persistence, the call and node shard
 /// regions and the node directory singleton.</summary>
@@ -102,6 +103,13 @@ public static class TelephonyHosting
         builder.WithSingleton<NodeDirectory>("node-directory",
             (_, registry, _) => NodeDirectoryActor.Props(directory.All.Select(n => n.Name).ToArray(), registry.Get<NodeRegion>(), tick),
             new ClusterSingletonOptions(), createProxyToo: false);
+
+        if (queueDirectory.Queues.Count > 0 || queueDirectory.Agents.Count > 0)
+            builder.WithSingleton<QueueKeeper>("queue-keeper",
+                (_, registry, _) => QueueKeeperActor.Props(queueDirectory.Queues.Select(q => q.Name).ToList(),
+                    queueDirectory.Agents.Select(a => a.Id).ToList(), registry.Get<QueueRegion>(), registry.Get<AgentRegion>(),
+                    queueRuntime.KeeperInterval),
+                new ClusterSingletonOptions(), createProxyToo: false);
 
         if (options.SeedNodes.Count == 0)
         {

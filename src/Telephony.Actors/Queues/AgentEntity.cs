@@ -50,7 +50,7 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
             // Not configured: say so to whoever asks, and hold nothing.
             CommandAny(m =>
             {
-                if (m is IAgentMessage) Sender.Tell(new AgentUnknown(agentId));
+                if (m is IAgentMessage and not WakeAgent) Sender.Tell(new AgentUnknown(agentId));
             });
             return;
         }
@@ -70,6 +70,7 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
         Command<GetAgent>(_ => Sender.Tell(Info()));
         Command<Tick>(_ => OnTick());
         Command<Refresh>(_ => PushViews());
+        Command<WakeAgent>(_ => { });
     }
 
     public static Props Props(string agentId, QueueDirectory directory, QueueRuntimeSettings runtime, IActorRef queueRegion) =>

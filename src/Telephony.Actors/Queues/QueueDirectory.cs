@@ -62,10 +62,10 @@ public sealed class QueueDirectory
 
 /// <summary>The <c>telephony.queues</c> block of HOCON.</summary>
 public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout, TimeSpan ConfirmInterval, TimeSpan CallLimit,
-    TimeSpan ArbitrationWindow, TimeSpan ViewRefresh)
+    TimeSpan ArbitrationWindow, TimeSpan ViewRefresh, TimeSpan KeeperInterval)
 {
     public static readonly QueueRuntimeSettings Default = new(1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
-        TimeSpan.FromHours(4), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+        TimeSpan.FromHours(4), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 
     public static QueueRuntimeSettings From(Config config) => new(
         config.GetInt("telephony.queues.snapshot-every", Default.SnapshotEvery),
@@ -73,5 +73,6 @@ public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout
         config.GetTimeSpan("telephony.queues.confirm-interval", Default.ConfirmInterval),
         config.GetTimeSpan("telephony.queues.call-limit", Default.CallLimit),
         config.GetTimeSpan("telephony.queues.arbitration-window", Default.ArbitrationWindow),
-        config.GetTimeSpan("telephony.queues.view-refresh", Default.ViewRefresh));
+        config.GetTimeSpan("telephony.queues.view-refresh", Default.ViewRefresh),
+        config.GetTimeSpan("telephony.queues.keeper-interval", Default.KeeperInterval));
 }

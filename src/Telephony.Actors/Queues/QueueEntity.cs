@@ -63,6 +63,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Command<ConfirmReservation>(c => Sender.Tell(new ReservationConfirmed(c.AgentId, c.ReservationId, Holds(c.ReservationId))));
         Command<AskTimeouts>(_ => ExpireAsks());
         Command<Wake>(_ => Dispatch());
+        Command<WakeQueue>(_ => { });
         Command<CallerHungUp>(OnHangup);
         Command<CallerDialAnswered>(OnDialAnswered);
         Command<ConnectResultReported>(OnConnectResult);

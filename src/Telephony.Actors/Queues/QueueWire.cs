@@ -26,3 +26,9 @@ public sealed record WatchQueueCaller(string Node, string UniqueId, string Queue
 
 /// <summary>What a node needs to feed the call queues: the queue and agent regions and the configured queues.</summary>
 public sealed record NodeQueueLinks(Akka.Actor.IActorRef Queues, Akka.Actor.IActorRef Agents, QueueDirectory Directory);
+
+/// <summary>Starts the queue entity if it is not running (see <see cref="QueueKeeperActor"/>).</summary>
+public sealed record WakeQueue(string Queue) : IQueueMessage;
+
+/// <summary>Starts the agent entity if it is not running (see <see cref="QueueKeeperActor"/>).</summary>
+public sealed record WakeAgent(string AgentId) : IAgentMessage;
