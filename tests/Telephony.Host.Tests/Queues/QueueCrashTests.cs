@@ -38,9 +38,13 @@ public class QueueCrashTests(ITestOutputHelper output)
         await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions
         {
             Port = 0, Nodes = Nodes, TimeScale = TimeScale, TimeZone = TimeZoneInfo.Utc,
+            // One scaled clock per node that calls start on: without it each call starts on the wall clock and runs
+            // 1/TimeScale as fast, so the ledger's times of two callers that joined apart are not comparable.
+            SubSecondTimes = true,
             VirtualQueue = new VirtualQueueOptions { Agents = agents, MaxWait = PhoneMaxWait },
         });
         var ledger = sim.VirtualQueue.Ledger;
+        await using var watch = new LedgerWatch(ledger);
         var nodeIndex = sim.Nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => x.i);
         string HostKey(QueueCaller c) => $"{HostNode(nodeIndex[c.NodeName])}/{c.Uniqueid}";
 
@@ -174,14 +178,27 @@ public class QueueCrashTests(ITestOutputHelper output)
         output.WriteLine($"Redirects sent: {sim.Nodes.Sum(n => n.Actions["Redirect"])} ({string.Join(", ", sim.Nodes.Select(n => $"{n.Name} {n.Actions["Redirect"]}"))})");
         output.WriteLine($"host at the end: {(final is null ? "no answer" : $"{final.Statistics}; {final.Waiting.Count} waiting, {final.Connected.Count} connected")}");
         output.WriteLine($"drain after the restart: simulator {simulatorDrained.TotalSeconds:0.0}s, host {(hostDrained ? $"{drained.TotalSeconds:0.0}s" : "never (see below)")}");
-        if (!hostDrained) Diagnose(final, agentInfos, everyone, HostKey, second);
+        if (!hostDrained) await DiagnoseAsync(again, final, agentInfos, everyone, HostKey, first, second);
+        var logs = Path.Combine(work.FullName, "host-before-kill.log");
+        File.WriteAllText(logs, first.Output);
+        File.WriteAllText(Path.Combine(work.FullName, "host-after-restart.log"), second.Output);
+        output.WriteLine($"host output: {logs} and host-after-restart.log beside it (kept when the test fails)");
+        var wallOverlaps = watch.Overlaps();
+        output.WriteLine($"overlaps on the wall clock: {wallOverlaps.Count}");
+        foreach (var (a, b) in wallOverlaps.Take(10))
+            output.WriteLine($"  OVERLAP agent {a.Connection.AgentId}@{a.Connection.AgentNode}: " +
+                             $"{a.Connection.CallerNode}/{a.Connection.CallerUniqueid} up {a.Up.TotalSeconds:0.00}s-{a.Over?.TotalSeconds:0.00}s and " +
+                             $"{b.Connection.CallerNode}/{b.Connection.CallerUniqueid} up {b.Up.TotalSeconds:0.00}s-{b.Over?.TotalSeconds:0.00}s " +
+                             $"(test clock); host lines: " +
+                             string.Join(" | ", Lines(first.Output + second.Output, $"agent {a.Connection.AgentId}:").Take(5)));
         foreach (var (a, b) in ledger.Overlaps().Take(10))
-            output.WriteLine($"  OVERLAP agent {a.AgentId}@{a.AgentNode}: {a.CallerNode}/{a.CallerUniqueid} {a.Start:HH:mm:ss.fff}-{a.End:HH:mm:ss.fff} " +
-                             $"and {b.CallerNode}/{b.CallerUniqueid} {b.Start:HH:mm:ss.fff}-{b.End:HH:mm:ss.fff}; host lines: " +
-                             string.Join(" | ", Lines(first.Output + second.Output, $"agent {a.AgentId}:").Take(5)));
+            output.WriteLine($"  LEDGER OVERLAP agent {a.AgentId}@{a.AgentNode}: {a.CallerNode}/{a.CallerUniqueid} {a.Start:HH:mm:ss.fff}-{a.End:HH:mm:ss.fff} " +
+                             $"and {b.CallerNode}/{b.CallerUniqueid} {b.Start:HH:mm:ss.fff}-{b.End:HH:mm:ss.fff}");
 
         // ---------------------------------------------------------------- the simulator's proof
-        // No agent on two callers at once, no caller connected twice.
+        // No agent on two callers at once (on the callers' simulated clocks, and on the wall clock), no caller
+        // connected twice.
+        Assert.Empty(wallOverlaps);
         Assert.Empty(ledger.Overlaps());
         Assert.Empty(ledger.CallersConnectedMoreThanOnce());
         // Every caller that joined has exactly one fate: connected once (and the talk ended), or gone unconnected
@@ -219,17 +236,22 @@ public class QueueCrashTests(ITestOutputHelper output)
 
     /// <summary>What the host still holds at the end, each caller with its fate on the simulator and the host's lines
     /// about it, and each agent not idle.</summary>
-    private void Diagnose(QueueHttp.Queue? final, IReadOnlyList<QueueHttp.AgentInfo>? agents, IReadOnlyList<QueueCaller> callers,
-        Func<QueueCaller, string> hostKey, HostProcess host)
+    private async Task DiagnoseAsync(QueueHttp http, QueueHttp.Queue? final, IReadOnlyList<QueueHttp.AgentInfo>? agents,
+        IReadOnlyList<QueueCaller> callers, Func<QueueCaller, string> hostKey, HostProcess before, HostProcess host)
     {
         var byKey = callers.ToDictionary(hostKey);
+        var actions = new List<QueueHttp.ActionInfo>();
+        for (var i = 0; i < Nodes; i++) actions.AddRange(await http.ActionsAsync(HostNode(i)));
         foreach (var c in (final?.Waiting ?? Enumerable.Empty<QueueHttp.Caller>()).Concat(final?.Connected ?? Enumerable.Empty<QueueHttp.Caller>()).Take(15))
         {
             var sim = byKey.GetValueOrDefault(c.Key);
             var uniqueId = c.Key[(c.Key.IndexOf('/') + 1)..];
             output.WriteLine($"  STILL IN THE QUEUE {c.Key} ({c.Phase}, agent {c.Agent}); simulator: {sim?.Outcome.ToString() ?? "unknown caller"}, " +
                              $"connections {string.Join(", ", sim?.Connections.Select(x => $"{x.AgentId} {x.Start:HH:mm:ss.fff}-{x.End:HH:mm:ss.fff}") ?? Enumerable.Empty<string>())}; " +
-                             $"host lines: {string.Join(" | ", Lines(host.Output, uniqueId).Take(5))}");
+                             $"host lines before the kill: {string.Join(" | ", Lines(before.Output, uniqueId).TakeLast(3))}; " +
+                             $"after: {string.Join(" | ", Lines(host.Output, uniqueId).Take(5))}");
+            foreach (var a in actions.Where(a => sim is not null && a.Channel == sim.Channel))
+                output.WriteLine($"      action {a.Id} {a.Action} {a.Exten} key {a.Key}: {a.Status} '{a.Message}' queued {a.QueuedAt} sent {a.SentAt} attempts {a.Attempts}");
         }
         foreach (var a in (agents ?? Enumerable.Empty<QueueHttp.AgentInfo>()).Where(a => a.ReservationId is not null || a.Activity != "Idle").Take(15))
             output.WriteLine($"  AGENT NOT FREE {a.Id}: {a.Status}/{a.Activity} ({a.State}), reservation {a.ReservationId} for {a.ReservationCaller}; " +

@@ -71,6 +71,24 @@ internal sealed class QueueHttp(string endpoint) : IDisposable
         }).ToList();
     }
 
+    public sealed record ActionInfo(string Id, string Action, string Status, string? Key, string? Channel, string? Exten,
+        string? Message, string? SentAt, int Attempts, string? QueuedAt);
+
+    /// <summary><c>GET /actions?node=...</c>: the node's actions the host keeps, newest first (up to 1000).</summary>
+    public async Task<IReadOnlyList<ActionInfo>> ActionsAsync(string node)
+    {
+        var json = await GetAsync($"actions?node={Uri.EscapeDataString(node)}&limit=1000");
+        if (json is null) return [];
+        using var doc = JsonDocument.Parse(json);
+        string? S(JsonElement e, string p) => e.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Header(JsonElement e, string name) => e.GetProperty("headers").EnumerateArray()
+            .Where(h => string.Equals(S(h, "key") ?? S(h, "Key"), name, StringComparison.OrdinalIgnoreCase))
+            .Select(h => S(h, "value") ?? S(h, "Value")).FirstOrDefault();
+        return doc.RootElement.GetProperty("actions").EnumerateArray().Select(a => new ActionInfo(S(a, "id")!, S(a, "action")!,
+            S(a, "status")!, S(a, "idempotencyKey"), Header(a, "Channel"), Header(a, "Exten"), S(a, "message"), S(a, "sentAt"),
+            a.TryGetProperty("attempts", out var n) ? n.GetInt32() : 0, S(a, "queuedAt"))).ToList();
+    }
+
     private async Task<string?> GetAsync(string path)
     {
         try
