@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Telephony.Simulator.Queue;
 
 namespace Telephony.Host.Tests.Queues;
@@ -12,10 +11,9 @@ namespace Telephony.Host.Tests.Queues;
 /// </summary>
 internal sealed class LedgerWatch : IAsyncDisposable
 {
-    public sealed record Seen(QueueConnection Connection, TimeSpan Up, TimeSpan? Over);
+    public sealed record Seen(QueueConnection Connection, DateTimeOffset Up, DateTimeOffset? Over);
 
     private readonly QueueLedger _ledger;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Seen> _seen = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -44,7 +42,7 @@ internal sealed class LedgerWatch : IAsyncDisposable
         {
             var ordered = agent.OrderBy(s => s.Up).ToList();
             for (var i = 0; i < ordered.Count; i++)
-            for (var j = i + 1; j < ordered.Count && ordered[j].Up < (ordered[i].Over ?? TimeSpan.MaxValue); j++)
+            for (var j = i + 1; j < ordered.Count && ordered[j].Up < (ordered[i].Over ?? DateTimeOffset.MaxValue); j++)
                 overlaps.Add((ordered[i], ordered[j]));
         }
         return overlaps;
@@ -68,7 +66,7 @@ internal sealed class LedgerWatch : IAsyncDisposable
 
     private void Read()
     {
-        var now = _clock.Elapsed;
+        var now = DateTimeOffset.UtcNow;
         var connections = _ledger.Connections; // appended in order; an ended one is replaced in its place
         lock (_seen)
         {

@@ -28,12 +28,12 @@ public class QueueCrashTests(ITestOutputHelper output)
     public async Task A_host_killed_with_200_callers_waiting_and_50_agents_busy_connects_each_caller_at_most_once_and_never_gives_an_agent_two_calls()
     {
         // 50 agents over the four nodes (ids <node><nnn>: 2007 is node 2's 7th), each ringing 2-6 s and talking
-        // 40-120 s (10-30 s wall): all busy when the host dies, some finishing while it is dead, most after.
+        // 40-200 s (10-50 s wall): all busy when the host dies, some finishing while it is dead, the others after.
         var draw = new Random(18);
         var agents = Enumerable.Range(0, AgentCount).Select(i =>
         {
             var node = i % Nodes + 1;
-            return AgentBehavior.Answers($"{node}{i / Nodes + 1:000}", node, 2 + draw.NextDouble() * 4, 40 + draw.NextDouble() * 80);
+            return AgentBehavior.Answers($"{node}{i / Nodes + 1:000}", node, 2 + draw.NextDouble() * 4, 40 + draw.NextDouble() * 160);
         }).ToList();
         await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions
         {
@@ -74,10 +74,17 @@ public class QueueCrashTests(ITestOutputHelper output)
 
         // ---------------------------------------------------------------- before the kill
         var callers = new List<QueueCaller>();
+        var gone = new System.Collections.Concurrent.ConcurrentDictionary<QueueCaller, DateTimeOffset>(); // when each call ended
+        QueueCaller Noted(QueueCaller c)
+        {
+            _ = c.Completion.ContinueWith(_ => gone[c] = DateTimeOffset.UtcNow, TaskScheduler.Default);
+            return c;
+        }
         var patienceDraw = new Random(1818);
         QueueHttp.Queue atKill;
         HashSet<(string, string)> talkingAtKill;
         int goneBeforeKill;
+        var killedAt = DateTimeOffset.MinValue;
         var first = HostProcess.Start(work.FullName, environment);
         using (first)
         {
@@ -90,25 +97,26 @@ public class QueueCrashTests(ITestOutputHelper output)
             for (var i = 0; i < Callers; i++)
             {
                 TimeSpan? patience = patienceDraw.NextDouble() < 0.3 ? TimeSpan.FromSeconds(40 + patienceDraw.NextDouble() * 160) : null;
-                callers.Add(sim.Nodes[i % Nodes].StartQueueCaller(Queue, priority: 3, patience)
-                            ?? throw new InvalidOperationException("a node is restarting"));
+                callers.Add(Noted(sim.Nodes[i % Nodes].StartQueueCaller(Queue, priority: 3, patience)
+                                  ?? throw new InvalidOperationException("a node is restarting")));
                 await Task.Delay(20);
             }
             await Task.WhenAll(callers.Select(c => c.Joined)).WaitAsync(TimeSpan.FromSeconds(60));
 
-            // Every join journaled (so the host's count of callers is exact); the agents past their first talks, so
-            // calls end and agents are offered again all the time; nearly every agent talking, about 200 in line,
+            // Every join journaled (so the host's count of callers is exact); the first talks ending, so agents are
+            // offered again all the time; nearly every agent talking, about 200 in line,
             // and at least one agent ringing: the kill lands on connects in flight.
             QueueHttp.Queue? last = null;
             await Until(async () => (last = await http.QueueAsync(Queue)) is { } q && q.Statistics.Offered == Callers
-                    && q.Statistics.Completed >= 20 && q.Connected.Count >= AgentCount - 5 && q.Waiting.Count >= 180
+                    && q.Statistics.Completed >= 5 && q.Connected.Count >= AgentCount - 5 && q.Waiting.Count >= 180
                     && q.Waiting.Any(w => w.Phase != "Waiting"),
-                $"all {Callers} callers are in the queue, 20 calls done, {AgentCount - 5}+ connected, 180+ waiting, one ringing", first,
+                $"all {Callers} callers are in the queue, 5 calls done, {AgentCount - 5}+ connected, 180+ waiting, one ringing", first,
                 describe: () => last is null ? "no answer"
                     : $"offered {last.Statistics.Offered}, completed {last.Statistics.Completed}, connected {last.Connected.Count}, " +
                       $"waiting {last.Waiting.Count}, ringing {last.Waiting.Count(w => w.Phase != "Waiting")}");
             atKill = last!;
             first.KillHard();
+            killedAt = DateTimeOffset.UtcNow;
             Assert.Equal(137, first.ExitCode);
             talkingAtKill = ledger.Connections.Where(c => c.End is null).Select(c => (c.CallerNode, c.CallerUniqueid)).ToHashSet();
             goneBeforeKill = callers.Count(c => c.Completion.IsCompleted);
@@ -122,8 +130,8 @@ public class QueueCrashTests(ITestOutputHelper output)
         // Calls keep arriving: half hang up after 4-12 s (1-3 s wall), before the host is back; the other half wait.
         var downtime = new List<QueueCaller>();
         for (var i = 0; i < DowntimeCallers; i++)
-            downtime.Add(sim.Nodes[i % Nodes].StartQueueCaller(Queue, priority: 3,
-                i % 2 == 0 ? TimeSpan.FromSeconds(4 + patienceDraw.NextDouble() * 8) : null) ?? throw new InvalidOperationException("a node is restarting"));
+            downtime.Add(Noted(sim.Nodes[i % Nodes].StartQueueCaller(Queue, priority: 3,
+                i % 2 == 0 ? TimeSpan.FromSeconds(4 + patienceDraw.NextDouble() * 8) : null) ?? throw new InvalidOperationException("a node is restarting")));
         await Task.WhenAll(downtime.Select(c => c.Joined)).WaitAsync(TimeSpan.FromSeconds(60));
         // Dead long enough that some of the talks up at the kill end unseen (and the impatient newcomers hang up).
         await Until(() => downtime.Where(c => c.Patience is not null).All(c => c.Completion.IsCompleted)
@@ -140,6 +148,10 @@ public class QueueCrashTests(ITestOutputHelper output)
         output.WriteLine($"dead for {deadFor.TotalSeconds:0.0}s: {endedUnseen} talks ended, {goneUnseen} waiting callers hung up, " +
                          $"{DowntimeCallers} new callers joined ({downtimeGoneBeforeRestart.Count} hung up again) unseen");
         using var again = new QueueHttp(await second.ManagementEndpointAsync(TimeSpan.FromSeconds(60)));
+        // The host is blind from the kill until its AMI sessions are back: what a node says meanwhile is lost to it.
+        await Until(() => sim.Nodes.All(n => n.Sessions.LoggedInNow > 0), "all four nodes log in again", second);
+        var seeingAgainAt = DateTimeOffset.UtcNow;
+        var blind = seeingAgainAt - killedAt;
         var everyone = callers.Concat(downtime).ToList();
 
         // Drained on the simulator: talks over, and every caller not connected gone by its patience or its phone's
@@ -150,10 +162,11 @@ public class QueueCrashTests(ITestOutputHelper output)
         // ... and on the host: nobody left waiting or connected, no agent holding a reservation.
         QueueHttp.Queue? final = null;
         IReadOnlyList<QueueHttp.AgentInfo>? agentInfos = null;
+        // Then every end is the host's to see: 45 s is ample for its reservation deadlines (20 s) and keeper (10 s).
         var hostDrained = await Eventually(async () =>
             (final = await again.QueueAsync(Queue)) is { Waiting.Count: 0, Connected.Count: 0 }
             && (agentInfos = await again.AgentsAsync()) is { } list && list.Count == AgentCount
-            && list.All(a => a.ReservationId is null && a.Activity == "Idle"), second, seconds: 60);
+            && list.All(a => a.ReservationId is null && a.Activity == "Idle"), second, seconds: 45);
         var drained = restarted.Elapsed;
         final ??= await again.QueueAsync(Queue);
         agentInfos ??= await again.AgentsAsync();
@@ -178,7 +191,12 @@ public class QueueCrashTests(ITestOutputHelper output)
         output.WriteLine($"Redirects sent: {sim.Nodes.Sum(n => n.Actions["Redirect"])} ({string.Join(", ", sim.Nodes.Select(n => $"{n.Name} {n.Actions["Redirect"]}"))})");
         output.WriteLine($"host at the end: {(final is null ? "no answer" : $"{final.Statistics}; {final.Waiting.Count} waiting, {final.Connected.Count} connected")}");
         output.WriteLine($"drain after the restart: simulator {simulatorDrained.TotalSeconds:0.0}s, host {(hostDrained ? $"{drained.TotalSeconds:0.0}s" : "never (see below)")}");
-        if (!hostDrained) await DiagnoseAsync(again, final, agentInfos, everyone, HostKey, first, second);
+        var seen = watch.Connections;
+        var upAtKill = seen.Where(c => c.Up < killedAt && (c.Over is null || c.Over > killedAt)).ToList();
+        output.WriteLine($"blind for {blind.TotalSeconds:0.0}s (kill {killedAt:HH:mm:ss.fff} to AMI logins {seeingAgainAt:HH:mm:ss.fff}): " +
+                         $"of {upAtKill.Count} talks up at the kill {upAtKill.Count(c => c.Over <= seeingAgainAt)} ended then, " +
+                         $"{upAtKill.Count(c => c.Over > seeingAgainAt)} after");
+        if (!hostDrained) await DiagnoseAsync(again, final, agentInfos, everyone, HostKey, first, second, seen, gone, killedAt, seeingAgainAt);
         var logs = Path.Combine(work.FullName, "host-before-kill.log");
         File.WriteAllText(logs, first.Output);
         File.WriteAllText(Path.Combine(work.FullName, "host-after-restart.log"), second.Output);
@@ -187,9 +205,9 @@ public class QueueCrashTests(ITestOutputHelper output)
         output.WriteLine($"overlaps on the wall clock: {wallOverlaps.Count}");
         foreach (var (a, b) in wallOverlaps.Take(10))
             output.WriteLine($"  OVERLAP agent {a.Connection.AgentId}@{a.Connection.AgentNode}: " +
-                             $"{a.Connection.CallerNode}/{a.Connection.CallerUniqueid} up {a.Up.TotalSeconds:0.00}s-{a.Over?.TotalSeconds:0.00}s and " +
-                             $"{b.Connection.CallerNode}/{b.Connection.CallerUniqueid} up {b.Up.TotalSeconds:0.00}s-{b.Over?.TotalSeconds:0.00}s " +
-                             $"(test clock); host lines: " +
+                             $"{a.Connection.CallerNode}/{a.Connection.CallerUniqueid} up {a.Up:HH:mm:ss.fff}-{a.Over:HH:mm:ss.fff} and " +
+                             $"{b.Connection.CallerNode}/{b.Connection.CallerUniqueid} up {b.Up:HH:mm:ss.fff}-{b.Over:HH:mm:ss.fff} " +
+                             $"(wall clock); host lines: " +
                              string.Join(" | ", Lines(first.Output + second.Output, $"agent {a.Connection.AgentId}:").Take(5)));
         foreach (var (a, b) in ledger.Overlaps().Take(10))
             output.WriteLine($"  LEDGER OVERLAP agent {a.AgentId}@{a.AgentNode}: {a.CallerNode}/{a.CallerUniqueid} {a.Start:HH:mm:ss.fff}-{a.End:HH:mm:ss.fff} " +
@@ -237,20 +255,38 @@ public class QueueCrashTests(ITestOutputHelper output)
     /// <summary>What the host still holds at the end, each caller with its fate on the simulator and the host's lines
     /// about it, and each agent not idle.</summary>
     private async Task DiagnoseAsync(QueueHttp http, QueueHttp.Queue? final, IReadOnlyList<QueueHttp.AgentInfo>? agents,
-        IReadOnlyList<QueueCaller> callers, Func<QueueCaller, string> hostKey, HostProcess before, HostProcess host)
+        IReadOnlyList<QueueCaller> callers, Func<QueueCaller, string> hostKey, HostProcess before, HostProcess host,
+        IReadOnlyList<LedgerWatch.Seen> seen, IReadOnlyDictionary<QueueCaller, DateTimeOffset> gone, DateTimeOffset killedAt,
+        DateTimeOffset seeingAgainAt)
     {
         var byKey = callers.ToDictionary(hostKey);
         var actions = new List<QueueHttp.ActionInfo>();
         for (var i = 0; i < Nodes; i++) actions.AddRange(await http.ActionsAsync(HostNode(i)));
+        string Window(DateTimeOffset? t) => t is null ? "never" : t < killedAt ? "before the kill" : t <= seeingAgainAt ? "while blind" : "after";
+        string Summary(IEnumerable<DateTimeOffset?> times) =>
+            string.Join(", ", times.GroupBy(Window).Select(g => $"{g.Count()} {g.Key}"));
+        var stuck = (final?.Connected ?? []).Select(c => byKey.GetValueOrDefault(c.Key)).OfType<QueueCaller>().ToList();
+        output.WriteLine($"still connected for the host: {stuck.Count}; their talks ended " + Summary(stuck.Select(c =>
+            seen.FirstOrDefault(x => x.Connection.CallerNode == c.NodeName && x.Connection.CallerUniqueid == c.Uniqueid)?.Over)));
+        var ringing = (final?.Waiting ?? []).Select(c => byKey.GetValueOrDefault(c.Key)).OfType<QueueCaller>().ToList();
+        output.WriteLine($"still waiting/ringing for the host: {(final?.Waiting.Count ?? 0)}; their calls ended " +
+                         Summary(ringing.Select(c => gone.TryGetValue(c, out var t) ? t : (DateTimeOffset?)null)));
         foreach (var c in (final?.Waiting ?? Enumerable.Empty<QueueHttp.Caller>()).Concat(final?.Connected ?? Enumerable.Empty<QueueHttp.Caller>()).Take(15))
         {
             var sim = byKey.GetValueOrDefault(c.Key);
             var uniqueId = c.Key[(c.Key.IndexOf('/') + 1)..];
+            var node = c.Key[..c.Key.IndexOf('/')];
+            var talk = sim is null ? null : seen.FirstOrDefault(x => x.Connection.CallerNode == sim.NodeName && x.Connection.CallerUniqueid == sim.Uniqueid);
+            var when = (talk is null ? "" : $", talk {When(talk.Up)} to {When(talk.Over)}") +
+                       (sim is not null && gone.TryGetValue(sim, out var end) ? $", call over {When(end)}" : "");
+            string When(DateTimeOffset? t) => t is null ? "-" : t < killedAt ? $"{(t.Value - killedAt).TotalSeconds:0.0}s before the kill"
+                : t <= seeingAgainAt ? $"{(t.Value - killedAt).TotalSeconds:0.0}s after the kill (host blind)"
+                : $"{(t.Value - seeingAgainAt).TotalSeconds:0.0}s after the host saw again";
             output.WriteLine($"  STILL IN THE QUEUE {c.Key} ({c.Phase}, agent {c.Agent}); simulator: {sim?.Outcome.ToString() ?? "unknown caller"}, " +
-                             $"connections {string.Join(", ", sim?.Connections.Select(x => $"{x.AgentId} {x.Start:HH:mm:ss.fff}-{x.End:HH:mm:ss.fff}") ?? Enumerable.Empty<string>())}; " +
+                             $"connections {string.Join(", ", sim?.Connections.Select(x => x.AgentId) ?? Enumerable.Empty<string>())}{when}; " +
                              $"host lines before the kill: {string.Join(" | ", Lines(before.Output, uniqueId).TakeLast(3))}; " +
                              $"after: {string.Join(" | ", Lines(host.Output, uniqueId).Take(5))}");
-            foreach (var a in actions.Where(a => sim is not null && a.Channel == sim.Channel))
+            foreach (var a in actions.Where(a => sim is not null && a.Id.StartsWith(node + ":", StringComparison.Ordinal) && a.Channel == sim.Channel))
                 output.WriteLine($"      action {a.Id} {a.Action} {a.Exten} key {a.Key}: {a.Status} '{a.Message}' queued {a.QueuedAt} sent {a.SentAt} attempts {a.Attempts}");
         }
         foreach (var a in (agents ?? Enumerable.Empty<QueueHttp.AgentInfo>()).Where(a => a.ReservationId is not null || a.Activity != "Idle").Take(15))
