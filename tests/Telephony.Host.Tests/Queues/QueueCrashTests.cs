@@ -52,6 +52,8 @@ public class QueueCrashTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string>
         {
             ["TELEPHONY__PROGRESSINTERVAL"] = "00:00:05",
+            // The queue's recovery and the agents' deadlines are Akka info lines: kept for the diagnosis of a failure.
+            ["Logging__LogLevel__Akka"] = "Information",
             [$"TELEPHONY__QUEUES__{Queue}__STRATEGY"] = "leastrecent",
             // The simulated Dial gives up after 15 s simulated (3.75 s wall); the reservation lives this + 15 s.
             [$"TELEPHONY__QUEUES__{Queue}__RINGTIMEOUT"] = "5",
