@@ -83,6 +83,11 @@ public sealed partial class QueueEntity
     private void OnSubmitted(ActionSubmitted s)
     {
         var key = s.Action.IdempotencyKey ?? "";
+        if (_checks.ContainsKey(key))
+        {
+            _nodes.Tell(new SubscribeAction(s.Action.Node, s.Action.Id, Self));
+            return;
+        }
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
         if (!key.EndsWith(BridgeSuffix, StringComparison.Ordinal))
         {
@@ -99,6 +104,11 @@ public sealed partial class QueueEntity
     private void OnActionChanged(ActionRecord a)
     {
         var key = a.IdempotencyKey ?? "";
+        if (_checks.TryGetValue(key, out var checkedCaller))
+        {
+            OnChecked(key, checkedCaller, a);
+            return;
+        }
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
         var now = DateTimeOffset.UtcNow;
         if (leg.Stopped)
@@ -123,6 +133,9 @@ public sealed partial class QueueEntity
         {
             case ActionStatus.Failed when a.Message?.Contains("does not exist", StringComparison.OrdinalIgnoreCase) == true:
                 Record(_state.CallerHungUp(leg.Caller, now)); // the caller's channel is gone: it hung up unseen
+                break;
+            case ActionStatus.Refused: // the node saw the caller's channel end: not sent
+                Record(_state.CallerHungUp(leg.Caller, now));
                 break;
             case ActionStatus.Failed or ActionStatus.Expired or ActionStatus.Cancelled or ActionStatus.Unknown:
                 EndLeg(leg, OfferOutcome.Unavailable, now);
@@ -162,7 +175,12 @@ public sealed partial class QueueEntity
 
     private void OnBridge(Leg leg, ActionRecord a, DateTimeOffset now)
     {
-        if (a.Status == ActionStatus.Succeeded)
+        if (a.Status == ActionStatus.Refused)
+        {
+            HangUp(leg);
+            Record(_state.CallerHungUp(leg.Caller, now));
+        }
+        else if (a.Status == ActionStatus.Succeeded)
             Record(_state.Answered(leg.ReservationId, now, leg.AgentLinkedId ?? leg.ChannelId));
         else if (a.Status == ActionStatus.Failed)
         {

@@ -70,6 +70,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Command<NodeRestarted>(OnNodeRestarted);
         Command<RemoveCaller>(r => Record(_state.Leave(r.Caller, LeaveReason.Removed, DateTimeOffset.UtcNow, null)));
         ConnectCommands();
+        CheckCommands();
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("queue {0}: snapshot failed: {1}", _name, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -98,6 +99,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         }
         if (_state.Count > 0) _log.Info("queue {0}: recovered with {1} caller(s) at {2:O}", _name, _state.Count, now);
         Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(500));
+        StartChecks();
         Dispatch();
     }
 
