@@ -87,7 +87,8 @@ internal sealed class BenchHost : IAsyncDisposable
         akka.log-dead-letters = 0
         """;
 
-    public static async Task<BenchHost> StartAsync(BenchJournal journal, IReadOnlyList<AsteriskNodeSettings> nodes, string? extraHocon)
+    public static async Task<BenchHost> StartAsync(BenchJournal journal, IReadOnlyList<AsteriskNodeSettings> nodes, string? extraHocon,
+        Telephony.Actors.Queues.QueueDirectory? queues = null)
     {
         await JournalSchema.EnsureAsync(journal.Provider, journal.ConnectionString);
         var options = new TelephonyOptions
@@ -96,6 +97,7 @@ internal sealed class BenchHost : IAsyncDisposable
             JournalConnectionString = journal.ConnectionString,
             HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon"),
             Nodes = nodes,
+            QueueDirectory = queues ?? Telephony.Actors.Queues.QueueDirectory.Empty,
             ExtraHocon = (extraHocon ?? "") + "\n" + BaseHocon,
         };
         // No file watching: the default builder watches its content root (the current directory, recursively) for

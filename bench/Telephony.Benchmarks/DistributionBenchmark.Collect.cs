@@ -123,7 +123,7 @@ internal static partial class DistributionBenchmark
         public Dictionary<string, List<DateTimeOffset>> QueueEventTimes { get; init; } = [];
     }
 
-    private static async Task<Run> Collect(DistributionHost host, AsteriskSimulator sim, BenchJournal journal, WireListener listener,
+    private static async Task<Run> Collect(BenchHost host, AsteriskSimulator sim, BenchJournal journal, WireListener listener,
         Arrivals arrivals, QueueDirectory directory, DateTimeOffset started)
     {
         var nodes = host.Registry.Get<NodeRegion>();

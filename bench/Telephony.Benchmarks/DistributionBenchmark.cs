@@ -108,7 +108,7 @@ internal static partial class DistributionBenchmark
                           string.Join(", ", QueueList.Select(q => $"{q} {directory.ConfiguredMembers(q).Count:N0} members")));
 
         var journal = BenchJournal.Sqlite();
-        var host = await DistributionHost.StartAsync(journal, sim.Nodes.Select(IngestBenchmark.NodeFor).ToList(), directory, hocon);
+        var host = await BenchHost.StartAsync(journal, sim.Nodes.Select(IngestBenchmark.NodeFor).ToList(), hocon, directory);
         var cpu = Process.GetCurrentProcess();
         Run? run = null;
         try
@@ -198,7 +198,7 @@ internal static partial class DistributionBenchmark
         return directory;
     }
 
-    private static async Task WaitAgentsReady(DistributionHost host, QueueDirectory directory)
+    private static async Task WaitAgentsReady(BenchHost host, QueueDirectory directory)
     {
         var region = host.Registry.Get<QueueRegion>();
         var sw = Stopwatch.StartNew();
@@ -327,62 +327,5 @@ internal static partial class DistributionBenchmark
             if (sw.Elapsed > limit) throw new TimeoutException($"{what}: not within {limit.TotalSeconds} s");
             await Task.Delay(10);
         }
-    }
-}
-
-/// <summary>The bench host (as <see cref="BenchHost"/>) with the queue directory configured.</summary>
-internal sealed class DistributionHost : IAsyncDisposable
-{
-    private readonly IHost _host;
-
-    private DistributionHost(IHost host)
-    {
-        _host = host;
-        System = host.Services.GetRequiredService<ActorSystem>();
-        Registry = host.Services.GetRequiredService<IActorRegistry>();
-    }
-
-    public ActorSystem System { get; }
-    public IActorRegistry Registry { get; }
-
-    public static async Task<DistributionHost> StartAsync(BenchJournal journal, IReadOnlyList<AsteriskNodeSettings> nodes, QueueDirectory directory,
-        string? extraHocon)
-    {
-        await JournalSchema.EnsureAsync(journal.Provider, journal.ConnectionString);
-        var options = new TelephonyOptions
-        {
-            JournalProvider = journal.Provider,
-            JournalConnectionString = journal.ConnectionString,
-            HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon"),
-            Nodes = nodes,
-            QueueDirectory = directory,
-            ExtraHocon = (extraHocon ?? "") + "\n" + BenchHost.BaseHocon,
-        };
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            Configuration = new Microsoft.Extensions.Configuration.ConfigurationManager
-            {
-                ["hostBuilder:reloadConfigOnChange"] = "false",
-            },
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(TelephonyOptions.ActorSystemName, (akka, _) => akka.AddTelephony(options));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new DistributionHost(host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _host.StopAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        _host.Dispose();
     }
 }
