@@ -92,26 +92,12 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
             var first = new List<IAgentEvent>();
             foreach (var (queue, penalty) in Settings.Queues) first.Add(new AgentMembershipChanged(now, queue, penalty));
             if (Settings.LoggedInAtStart) first.Add(new AgentLoggedIn(now));
-            if (first.Count > 0) PersistAll(first, e => Tagged(e), _ => { });
-            DeferAsync(0, _ => PushViews());
+            Record(first); // tells the queues once written
         }
         else PushViews();
         Timers.StartPeriodicTimer("tick", new Tick(), TickInterval);
         Timers.StartPeriodicTimer("refresh", new Refresh(), _runtime.ViewRefresh);
     }
-
-    private void PersistAll(IReadOnlyList<IAgentEvent> events, Func<IAgentEvent, object> wrap, Action<IAgentEvent> after)
-    {
-        if (events.Count == 0) return;
-        PersistAll(events.Select(wrap), o =>
-        {
-            var e = (IAgentEvent)((Tagged)o).Payload;
-            _agent.Apply(e);
-            after(e);
-        });
-    }
-
-    private static Tagged Tagged(IAgentEvent e) => new(e, Tags);
 
     /// <summary>Journals the events, then tells the queues the new view (and runs <paramref name="then"/> once).</summary>
     private void Record(IReadOnlyList<IAgentEvent> events, Action? then = null)
@@ -122,8 +108,10 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         var left = events.Count;
-        PersistAll(events, e => Tagged(e), e =>
+        PersistAll(events.Select(e => new Tagged(e, Tags)), t =>
         {
+            var e = (IAgentEvent)t.Payload;
+            _agent.Apply(e);
             if (e is AgentPaused { Automatic: true } p) _log.Info("agent {0}: {1}", _agentId, p.Reason);
             if (--left == 0)
             {

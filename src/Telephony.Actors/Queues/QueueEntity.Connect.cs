@@ -73,8 +73,6 @@ public sealed partial class QueueEntity
         Submit(caller.Key.Node, "Originate", headers, offer.ReservationId);
     }
 
-    private void ResumeConnect(QueueCaller caller, AgentOffered offer) => StartConnect(caller, offer);
-
     private static string Clean(string? name) => (name ?? "").Replace("\"", "", StringComparison.Ordinal);
 
     private void Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key) =>

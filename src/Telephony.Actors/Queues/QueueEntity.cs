@@ -95,7 +95,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         foreach (var caller in _state.Line.Concat(_state.Connected).ToList())
         {
             _nodes.Tell(new WatchQueueCaller(caller.Key.Node, caller.Key.UniqueId, _name));
-            foreach (var offer in caller.Offers) ResumeConnect(caller, offer);
+            foreach (var offer in caller.Offers) StartConnect(caller, offer); // same keys: the action queue returns the same actions
         }
         if (_state.Count > 0) _log.Info("queue {0}: recovered with {1} caller(s) at {2:O}", _name, _state.Count, now);
         Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(500));

@@ -112,7 +112,6 @@ public sealed record QueueSettings
                 errors.Add($"{key}: needs Queue, or Context and Exten");
             else if (exit.Priority < 1) errors.Add($"{key}: Priority must be 1 or more");
         }
-        if (MaxWait is not null && OnTimeout is null) { } // waiting callers simply leave the queue: allowed
         return errors;
     }
 }
