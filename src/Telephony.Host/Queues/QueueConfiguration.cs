@@ -87,11 +87,14 @@ public static class QueueConfiguration
             BusyDelay = Seconds(a, "BusyDelay", key) ?? defaults.BusyDelay,
             RejectDelay = Seconds(a, "RejectDelay", key) ?? defaults.RejectDelay,
             AutoPauseAfter = Int(a, "AutoPauseAfter", key) ?? defaults.AutoPauseAfter,
-            LoggedInAtStart = a["LoggedIn"] is { Length: > 0 } l
-                ? bool.TryParse(l, out var b) ? b : throw new ConfigurationError($"{key}:LoggedIn", $"'{l}' is not true or false")
-                : false,
+            AutoPauseOnBusy = Bool(a, "AutoPauseOnBusy", key) ?? defaults.AutoPauseOnBusy,
+            LoggedInAtStart = Bool(a, "LoggedIn", key) ?? false,
         };
     }
+
+    private static bool? Bool(IConfigurationSection s, string name, string key) => s[name] is { Length: > 0 } v
+        ? bool.TryParse(v, out var b) ? b : throw new ConfigurationError($"{key}:{name}", $"'{v}' is not true or false")
+        : null;
 
     private static QueueExit? Exit(IConfigurationSection s, string key)
     {

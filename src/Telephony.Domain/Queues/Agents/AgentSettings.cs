@@ -29,6 +29,12 @@ public sealed record AgentSettings
     /// <summary>After this many no-answers in a row the agent goes on break ("auto-pause"); 0 = never.</summary>
     public int AutoPauseAfter { get; init; } = 3;
 
+    /// <summary>Busy, unavailable and rejected offers count toward <see cref="AutoPauseAfter"/> too (app_queue's
+    /// autopausebusy and autopauseunavail, which default to no there). On by default here: a phone on do-not-disturb
+    /// answers BUSY at once, and without a device state to say so, a longest-idle queue would offer its head caller
+    /// to it again after every busy delay while the callers behind were served.</summary>
+    public bool AutoPauseOnBusy { get; init; } = true;
+
     /// <summary>The agent's phone as device state names it (<c>PJSIP/1001</c>, <c>Custom:agent-1001</c>): while it is in
     /// use by a call the queues did not make, the agent is not offered one. Null: not watched.</summary>
     public string? Device { get; init; }

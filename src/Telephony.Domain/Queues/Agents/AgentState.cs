@@ -30,6 +30,9 @@ public sealed class AgentState
 
     public int ConsecutiveNoAnswers { get; private set; }
 
+    /// <summary>Offers ended busy, unavailable or rejected since the last answered call, login or unpause.</summary>
+    public int ConsecutiveBusy { get; private set; }
+
     public int Calls { get; private set; }
 
     public TimeSpan TalkTime { get; private set; }
@@ -131,9 +134,17 @@ public sealed class AgentState
             _ => TimeSpan.Zero,
         };
         var events = new List<IAgentEvent> { new ReservationReleased(now, reservationId, outcome, now + delay) };
-        if (outcome == OfferOutcome.NoAnswer && settings.AutoPauseAfter > 0
-            && ConsecutiveNoAnswers + 1 >= settings.AutoPauseAfter && Status == AgentStatus.Available)
-            events.Add(new AgentPaused(now, $"auto-pause: {ConsecutiveNoAnswers + 1} no answers in a row", Automatic: true));
+        var busy = IsBusyOutcome(outcome) && settings.AutoPauseOnBusy;
+        if ((outcome == OfferOutcome.NoAnswer || busy) && settings.AutoPauseAfter > 0 && Status == AgentStatus.Available)
+        {
+            var noAnswers = ConsecutiveNoAnswers + (outcome == OfferOutcome.NoAnswer ? 1 : 0);
+            var busies = settings.AutoPauseOnBusy ? ConsecutiveBusy + (busy ? 1 : 0) : 0;
+            if (noAnswers + busies >= settings.AutoPauseAfter)
+                events.Add(new AgentPaused(now, busies == 0
+                    ? $"auto-pause: {noAnswers} no answers in a row"
+                    : $"auto-pause: {noAnswers + busies} offers not taken in a row ({noAnswers} no answer, {busies} busy or unavailable)",
+                    Automatic: true));
+        }
         return events;
     }
 
@@ -146,6 +157,11 @@ public sealed class AgentState
             return now - answered >= callLimit ? [new AgentCallEnded(now, r.ReservationId)] : [];
         return now >= r.Deadline ? Release(r.ReservationId, OfferOutcome.Expired, now, settings) : [];
     }
+
+    /// <summary>The phone refused the call (BUSY, CHANUNAVAIL/CONGESTION, or the agent rejected it): app_queue's
+    /// autopausebusy / autopauseunavail cases.</summary>
+    private static bool IsBusyOutcome(OfferOutcome outcome) =>
+        outcome is OfferOutcome.Busy or OfferOutcome.Unavailable or OfferOutcome.Rejected;
 
     public IAgentEvent? SetMembership(string queue, int? penalty, DateTimeOffset now) =>
         (penalty, _queues.TryGetValue(queue, out var current)) switch
@@ -162,10 +178,10 @@ public sealed class AgentState
         CloseState(e.At);
         switch (e)
         {
-            case AgentLoggedIn: Status = AgentStatus.Available; BreakReason = null; ConsecutiveNoAnswers = 0; break;
+            case AgentLoggedIn: Status = AgentStatus.Available; BreakReason = null; ConsecutiveNoAnswers = 0; ConsecutiveBusy = 0; break;
             case AgentLoggedOut: Status = AgentStatus.LoggedOut; BreakReason = null; break;
             case AgentPaused p: Status = AgentStatus.OnBreak; BreakReason = p.Reason; break;
-            case AgentUnpaused: Status = AgentStatus.Available; BreakReason = null; ConsecutiveNoAnswers = 0; break;
+            case AgentUnpaused: Status = AgentStatus.Available; BreakReason = null; ConsecutiveNoAnswers = 0; ConsecutiveBusy = 0; break;
             case AgentMembershipChanged m:
                 if (m.Penalty is { } penalty) _queues[m.Queue] = penalty; else _queues.Remove(m.Queue);
                 break;
@@ -178,6 +194,7 @@ public sealed class AgentState
             case AgentAnswered a when Reservation?.ReservationId == a.ReservationId:
                 Reservation = Reservation with { AnsweredAt = a.At };
                 ConsecutiveNoAnswers = 0;
+                ConsecutiveBusy = 0;
                 break;
             case AgentCallEnded c when Reservation is { AnsweredAt: { } answeredAt } r && r.ReservationId == c.ReservationId:
                 var talk = c.At - answeredAt;
@@ -191,6 +208,7 @@ public sealed class AgentState
                 break;
             case ReservationReleased rr when Reservation?.ReservationId == rr.ReservationId:
                 if (rr.Outcome == OfferOutcome.NoAnswer) { ConsecutiveNoAnswers++; NoAnswers++; }
+                else if (IsBusyOutcome(rr.Outcome)) ConsecutiveBusy++;
                 if (rr.NotBefore > NotBefore) NotBefore = rr.NotBefore;
                 ClearReservation();
                 break;

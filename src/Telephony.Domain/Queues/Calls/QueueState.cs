@@ -82,14 +82,15 @@ public sealed class QueueState
             if (caller.Phase != CallerPhase.Waiting || _asking.Contains(caller.Key)) continue;
             free ??= [.. board.Candidates(now)];
             if (free.Count == 0) break;
-            var chosen = AgentChooser.Choose(Settings.Strategy, free, lastOffered, random);
-            if (chosen.Count == 0) break;
-            var take = Settings.Strategy == QueueStrategy.RingAll ? chosen : [chosen[0]];
+            IReadOnlyList<AgentCandidate> take;
+            if (Settings.Strategy == QueueStrategy.RingAll) take = AgentChooser.Choose(Settings.Strategy, free, lastOffered, random);
+            else take = AgentChooser.ChooseFirst(Settings.Strategy, free, lastOffered, random) is { } first ? [first] : [];
+            if (take.Count == 0) break;
             foreach (var agent in take)
             {
                 asks.Add(new ReservationAsk(caller.Key, agent.AgentId, newReservationId()));
                 board.Asking(agent.AgentId);
-                free.RemoveAll(c => c.AgentId == agent.AgentId);
+                free.RemoveAt(free.FindIndex(c => c.AgentId == agent.AgentId));
                 lastOffered = agent.AgentId;
             }
             _asking.Add(caller.Key);

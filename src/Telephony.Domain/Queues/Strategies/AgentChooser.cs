@@ -47,6 +47,40 @@ public static partial class AgentChooser
         };
     }
 
+    /// <summary>
+    /// The agent <see cref="Choose"/> would put first, for strategies that offer one agent at a time; null when there
+    /// is none. The ordering strategies find it in one pass instead of sorting the pool (a queue plans one caller at a
+    /// time against a pool of up to thousands of agents); the others (ring-all, round robin, the random ones) take
+    /// <see cref="Choose"/>'s first, so the random draws stay the same.
+    /// </summary>
+    public static AgentCandidate? ChooseFirst(QueueStrategy strategy, IReadOnlyList<AgentCandidate> candidates,
+        string? lastOfferedAgentId, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        Comparison<AgentCandidate>? order = strategy switch
+        {
+            QueueStrategy.LongestIdle => CandidateOrder.ByLongestIdle,
+            QueueStrategy.FewestCalls => CandidateOrder.ByFewestCalls,
+            QueueStrategy.LeastTalkTime => CandidateOrder.ByLeastTalkTime,
+            QueueStrategy.Linear => CandidateOrder.ByConfigOrder,
+            _ => null,
+        };
+        if (order is null)
+        {
+            var all = Choose(strategy, candidates, lastOfferedAgentId, random);
+            return all.Count == 0 ? null : all[0];
+        }
+        AgentCandidate? best = null;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var c = candidates[i] ?? throw new ArgumentException("a candidate is null", nameof(candidates));
+            if (best is null) { best = c; continue; }
+            var byPenalty = c.Penalty.CompareTo(best.Penalty);
+            if (byPenalty < 0 || (byPenalty == 0 && order(c, best) < 0)) best = c;
+        }
+        return best;
+    }
+
     /// <summary>A copy sorted by penalty then member list, one entry per agent id.</summary>
     private static AgentCandidate[] Normalise(IReadOnlyList<AgentCandidate> candidates)
     {

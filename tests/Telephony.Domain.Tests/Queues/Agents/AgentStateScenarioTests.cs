@@ -83,6 +83,32 @@ public sealed class AgentStateScenarioTests
     }
 
     [Fact]
+    public void Given_a_phone_that_answers_busy_every_time_the_agent_is_paused_after_three_offers_unless_told_not_to()
+    {
+        // A do-not-disturb phone: BUSY at once, every time. Without the pause a longest-idle queue offers it its head
+        // caller after every busy delay (the agent never finishes a call, so it stays the longest idle).
+        foreach (var (settings, paused) in new[] { (Ann, true), (Ann with { AutoPauseOnBusy = false }, false) })
+        {
+            var agent = LoggedIn();
+            var t = 0;
+            void Refuse(OfferOutcome outcome)
+            {
+                t += 20;
+                Grant(agent, Ask($"r{t}"), t);
+                Apply(agent, agent.Release($"r{t}", outcome, At(t + 1), settings));
+            }
+
+            Refuse(OfferOutcome.Busy); Refuse(OfferOutcome.NoAnswer);
+            Assert.Equal(AgentStatus.Available, agent.Status);
+            Refuse(OfferOutcome.Unavailable);
+
+            Assert.Equal(paused ? AgentStatus.OnBreak : AgentStatus.Available, agent.Status);
+            if (paused) Assert.Equal("auto-pause: 3 offers not taken in a row (1 no answer, 2 busy or unavailable)", agent.BreakReason);
+            Assert.Equal((1, 2), (agent.ConsecutiveNoAnswers, agent.ConsecutiveBusy));
+        }
+    }
+
+    [Fact]
     public void Given_an_agent_on_a_call_when_it_logs_out_the_call_goes_on_but_no_new_offer_is_granted()
     {
         var agent = LoggedIn();

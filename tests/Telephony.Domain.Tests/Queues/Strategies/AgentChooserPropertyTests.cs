@@ -34,6 +34,14 @@ public sealed class AgentChooserPropertyTests
         }, print: Print);
 
     [Fact]
+    public void The_one_agent_a_queue_offers_to_is_the_first_of_the_full_order() =>
+        Case.Sample(c =>
+        {
+            var first = AgentChooser.ChooseFirst(c.Strategy, c.Set, LastOffered(c.Set, c.Last), new Random(c.Seed));
+            Assert.Equal(Run(c).FirstOrDefault()?.AgentId, first?.AgentId);
+        }, print: Print);
+
+    [Fact]
     public void Every_strategy_but_ring_all_offers_every_candidate() =>
         Case.Where(c => c.Strategy != QueueStrategy.RingAll).Sample(c =>
             Assert.Equal(c.Set.Length, Run(c).Count), print: Print);
