@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Microsoft.Data.Sqlite;
@@ -30,7 +29,7 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 {
     private readonly string _connectionString;
     private readonly string _table;
-    private readonly BlockingCollection<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
+    private readonly BlockingHandOff<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
     private readonly Thread _thread;
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
@@ -51,13 +50,13 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         _thread.Start();
         if (journalConfig.GetBoolean("background-checkpoint", true))
         {
-            _checkpoints = new SemaphoreSlim(0, 1);
+            _checkpoints = new BlockingHandOff<bool>(capacity: 1);
             _checkpointer = new Thread(Checkpoint) { IsBackground = true, Name = "telephony-sqlite-checkpointer" };
             _checkpointer.Start();
         }
     }
 
-    private readonly SemaphoreSlim? _checkpoints; // released after a commit: at most one checkpoint pending
+    private readonly BlockingHandOff<bool>? _checkpoints; // signalled after a commit: at most one checkpoint pending
     private readonly Thread? _checkpointer;
     private static long s_checkpoints;
 
@@ -71,8 +70,7 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         {
             while (true)
             {
-                _checkpoints!.Wait();
-                if (_work.IsAddingCompleted) break;
+                if (!_checkpoints!.Take(out _) || _work.IsCompleted) break;
                 try
                 {
                     if (connection is null)
@@ -99,37 +97,21 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         }
     }
 
-    private void CheckpointSoon()
-    {
-        if (_checkpoints is null) return;
-        try
-        {
-            _checkpoints.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // one is pending already: it will include this commit
-        }
-    }
+    // One pending request covers any later commits: a full hand-off drops the new one.
+    private void CheckpointSoon() => _checkpoints?.TryAdd(true);
 
     public override Task<IImmutableList<Exception>> WriteAsync(IReadOnlyList<PreparedWrite> writes)
     {
         var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
-        {
-            _work.Add((writes, done));
-        }
-        catch (InvalidOperationException e)
-        {
-            done.SetException(new ObjectDisposedException("the journal writer has stopped", e));
-        }
+        if (!_work.TryAdd((writes, done))) done.SetException(new ObjectDisposedException("the journal writer has stopped"));
         return done.Task;
     }
 
     private void Run()
     {
-        foreach (var (writes, done) in _work.GetConsumingEnumerable())
+        while (_work.Take(out var item))
         {
+            var (writes, done) = item;
             try
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -222,11 +204,11 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 
     public override void Dispose()
     {
-        _work.CompleteAdding();
+        _work.Complete();
         _thread.Join(TimeSpan.FromSeconds(10));
         if (_checkpointer is not null)
         {
-            CheckpointSoon(); // wakes it to see that adding completed
+            _checkpoints!.Complete(); // wakes it to stop
             _checkpointer.Join(TimeSpan.FromSeconds(10));
         }
     }

@@ -62,7 +62,12 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Command<ReservationAnswer>(OnReservationAnswer);
         Command<ConfirmReservation>(c => Sender.Tell(new ReservationConfirmed(c.AgentId, c.ReservationId, Holds(c.ReservationId))));
         Command<AskTimeouts>(_ => ExpireAsks());
-        Command<Wake>(_ => Dispatch());
+        Command<Wake>(_ =>
+        {
+            _wakeAt = null;
+            DispatchRound();
+        });
+        Command<DispatchNow>(_ => DispatchRound());
         Command<WakeQueue>(_ => { });
         Command<CallerHungUp>(OnHangup);
         Command<CallerDialAnswered>(OnDialAnswered);

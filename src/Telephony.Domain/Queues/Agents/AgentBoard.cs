@@ -9,28 +9,63 @@ namespace Telephony.Domain.Queues.Agents;
 /// </summary>
 public sealed class AgentBoard
 {
-    private readonly SortedDictionary<string, AgentView> _views = new(StringComparer.Ordinal);
+    // Views in ordinal id order (a queue walks them on every decision: a list, not a tree, and no LINQ), with the
+    // index of each id; counts kept as views come and go.
+    private readonly List<AgentView> _views = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _asking = new(StringComparer.Ordinal);
 
-    public IReadOnlyCollection<AgentView> Views => _views.Values;
+    public IReadOnlyCollection<AgentView> Views => _views;
 
     public int Count => _views.Count;
 
-    public AgentView? this[string agentId] => _views.GetValueOrDefault(agentId);
+    public AgentView? this[string agentId] => _index.TryGetValue(agentId, out var i) ? _views[i] : null;
 
     /// <summary>Takes a view unless an equal or newer one is already here; a left membership removes the agent.
     /// True when the board changed.</summary>
     public bool Update(AgentView view, bool member = true)
     {
-        if (_views.TryGetValue(view.AgentId, out var known) && known.Version > view.Version) return false;
-        if (!member) return _views.Remove(view.AgentId);
-        _views[view.AgentId] = view;
+        if (_index.TryGetValue(view.AgentId, out var i))
+        {
+            var known = _views[i];
+            if (known.Version > view.Version) return false;
+            if (!member)
+            {
+                Tally(known, -1);
+                _index.Remove(known.AgentId);
+                _views.RemoveAt(i);
+                Reindex(i);
+                return true;
+            }
+            Tally(known, -1);
+            _views[i] = view;
+            Tally(view, +1);
+            return true;
+        }
+        if (!member) return false;
+        var at = ~_views.BinarySearch(view, ById);
+        _views.Insert(at, view);
+        Reindex(at);
+        Tally(view, +1);
         return true;
     }
 
-    public int LoggedIn => _views.Values.Count(v => v.Status != AgentStatus.LoggedOut);
+    private static readonly Comparer<AgentView> ById = Comparer<AgentView>.Create((a, b) => string.CompareOrdinal(a.AgentId, b.AgentId));
 
-    public int Available => _views.Values.Count(v => v.Status == AgentStatus.Available);
+    private void Reindex(int from)
+    {
+        for (var i = from; i < _views.Count; i++) _index[_views[i].AgentId] = i;
+    }
+
+    private void Tally(AgentView v, int delta)
+    {
+        if (v.Status != AgentStatus.LoggedOut) LoggedIn += delta;
+        if (v.Status == AgentStatus.Available) Available += delta;
+    }
+
+    public int LoggedIn { get; private set; }
+
+    public int Available { get; private set; }
 
     public bool IsEmpty(QueueEmptiness rule) =>
         (rule.HasFlag(QueueEmptiness.NoAgents) && LoggedIn == 0)
@@ -47,28 +82,35 @@ public sealed class AgentBoard
     public IReadOnlyList<AgentCandidate> Candidates(DateTimeOffset now)
     {
         var list = new List<AgentCandidate>();
-        var order = 0;
-        foreach (var view in _views.Values)
+        for (var i = 0; i < _views.Count; i++)
         {
-            order++;
-            if (!view.CanTakeCallAt(now) || _asking.Contains(view.AgentId)) continue;
-            list.Add(new AgentCandidate(view.AgentId, view.Penalty, order, view.LastCallEndedAt, view.CallsTaken, view.TalkTime));
+            var view = _views[i];
+            if (!view.CanTakeCallAt(now) || (_asking.Count > 0 && _asking.Contains(view.AgentId))) continue;
+            list.Add(new AgentCandidate(view.AgentId, view.Penalty, i + 1, view.LastCallEndedAt, view.CallsTaken, view.TalkTime));
         }
         return list;
     }
 
     /// <summary>The earliest time a logged-in, available, idle agent comes out of wrap-up or a delay (to wake up then).</summary>
-    public DateTimeOffset? NextAvailableAfter(DateTimeOffset now) =>
-        _views.Values.Where(v => v.Status == AgentStatus.Available && v.Activity is AgentActivity.Idle or AgentActivity.WrapUp
-                                 && !v.PhoneInUse && v.AvailableFrom > now)
-            .Select(v => (DateTimeOffset?)v.AvailableFrom).Min();
+    public DateTimeOffset? NextAvailableAfter(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        for (var i = 0; i < _views.Count; i++)
+        {
+            var v = _views[i];
+            if (v.AvailableFrom > now && (next is null || v.AvailableFrom < next) && v.Status == AgentStatus.Available
+                && v.Activity is AgentActivity.Idle or AgentActivity.WrapUp && !v.PhoneInUse)
+                next = v.AvailableFrom;
+        }
+        return next;
+    }
 
     /// <summary>After a refusal: the agent is known not to be free until it says otherwise. Unless the view already
     /// says it cannot take a call now (a delay or wrap-up, which ends by itself with no new view): marking that one
     /// would hide the agent from this queue after its delay until some unrelated change of its.</summary>
     public void MarkBusy(string agentId, DateTimeOffset now)
     {
-        if (_views.TryGetValue(agentId, out var v) && v.Activity == AgentActivity.Idle && v.CanTakeCallAt(now))
-            _views[agentId] = v with { Activity = AgentActivity.Reserved };
+        if (_index.TryGetValue(agentId, out var i) && _views[i] is { Activity: AgentActivity.Idle } v && v.CanTakeCallAt(now))
+            _views[i] = v with { Activity = AgentActivity.Reserved };
     }
 }

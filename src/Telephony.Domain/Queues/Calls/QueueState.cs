@@ -41,6 +41,17 @@ public sealed class QueueState
 
     public int Count => _callers.Count;
 
+    /// <summary>Some caller in line waits for an agent (none may be ringing for it yet).</summary>
+    public bool HasWaiting
+    {
+        get
+        {
+            foreach (var c in _line)
+                if (c.Phase == CallerPhase.Waiting) return true;
+            return false;
+        }
+    }
+
     public QueueCaller? Find(CallerKey caller) => _callers.GetValueOrDefault(caller);
 
     public QueueCaller? FindByReservation(string reservationId) =>
