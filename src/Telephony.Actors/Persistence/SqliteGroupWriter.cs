@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Microsoft.Data.Sqlite;
@@ -29,7 +30,7 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 {
     private readonly string _connectionString;
     private readonly string _table;
-    private readonly BlockingHandOff<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
+    private readonly BlockingCollection<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
     private readonly Thread _thread;
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
@@ -50,13 +51,13 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         _thread.Start();
         if (journalConfig.GetBoolean("background-checkpoint", true))
         {
-            _checkpoints = new BlockingHandOff<bool>(capacity: 1);
+            _checkpoints = new SemaphoreSlim(0, 1);
             _checkpointer = new Thread(Checkpoint) { IsBackground = true, Name = "telephony-sqlite-checkpointer" };
             _checkpointer.Start();
         }
     }
 
-    private readonly BlockingHandOff<bool>? _checkpoints; // signalled after a commit: at most one checkpoint pending
+    private readonly SemaphoreSlim? _checkpoints; // released after a commit: at most one checkpoint pending
     private readonly Thread? _checkpointer;
     private static long s_checkpoints;
 
@@ -70,7 +71,8 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         {
             while (true)
             {
-                if (!_checkpoints!.Take(out _) || _work.IsCompleted) break;
+                _checkpoints!.Wait();
+                if (_work.IsAddingCompleted) break;
                 try
                 {
                     if (connection is null)
@@ -97,21 +99,37 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         }
     }
 
-    // One pending request covers any later commits: a full hand-off drops the new one.
-    private void CheckpointSoon() => _checkpoints?.TryAdd(true);
+    private void CheckpointSoon()
+    {
+        if (_checkpoints is null) return;
+        try
+        {
+            _checkpoints.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // one is pending already: it will include this commit
+        }
+    }
 
     public override Task<IImmutableList<Exception>> WriteAsync(IReadOnlyList<PreparedWrite> writes)
     {
         var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_work.TryAdd((writes, done))) done.SetException(new ObjectDisposedException("the journal writer has stopped"));
+        try
+        {
+            _work.Add((writes, done));
+        }
+        catch (InvalidOperationException e)
+        {
+            done.SetException(new ObjectDisposedException("the journal writer has stopped", e));
+        }
         return done.Task;
     }
 
     private void Run()
     {
-        while (_work.Take(out var item))
+        foreach (var (writes, done) in _work.GetConsumingEnumerable())
         {
-            var (writes, done) = item;
             try
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -204,11 +222,11 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 
     public override void Dispose()
     {
-        _work.Complete();
+        _work.CompleteAdding();
         _thread.Join(TimeSpan.FromSeconds(10));
         if (_checkpointer is not null)
         {
-            _checkpoints!.Complete(); // wakes it to stop
+            CheckpointSoon(); // wakes it to see that adding completed
             _checkpointer.Join(TimeSpan.FromSeconds(10));
         }
     }
