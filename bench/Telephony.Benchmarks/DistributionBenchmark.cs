@@ -157,6 +157,9 @@ internal static partial class DistributionBenchmark
         Console.WriteLine($"pure domain: {pure.Offers:N0} assignments ({pure.Connected:N0} connected, {pure.NoAnswers:N0} no-answer, {pure.Busy:N0} busy, " +
                           $"{pure.Abandoned:N0} abandoned, {pure.Refused:N0} asks refused) in {pure.Seconds:F3} s = {pure.PerSecond:N0} assignments/s " +
                           $"({pure.Rounds:N0} rounds of {pure.Step.TotalMilliseconds:F0} ms virtual time)");
+        var (one, three) = DurableCommitFloor();
+        Console.WriteLine($"floor: one durable SQLite commit on this disk p50 {one.P50:F2} p99 {one.P99:F2} ms; the three a decision makes " +
+                          $"in a row (agent's grant, queue's offer, action queue's record) p50 {three.P50:F2} p99 {three.P99:F2} ms, on an idle journal");
         var ratio = report.AssignmentsPerSecond / pure.PerSecond;
         Console.WriteLine($"machine: load average at end {LoadAverage()}");
         Console.WriteLine($"distribution: {report.AssignmentsPerSecond:F0} assignments/s, p99 {report.Latency.P99:F1} ms decision latency, " +
