@@ -105,5 +105,17 @@ public class ClusterRegionTests(ITestOutputHelper output)
         Assert.All(sessionsSeen.Keys.Where(k => Regions.GetValueOrDefault(k.Node) == "a"), k => Assert.NotEqual("m3", k.Member));
         Assert.All(sessionsSeen.Keys.Where(k => k.Node == "pbx-3"), k => Assert.Equal("m3", k.Member));
         Assert.All(sessionsSeen.Keys.Where(k => k.Node == "pbx-4"), k => Assert.NotEqual("m2", k.Member));
+
+        // The last region-a member leaves too: its nodes wait for one, and node list says so instead of timing out.
+        var last = await Pbm.RunAsync(m3.Endpoint, "cluster", "leave", stayer.Address);
+        Assert.True(last.ExitCode == 0, last.ToString());
+        Assert.True(stayer.Process.WaitForExit(TimeSpan.FromMinutes(2)), $"{stayer} should stop after leaving\n{cluster.Diagnostics()}");
+        PbmRun list = null!;
+        await cluster.WaitUntilAsync(async () =>
+        {
+            list = await Pbm.RunAsync(m3.Endpoint, "node", "list");
+            return list.Lines.Count(l => l.Contains("no member has role region-a", StringComparison.Ordinal)) == 2;
+        }, "node list names the missing role for pbx-1 and pbx-2", TimeSpan.FromMinutes(1));
+        Assert.Contains(list.Lines, l => l.StartsWith("pbx-3 | Connected", StringComparison.Ordinal));
     }
 }

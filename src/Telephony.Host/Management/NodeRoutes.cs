@@ -26,11 +26,12 @@ public static class NodeRoutes
 
     public static void MapNodeRoutes(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/nodes", async (HostSettings settings, IRequiredActor<NodeRegion> nodes, CancellationToken cancel) =>
+        app.MapGet("/nodes", async (HostSettings settings, IRequiredActor<NodeRegion> nodes, ActorSystem system, CancellationToken cancel) =>
         {
             var region = await nodes.GetAsync(cancel);
             var entries = await Task.WhenAll(settings.Telephony.Nodes.Select(async n =>
             {
+                if (NoMemberFor(system, settings, n) is { } none) return new NodeEntry(n.Name, null, none);
                 try
                 {
                     return new NodeEntry(n.Name, await Ask(region, n.Name, cancel), null);
@@ -43,9 +44,11 @@ public static class NodeRoutes
             return new NodesView(entries);
         });
         app.MapGet("/nodes/{name}", async (string name, HostSettings settings, IRequiredActor<NodeRegion> nodes,
-            IOptions<JsonOptions> json, CancellationToken cancel) =>
+            ActorSystem system, IOptions<JsonOptions> json, CancellationToken cancel) =>
         {
             if (ManagementResults.UnknownNode(settings, name) is { } notFound) return notFound;
+            if (NoMemberFor(system, settings, settings.Telephony.Nodes.First(n => n.Name == name)) is { } none)
+                return Results.Problem(none, statusCode: StatusCodes.Status503ServiceUnavailable);
             var region = await nodes.GetAsync(cancel);
             var actions = ActionCounts(region, name, cancel);
             var view = JsonSerializer.SerializeToNode(await Ask(region, name, cancel), json.Value.SerializerOptions)!.AsObject();
@@ -69,6 +72,17 @@ public static class NodeRoutes
         {
             return (null, $"the action queue did not answer within {ActionCountsTimeout.TotalSeconds:0}s");
         }
+    }
+
+    /// <summary>Why nobody can answer for a node at once, instead of a 5 s wait: no member that may run its AMI session
+    /// (its region's role, or the AMI role) is up.</summary>
+    private static string? NoMemberFor(ActorSystem system, HostSettings settings, AsteriskNodeSettings node)
+    {
+        var role = NodeRegions.Role(NodeRegions.Of(node), settings.Telephony.AmiRole);
+        if (role is null) return null;
+        var members = Akka.Cluster.Cluster.Get(system).State.Members;
+        return members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && m.HasRole(role))
+            ? null : $"no member has role {role} (none is up)";
     }
 
     private static Task<NodeStatus> Ask(IActorRef region, string node, CancellationToken cancel) =>
