@@ -32,11 +32,20 @@ public static class TelephonyHosting
         // The SQL plugin's own defaults (Akka.Persistence.Sql.Hosting, which would add them, is not available here).
         builder.AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
         builder.WithRemoting(options.Hostname, options.Port);
+        // With the formation lease the seeds go to ClusterLeaseActor, which hands them to Akka as the lease says.
+        var lease = options.SeedNodes.Count > 0 && options.JournalProvider != JournalProvider.Sqlite
+                    && config.GetBoolean("telephony.cluster.lease.enabled", true);
         builder.WithClustering(new ClusterOptions
         {
-            SeedNodes = options.SeedNodes.ToArray(),
+            SeedNodes = lease ? [] : options.SeedNodes.ToArray(),
             Roles = options.Roles.ToArray(),
         });
+        if (lease)
+        {
+            var store = new LeaseStore(options.JournalProvider, options.JournalConnectionString, "telephony");
+            var leaseSettings = LeaseSettings.From(config);
+            builder.WithActors((system, _) => system.ActorOf(ClusterLeaseActor.Props(store, options.SeedNodes, leaseSettings), "cluster-lease"));
+        }
 
         var shards = config.GetInt("telephony.shards", 50);
         var callSettings = CallSettings.From(config);

@@ -1,0 +1,140 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Telephony.Domain.Cluster;
+
+namespace Telephony.Actors.Hosting;
+
+/// <summary>Settings of the formation lease (<c>telephony.cluster.lease</c>).</summary>
+public sealed record LeaseSettings(TimeSpan TimeToLive, TimeSpan RenewInterval, TimeSpan JoinRetry, int ForeignLimit)
+{
+    public static LeaseSettings From(Akka.Configuration.Config config) => new(
+        config.GetTimeSpan("telephony.cluster.lease.time-to-live", TimeSpan.FromSeconds(20)),
+        config.GetTimeSpan("telephony.cluster.lease.renew-interval", TimeSpan.FromSeconds(5)),
+        config.GetTimeSpan("telephony.cluster.lease.join-retry", TimeSpan.FromSeconds(2)),
+        config.GetInt("telephony.cluster.lease.foreign-limit", 3));
+}
+
+/// <summary>
+/// Joins the cluster the way <see cref="FormationLease"/> says (the seeds are not handed to Akka up front), then,
+/// once this member is up, keeps the lease alive with the cluster's members; a member that finds a live lease naming
+/// none of its cluster's members <see cref="LeaseSettings.ForeignLimit"/> times in a row is in a second cluster and
+/// shuts down.
+/// </summary>
+public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
+{
+    private sealed record LeaseRead(LeaseRow? Row);
+    private sealed record LeaseFailed(string What, Exception Error);
+    private sealed record LeaseWritten(bool Written);
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LeaseStore _store;
+    private readonly IReadOnlyList<string> _seeds;
+    private readonly LeaseSettings _settings;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private IReadOnlyList<string>? _issued;
+    private int _foreign;
+
+    public ClusterLeaseActor(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings)
+    {
+        _store = store;
+        _seeds = seeds;
+        _settings = settings;
+        Joining();
+    }
+
+    public static Props Props(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings) =>
+        Akka.Actor.Props.Create(() => new ClusterLeaseActor(store, seeds, settings));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private string SelfAddress => _cluster.SelfAddress.ToString();
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+        Self.Tell(Tick.Instance);
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Joining()
+    {
+        Receive<Tick>(_ => _store.ReadAsync().PipeTo(Self, success: row => new LeaseRead(row), failure: e => new LeaseFailed("read", e)));
+        Receive<LeaseRead>(r =>
+        {
+            var plan = FormationLease.PlanJoin(r.Row, DateTimeOffset.UtcNow, SelfAddress, _seeds);
+            Join(plan.MayForm ? _seeds : plan.Seeds, plan.Reason);
+            Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
+        });
+        Receive<LeaseFailed>(f =>
+        {
+            // Without the lease nobody can tell whether a cluster runs: join the others, never form one.
+            _log.Warning("cluster lease: {0} failed ({1}); joining the other seeds only until it can be read", f.What, f.Error.Message);
+            Join(_seeds.Where(s => !string.Equals(s.TrimEnd('/'), SelfAddress, StringComparison.OrdinalIgnoreCase)).ToList(), "the lease cannot be read");
+            Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
+        });
+        Receive<ClusterEvent.MemberUp>(up =>
+        {
+            if (up.Member.Address != _cluster.SelfAddress) return;
+            Timers.Cancel("tick");
+            Become(Holding);
+            Self.Tell(Tick.Instance);
+        });
+    }
+
+    /// <summary>Hands Akka a seed list, only when it differs from the last one (a new list restarts the joining).</summary>
+    private void Join(IReadOnlyList<string> seeds, string reason)
+    {
+        if (_issued is not null && _issued.SequenceEqual(seeds)) return;
+        _issued = seeds;
+        if (seeds.Count == 0)
+        {
+            _log.Warning("cluster lease: not forming a cluster and no member to join yet: {0}", reason);
+            return;
+        }
+        _log.Info("cluster lease: joining through {0} ({1})", string.Join(", ", seeds), reason);
+        _cluster.JoinSeedNodes(seeds.Select(Address.Parse));
+    }
+
+    private void Holding()
+    {
+        Receive<Tick>(_ => _store.ReadAsync().PipeTo(Self, success: row => new LeaseRead(row), failure: e => new LeaseFailed("read", e)));
+        Receive<LeaseRead>(r =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var members = _cluster.State.Members
+                .Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.WeaklyUp or MemberStatus.Joining)
+                .OrderBy(m => m, Member.AgeOrdering).Select(m => m.Address.ToString()).ToList();
+            if (members.Count == 0) members.Add(SelfAddress);
+            if (FormationLease.Renewal(r.Row, now, members) == RenewalVerdict.Foreign)
+            {
+                _foreign++;
+                _log.Error("cluster lease: another cluster holds the lease of this journal (members {0}, until {1:O}), not this one ({2}): {3} of {4}",
+                    string.Join(", ", r.Row!.Members), r.Row.ExpiresAt, string.Join(", ", members), _foreign, _settings.ForeignLimit);
+                if (_foreign >= _settings.ForeignLimit)
+                {
+                    _log.Error("cluster lease: this member is in a second cluster over the same journal: shutting down");
+                    CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+                    return;
+                }
+                Timers.StartSingleTimer("tick", Tick.Instance, _settings.RenewInterval);
+                return;
+            }
+            _foreign = 0;
+            var next = new LeaseRow(members[0], members, now + _settings.TimeToLive);
+            _store.TryWriteAsync(r.Row, next).PipeTo(Self, success: ok => new LeaseWritten(ok), failure: e => new LeaseFailed("renewal", e));
+        });
+        Receive<LeaseWritten>(_ => Timers.StartSingleTimer("tick", Tick.Instance, _settings.RenewInterval)); // lost a race: next round
+        Receive<LeaseFailed>(f =>
+        {
+            _log.Warning("cluster lease: {0} failed ({1}); trying again", f.What, f.Error.Message);
+            Timers.StartSingleTimer("tick", Tick.Instance, _settings.RenewInterval);
+        });
+        Receive<ClusterEvent.MemberUp>(_ => { });
+    }
+}
