@@ -79,6 +79,20 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Empty(beforeCrash.Identities.Except(after.Identities)); // nothing journaled was lost
         Assert.True(after.BillingRows > beforeCrash.BillingRows);
         Assert.Contains("node (re)started", second.Output); // and logged
+
+        // A third start: node show counts the node's gaps from its journal (both restarts), not only its own one.
+        using (var third = HostProcess.Start(work.FullName, environment))
+        {
+            var endpoint = await third.ManagementEndpointAsync(TimeSpan.FromSeconds(60));
+            await WaitUntil(() => JournalReader.ReadNodeJournals(database).Gaps.Count(g => g.Reason.StartsWith("node (re)started", StringComparison.Ordinal)) >= 2,
+                "the third host journals its start as a gap", third, seconds: 60);
+            var journaled = JournalReader.ReadNodeJournals(database).Gaps.Count;
+            var show = await Pbm.RunAsync(endpoint, "node", "show", "pbx1");
+            Assert.True(show.ExitCode == 0, show.ToString());
+            var gaps = Assert.Single(show.Lines, l => l.StartsWith("Gaps", StringComparison.Ordinal));
+            Assert.Equal(journaled.ToString(System.Globalization.CultureInfo.InvariantCulture), gaps.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            Assert.True(third.Terminate(TimeSpan.FromSeconds(30)), "SIGTERM should stop the host");
+        }
         work.Delete(recursive: true);
     }
 

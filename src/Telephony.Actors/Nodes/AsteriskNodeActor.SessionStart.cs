@@ -10,7 +10,7 @@ namespace Telephony.Actors.Nodes;
 // is still being read.
 public sealed partial class AsteriskNodeActor
 {
-    private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt);
+    private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt, long Gaps, long Quarantined);
     private sealed record PreviousIncarnationUnknown(DateTimeOffset ConnectedAt, int Attempt, string Reason);
 
     /// <summary>First of the session start: asking the node journal when the previous session was last seen.</summary>
@@ -18,6 +18,10 @@ public sealed partial class AsteriskNodeActor
     {
         Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
         {
+            // Totals from the journal (all owners of this node so far), counted on from here.
+            _gapsBefore = p.Gaps;
+            _gaps = 0;
+            _quarantinedBefore = p.Quarantined - _router.Quarantined;
             if (p.LastSeen is { } last && last < p.ConnectedAt)
                 RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
             JournalSessionStart(p.ConnectedAt);
@@ -81,7 +85,7 @@ public sealed partial class AsteriskNodeActor
     private void AskPreviousIncarnation(DateTimeOffset connectedAt, int attempt)
     {
         _journal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(10))
-            .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt),
+            .PipeTo(Self, success: l => new PreviousIncarnation(l.At, connectedAt, l.Gaps, l.Quarantined),
                 failure: e => new PreviousIncarnationUnknown(connectedAt, attempt, e.Message));
     }
 }

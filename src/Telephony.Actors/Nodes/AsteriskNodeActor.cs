@@ -51,7 +51,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     private DateTimeOffset? _disconnectedSince;
     private string? _lastError;
     private string? _banner;
-    private long _gaps, _redeliveries;
+    private long _gaps, _redeliveries, _gapsBefore, _quarantinedBefore;
     private int _liveAtResync;
     private bool _firstConnection = true;
 
@@ -397,8 +397,8 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             CdrEvents = _router.Cdr,
             EventsJournaled = _outboxes.Journaled,
             DuplicatesIgnored = _outboxes.Duplicates,
-            Quarantined = _router.Quarantined,
-            Gaps = _gaps,
+            Quarantined = _quarantinedBefore + _router.Quarantined,
+            Gaps = _gapsBefore + _gaps,
             MalformedMessages = c.MalformedMessages,
             OversizedMessages = c.OversizedMessages,
             EventsDroppedOnOverflow = c.EventsDropped,

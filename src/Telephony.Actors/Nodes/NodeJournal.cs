@@ -20,7 +20,9 @@ internal sealed class NodeJournal : ReceivePersistentActor
     /// <summary>Asks when this node was last known to be observed (null: never).</summary>
     public sealed record GetLastSeen;
 
-    public sealed record LastSeen(DateTimeOffset? At);
+    /// <summary>With the journal's totals so far (every gap and quarantined event of the node since it was first
+    /// journaled), which a status adds to what the node actor counted since.</summary>
+    public sealed record LastSeen(DateTimeOffset? At, long Gaps = 0, long Quarantined = 0);
 
     public NodeJournal(string node)
     {
@@ -53,7 +55,7 @@ internal sealed class NodeJournal : ReceivePersistentActor
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed =>
             Context.GetLogger().Warning("node journal {0}: deleting older snapshots failed ({1}); they stay", PersistenceId, failed.Cause.Message));
-        Command<GetLastSeen>(_ => Sender.Tell(new LastSeen(_lastSeen)));
+        Command<GetLastSeen>(_ => Sender.Tell(new LastSeen(_lastSeen, Gaps, Quarantined)));
         Command<Write>(write =>
         {
             var sender = Sender;
