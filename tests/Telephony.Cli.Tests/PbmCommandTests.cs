@@ -199,6 +199,8 @@ public class PbmCommandTests(DemoHost host) : IClassFixture<DemoHost>
         Assert.Equal("Count: 5 projections", lines[^1]); // the default sink: cdr, cel, billing, actions, queues
         foreach (var tag in new[] { "cdr", "cel", "billing" })
             Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^sqlite:{tag} \| (Starting|Running|BackingOff|Stopping) \| offset \d+ \| lag "));
+        // Rows count since the projection started on this member (they restart when projections move): it says so.
+        Assert.All(lines[..^1], l => Assert.Matches(@"\| rows \d+ \| failures \d+ \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)", l));
     }
 
     [Fact]

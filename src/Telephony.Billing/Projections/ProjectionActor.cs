@@ -220,6 +220,8 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         var separator = _name.IndexOf(':');
         return new ProjectionStatus(_name, separator > 0 ? _name[..separator] : _name, _tag, _sink.Tables, _isRebuild, _state,
             _offset, _head, _lagEvents, _lagSeconds, _events, _rows, _batches, _failures, _restarts, _lastError,
-            _lastWriteAt, _lagMeasuredAt);
+            _lastWriteAt, _lagMeasuredAt, _countingSince);
     }
+
+    private readonly DateTimeOffset _countingSince = DateTimeOffset.UtcNow;
 }

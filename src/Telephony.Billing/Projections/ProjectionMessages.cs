@@ -40,7 +40,10 @@ public sealed record ProjectionStatus(
     long Restarts,
     string? LastError,
     DateTimeOffset? LastWriteAt,
-    DateTimeOffset? LagMeasuredAt) : IBillingMessage;
+    DateTimeOffset? LagMeasuredAt,
+    // Events, rows, batches, failures and restarts count from this instant: when this projection started on the
+    // member running it now (they start again at zero when the projections move). The tables hold the totals.
+    DateTimeOffset? CountingSince = null) : IBillingMessage;
 
 /// <summary>The status of every projection of every sink (asked of the billing singleton).</summary>
 public sealed record BillingStatus(IReadOnlyList<ProjectionStatus> Projections, IReadOnlyList<RebuildStatus> Rebuilds) : IBillingMessage;
