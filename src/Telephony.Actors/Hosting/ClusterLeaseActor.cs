@@ -37,6 +37,7 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
     private readonly LeaseSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private IReadOnlyList<string>? _issued;
+    private bool _issuedMayForm;
     private int _foreign;
 
     public ClusterLeaseActor(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings)
@@ -68,14 +69,14 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
         Receive<LeaseRead>(r =>
         {
             var plan = FormationLease.PlanJoin(r.Row, DateTimeOffset.UtcNow, SelfAddress, _seeds);
-            Join(plan.MayForm ? _seeds : plan.Seeds, plan.Reason);
+            Join(plan.MayForm ? _seeds : plan.Seeds, plan.MayForm, plan.Reason);
             Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
         });
         Receive<LeaseFailed>(f =>
         {
             // Without the lease nobody can tell whether a cluster runs: join the others, never form one.
             _log.Warning("cluster lease: {0} failed ({1}); joining the other seeds only until it can be read", f.What, f.Error.Message);
-            Join(_seeds.Where(s => !string.Equals(s.TrimEnd('/'), SelfAddress, StringComparison.OrdinalIgnoreCase)).ToList(), "the lease cannot be read");
+            Join(_seeds.Where(s => !string.Equals(s.TrimEnd('/'), SelfAddress, StringComparison.OrdinalIgnoreCase)).ToList(), false, "the lease cannot be read");
             Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
         });
         Receive<ClusterEvent.MemberUp>(up =>
@@ -87,11 +88,15 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
         });
     }
 
-    /// <summary>Hands Akka a seed list, only when it differs from the last one (a new list restarts the joining).</summary>
-    private void Join(IReadOnlyList<string> seeds, string reason)
+    /// <summary>Hands Akka a seed list. Again only when that changes what may happen: a first list, one after an empty
+    /// one, forming allowed now or no longer, a member to try that it did not have (Akka's own seed process keeps
+    /// retrying the seeds it has, and a new list restarts it).</summary>
+    private void Join(IReadOnlyList<string> seeds, bool mayForm, string reason)
     {
-        if (_issued is not null && _issued.SequenceEqual(seeds)) return;
+        if (_issued is { Count: > 0 } issued && _issuedMayForm == mayForm && seeds.All(issued.Contains)) return;
+        if (_issued is { Count: 0 } && seeds.Count == 0) return;
         _issued = seeds;
+        _issuedMayForm = mayForm;
         if (seeds.Count == 0)
         {
             _log.Warning("cluster lease: not forming a cluster and no member to join yet: {0}", reason);

@@ -25,10 +25,15 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     private readonly string _name;
     private readonly QueueDirectory _directory;
     private readonly QueueRuntimeSettings _runtime;
-    private readonly IActorRef _agents;
+    private readonly IActorRef _agentRegion;
     private readonly IActorRef _nodes;
     private readonly IActorRef _queues;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // While the member shuts down, nothing more goes to the agents: their region is handing its shards off, and a
+    // message for a shard already gone stays buffered until the region's stop times out. Reservations carry deadlines
+    // and a recovered queue asks its agents again, so nothing depends on these.
+    private IActorRef _agents => CoordinatedShutdown.Get(Context.System).ShutdownReason is null ? _agentRegion : ActorRefs.Nobody;
     private readonly QueueState _state;
     private readonly AgentBoard _board = new();
     private readonly Random _random = new();
@@ -43,7 +48,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         _name = name;
         _directory = directory;
         _runtime = runtime;
-        _agents = agentRegion;
+        _agentRegion = agentRegion;
         _nodes = nodeRegion;
         _queues = queueRegion;
         Settings = directory.Queue(name);

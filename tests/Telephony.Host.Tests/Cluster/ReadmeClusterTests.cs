@@ -9,6 +9,7 @@ namespace Telephony.Host.Tests.Cluster;
 /// joins the two that kept running instead of forming a cluster of its own beside them (what the one-seed version of
 /// the section did to a new user), also when the seed list names only the first member (the formation lease).
 /// </summary>
+[Collection(SingleHostProcesses.Name)] // three members and two builds: alone, so they add nothing to the others' load
 public class ReadmeClusterTests
 {
     /// <param name="everySeed">false: the section's old setup, with only the first member as a seed. Then only the
