@@ -14,6 +14,9 @@ public sealed partial class AsteriskNodeActor
     private void ReadForQueues(AmiMessage message, DateTimeOffset now)
     {
         if (_queueSignals is null || _queueLinks is null) return;
+        // A member shutting down hands the queues off: what it reads now would only wait in their regions until their
+        // stop drops it (see RegionWhileUp). Its call events are still journaled.
+        if (CoordinatedShutdown.Get(Context.System).ShutdownReason is not null) return;
         if (message.EventName == "Shutdown")
         {
             foreach (var restarted in _queueSignals.Restarted(now)) _queueLinks.Queues.Tell(restarted);

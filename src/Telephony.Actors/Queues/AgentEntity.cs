@@ -27,7 +27,8 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
     private readonly AgentSettings? _settings;
     private readonly QueueDirectory _directory;
     private readonly QueueRuntimeSettings _runtime;
-    private readonly IActorRef _queues;
+    private readonly IActorRef _queueRegion;
+    private IActorRef _queues => RegionWhileUp.Of(_queueRegion, Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AgentState _agent;
     private long _viewVersion;
@@ -38,7 +39,7 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
         _agentId = agentId;
         _directory = directory;
         _runtime = runtime;
-        _queues = queueRegion;
+        _queueRegion = queueRegion;
         _settings = directory.Agent(agentId);
         _agent = new AgentState(agentId);
 

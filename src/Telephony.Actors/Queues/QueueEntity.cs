@@ -27,13 +27,11 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     private readonly QueueRuntimeSettings _runtime;
     private readonly IActorRef _agentRegion;
     private readonly IActorRef _nodes;
-    private readonly IActorRef _queues;
+    private readonly IActorRef _queueRegion;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    // While the member shuts down, nothing more goes to the agents: their region is handing its shards off, and a
-    // message for a shard already gone stays buffered until the region's stop times out. Reservations carry deadlines
-    // and a recovered queue asks its agents again, so nothing depends on these.
-    private IActorRef _agents => CoordinatedShutdown.Get(Context.System).ShutdownReason is null ? _agentRegion : ActorRefs.Nobody;
+    private IActorRef _agents => RegionWhileUp.Of(_agentRegion, Context.System);
+    private IActorRef _queues => RegionWhileUp.Of(_queueRegion, Context.System);
     private readonly QueueState _state;
     private readonly AgentBoard _board = new();
     private readonly Random _random = new();
@@ -50,7 +48,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         _runtime = runtime;
         _agentRegion = agentRegion;
         _nodes = nodeRegion;
-        _queues = queueRegion;
+        _queueRegion = queueRegion;
         Settings = directory.Queue(name);
         _state = new QueueState(Settings ?? new QueueSettings { Name = name });
 

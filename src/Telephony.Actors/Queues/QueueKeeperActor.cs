@@ -16,7 +16,7 @@ public sealed class QueueKeeperActor : ReceiveActor, IWithTimers
     {
         Receive<Tick>(_ =>
         {
-            // Not while the member shuts down: the regions are handing their shards off (see QueueEntity._agents).
+            // Not while the member shuts down: the regions are handing their shards off (see RegionWhileUp).
             if (CoordinatedShutdown.Get(Context.System).ShutdownReason is not null) return;
             foreach (var q in queues) queueRegion.Tell(new WakeQueue(q));
             foreach (var a in agents) agentRegion.Tell(new WakeAgent(a));
