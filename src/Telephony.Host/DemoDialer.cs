@@ -10,7 +10,7 @@ namespace Telephony.Host;
 
 /// <summary>The demo's dialer: a few Originates a minute through the action queue (answered, busy, no answer), so
 /// <c>pbm action list</c> has something to show. Runs only in demo mode (<c>Telephony:Demo:OriginatesPerMinute</c>).</summary>
-public sealed class DemoDialer(HostSettings settings, IRequiredActor<NodeRegion> nodes, ILogger<DemoDialer> log) : BackgroundService
+public sealed class DemoDialer(HostSettings settings, IRequiredActor<NodeRegion> nodes, ActorSystem system, ILogger<DemoDialer> log) : BackgroundService
 {
     private static readonly string[] Targets = ["Local/answer@test", "Local/answer@test", "Local/busy@test", "Local/noanswer@test"];
 
@@ -25,6 +25,7 @@ public sealed class DemoDialer(HostSettings settings, IRequiredActor<NodeRegion>
             try
             {
                 await Task.Delay(every, stoppingToken);
+                if (CoordinatedShutdown.Get(system).ShutdownReason is not null) return; // see ProgressReporter
                 var request = new ActionRequest(node, "Originate",
                 [
                     new("Channel", Targets[n % Targets.Length]), new("Context", "hold"), new("Exten", "s"), new("Priority", "1"),

@@ -26,12 +26,13 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     private readonly QueueDirectory _directory;
     private readonly QueueRuntimeSettings _runtime;
     private readonly IActorRef _agentRegion;
-    private readonly IActorRef _nodes;
+    private readonly IActorRef _nodeRegion;
     private readonly IActorRef _queueRegion;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private IActorRef _agents => RegionWhileUp.Of(_agentRegion, Context.System);
     private IActorRef _queues => RegionWhileUp.Of(_queueRegion, Context.System);
+    private IActorRef _nodes => RegionWhileUp.Of(_nodeRegion, Context.System);
     private readonly QueueState _state;
     private readonly AgentBoard _board = new();
     private readonly Random _random = new();
@@ -47,7 +48,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         _directory = directory;
         _runtime = runtime;
         _agentRegion = agentRegion;
-        _nodes = nodeRegion;
+        _nodeRegion = nodeRegion;
         _queueRegion = queueRegion;
         Settings = directory.Queue(name);
         _state = new QueueState(Settings ?? new QueueSettings { Name = name });
