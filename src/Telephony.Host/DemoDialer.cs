@@ -25,7 +25,7 @@ public sealed class DemoDialer(HostSettings settings, IRequiredActor<NodeRegion>
             try
             {
                 await Task.Delay(every, stoppingToken);
-                if (CoordinatedShutdown.Get(system).ShutdownReason is not null) return; // see ProgressReporter
+                if (MemberShutdown.HasStarted(system)) return;
                 var request = new ActionRequest(node, "Originate",
                 [
                     new("Channel", Targets[n % Targets.Length]), new("Context", "hold"), new("Exten", "s"), new("Priority", "1"),

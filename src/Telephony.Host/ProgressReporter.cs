@@ -30,9 +30,7 @@ public sealed class ProgressReporter(
         using var timer = new PeriodicTimer(settings.ProgressInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            // Not once the member shuts down: an ask to a region handing its shards off waits in it until its stop
-            // times out (a warning on every healthy stop).
-            if (CoordinatedShutdown.Get(system).ShutdownReason is not null) return;
+            if (MemberShutdown.HasStarted(system)) return;
             var parts = new List<string>();
             long journaled = 0, quarantined = 0, gaps = 0;
             foreach (var node in settings.Telephony.Nodes)

@@ -63,9 +63,12 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
+    private void ReadLease() =>
+        _store.ReadAsync().PipeTo(Self, success: row => new LeaseRead(row), failure: e => new LeaseFailed("read", e));
+
     private void Joining()
     {
-        Receive<Tick>(_ => _store.ReadAsync().PipeTo(Self, success: row => new LeaseRead(row), failure: e => new LeaseFailed("read", e)));
+        Receive<Tick>(_ => ReadLease());
         Receive<LeaseRead>(r =>
         {
             var plan = FormationLease.PlanJoin(r.Row, DateTimeOffset.UtcNow, SelfAddress, _seeds);
@@ -74,9 +77,9 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
         });
         Receive<LeaseFailed>(f =>
         {
-            // Without the lease nobody can tell whether a cluster runs: join the others, never form one.
             _log.Warning("cluster lease: {0} failed ({1}); joining the other seeds only until it can be read", f.What, f.Error.Message);
-            Join(_seeds.Where(s => !string.Equals(s.TrimEnd('/'), SelfAddress, StringComparison.OrdinalIgnoreCase)).ToList(), false, "the lease cannot be read");
+            var plan = FormationLease.PlanUnread(SelfAddress, _seeds);
+            Join(plan.Seeds, plan.MayForm, plan.Reason);
             Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
         });
         Receive<ClusterEvent.MemberUp>(up =>
@@ -108,7 +111,7 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
 
     private void Holding()
     {
-        Receive<Tick>(_ => _store.ReadAsync().PipeTo(Self, success: row => new LeaseRead(row), failure: e => new LeaseFailed("read", e)));
+        Receive<Tick>(_ => ReadLease());
         Receive<LeaseRead>(r =>
         {
             var now = DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Telephony.Actors.Hosting;
 using Telephony.Actors.Queues;
 using Telephony.Ami.Protocol;
 
@@ -14,22 +15,23 @@ public sealed partial class AsteriskNodeActor
     private void ReadForQueues(AmiMessage message, DateTimeOffset now)
     {
         if (_queueSignals is null || _queueLinks is null) return;
-        // A member shutting down hands the queues off: what it reads now would only wait in their regions until their
-        // stop drops it (see RegionWhileUp). Its call events are still journaled.
-        if (CoordinatedShutdown.Get(Context.System).ShutdownReason is not null) return;
         if (message.EventName == "Shutdown")
         {
-            foreach (var restarted in _queueSignals.Restarted(now)) _queueLinks.Queues.Tell(restarted);
+            foreach (var restarted in _queueSignals.Restarted(now)) Queues.Tell(restarted);
             return;
         }
         switch (_queueSignals.Read(message, now))
         {
             case IQueueMessage toQueue:
-                _queueLinks.Queues.Tell(toQueue);
+                Queues.Tell(toQueue);
                 break;
             case IAgentMessage toAgent:
-                _queueLinks.Agents.Tell(toAgent);
+                MemberShutdown.RegionWhileUp(_queueLinks.Agents, Context.System).Tell(toAgent);
                 break;
         }
     }
+
+    // Looked up only when there is a signal to send (not per AMI event). While the member shuts down its queue signals
+    // would only wait in the handing-off regions until their stop drops them; its call events are still journaled.
+    private IActorRef Queues => MemberShutdown.RegionWhileUp(_queueLinks!.Queues, Context.System);
 }

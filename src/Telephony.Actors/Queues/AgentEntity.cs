@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Telephony.Actors.Hosting;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
@@ -28,7 +29,7 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
     private readonly QueueDirectory _directory;
     private readonly QueueRuntimeSettings _runtime;
     private readonly IActorRef _queueRegion;
-    private IActorRef _queues => RegionWhileUp.Of(_queueRegion, Context.System);
+    private IActorRef _queues => MemberShutdown.RegionWhileUp(_queueRegion, Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AgentState _agent;
     private long _viewVersion;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Telephony.Actors.Hosting;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
@@ -30,9 +31,9 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _queueRegion;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private IActorRef _agents => RegionWhileUp.Of(_agentRegion, Context.System);
-    private IActorRef _queues => RegionWhileUp.Of(_queueRegion, Context.System);
-    private IActorRef _nodes => RegionWhileUp.Of(_nodeRegion, Context.System);
+    private IActorRef _agents => MemberShutdown.RegionWhileUp(_agentRegion, Context.System);
+    private IActorRef _queues => MemberShutdown.RegionWhileUp(_queueRegion, Context.System);
+    private IActorRef _nodes => MemberShutdown.RegionWhileUp(_nodeRegion, Context.System);
     private readonly QueueState _state;
     private readonly AgentBoard _board = new();
     private readonly Random _random = new();

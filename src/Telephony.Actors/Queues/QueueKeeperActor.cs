@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Telephony.Actors.Hosting;
 
 namespace Telephony.Actors.Queues;
 
@@ -16,8 +17,7 @@ public sealed class QueueKeeperActor : ReceiveActor, IWithTimers
     {
         Receive<Tick>(_ =>
         {
-            // Not while the member shuts down: the regions are handing their shards off (see RegionWhileUp).
-            if (CoordinatedShutdown.Get(Context.System).ShutdownReason is not null) return;
+            if (MemberShutdown.HasStarted(Context.System)) return;
             foreach (var q in queues) queueRegion.Tell(new WakeQueue(q));
             foreach (var a in agents) agentRegion.Tell(new WakeAgent(a));
         });

@@ -44,10 +44,16 @@ public static class FormationLease
         // A cluster of this member alone: its old incarnation is dead, since this process holds its address now.
         if (row.Members.All(m => Same(m, self)))
             return new JoinPlan(seeds, MayForm: true, "the lease names only this member's address (its previous run)");
-        var others = row.Members.Concat(seeds).Where(a => !Same(a, self)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return new JoinPlan(others, MayForm: false,
+        return new JoinPlan(Others(row.Members.Concat(seeds), self), MayForm: false,
             $"a cluster is running over this journal (members {string.Join(", ", row.Members)}; lease until {row.ExpiresAt:O})");
     }
+
+    /// <summary>The lease cannot be read: nobody can tell whether a cluster runs, so join the other seeds, never form one.</summary>
+    public static JoinPlan PlanUnread(string self, IReadOnlyList<string> seeds) =>
+        new(Others(seeds, self), MayForm: false, "the lease cannot be read");
+
+    private static List<string> Others(IEnumerable<string> addresses, string self) =>
+        addresses.Where(a => !Same(a, self)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <param name="members">The addresses of this cluster's members as this member sees them, oldest first.</param>
     public static RenewalVerdict Renewal(LeaseRow? row, DateTimeOffset now, IReadOnlyCollection<string> members)

@@ -29,15 +29,14 @@ public sealed class AgentBoard
         {
             var known = _views[i];
             if (known.Version > view.Version) return false;
+            Tally(known, -1);
             if (!member)
             {
-                Tally(known, -1);
                 _index.Remove(known.AgentId);
                 _views.RemoveAt(i);
                 Reindex(i);
                 return true;
             }
-            Tally(known, -1);
             _views[i] = view;
             Tally(view, +1);
             return true;
