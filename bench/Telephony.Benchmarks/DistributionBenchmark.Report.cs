@@ -58,6 +58,7 @@ internal static partial class DistributionBenchmark
         }
 
         var latency = new List<double>();
+        var timeline = new List<(DateTimeOffset Start, double Ms)>();
         var byCaller = new List<double>();
         var byAgent = new List<double>();
         var toGrant = new List<double>();
@@ -99,6 +100,7 @@ internal static partial class DistributionBenchmark
             var start = c > ag ? c : ag;
             var ms = (r.Received - start).TotalMilliseconds;
             latency.Add(ms);
+            timeline.Add((start, ms));
             (c >= ag ? byCaller : byAgent).Add(ms);
             toGrant.Add((offer.At - start).TotalMilliseconds);
             if (i == 0 && c >= ag && run.Joined.TryGetValue(offer.Caller, out var qj))
@@ -129,6 +131,17 @@ internal static partial class DistributionBenchmark
         Console.WriteLine($"  {"3 Redirect written -> simulator received it",-58} {Percentiles.Of(sentToWire)}");
         Console.WriteLine($"  {"(queue's CallerJoined - listener read the join)",-58} {Percentiles.Of(joinLag)}  " +
                           "(positive: the listener read the join first)");
+        // Whether the slow decisions are spread out (queueing) or gathered in a few moments (a pause of everything).
+        if (timeline.Count > 0)
+        {
+            var origin = timeline.Min(t => t.Start);
+            var slowBySecond = timeline.GroupBy(t => (int)(t.Start - origin).TotalSeconds).OrderBy(g => g.Key)
+                .Select(g => $"{g.Key}s {Percentiles.Of(g.Select(t => t.Ms).ToList()).P99:F0}/{g.Max(t => t.Ms):F0}");
+            Console.WriteLine($"  per second of the decision's start (from {origin:HH:mm:ss.fff}), p99/max ms: {string.Join(", ", slowBySecond)}");
+            var worst = timeline.OrderByDescending(t => t.Ms).Take(10)
+                .Select(t => $"{(t.Start - origin).TotalSeconds:F2}s {t.Ms:F0}");
+            Console.WriteLine($"  slowest 10 (start, ms): {string.Join(", ", worst)}");
+        }
 
         // Assignments per second: connect Redirects received, all nodes together.
         var times = run.Redirects.Select(r => r.Received).Order().ToList();

@@ -125,6 +125,7 @@ internal static partial class DistributionBenchmark
             var gen2 = GC.CollectionCount(2);
             var pause = GC.GetTotalPauseDuration();
             var writer = ActionsBenchmark.JournalWriter.Now();
+            var slowBefore = Telephony.Actors.Persistence.SqliteGroupWriter.Stalls.Slow;
             var arrivals = new Arrivals(sim, a);
             var started = Now();
             var sw = Stopwatch.StartNew();
@@ -140,8 +141,10 @@ internal static partial class DistributionBenchmark
                               $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms; " +
                               $"load average {LoadAverage()}");
             var w = ActionsBenchmark.JournalWriter.Now() - writer;
+            var stalls = Telephony.Actors.Persistence.SqliteGroupWriter.Stalls;
             Console.WriteLine($"journal writer (all writes of the process): {w.Groups:N0} transactions, {w.Rows:N0} rows " +
-                              $"({(double)w.Rows / Math.Max(1, w.Groups):F1} per transaction), busy {w.Busy.TotalSeconds:F2} s of {seconds:F1} s");
+                              $"({(double)w.Rows / Math.Max(1, w.Groups):F1} per transaction), busy {w.Busy.TotalSeconds:F2} s of {seconds:F1} s; " +
+                              $"{stalls.Slow - slowBefore:N0} took over 50 ms (the longest of the process {stalls.Longest.TotalMilliseconds:F0} ms)");
             await Task.Delay(500); // the last ConnectResults reach the listener and the queues
             run = await Collect(host, sim, journal, listener, arrivals, directory, started);
         }

@@ -26,16 +26,19 @@ namespace Telephony.Actors.Persistence;
 /// the last connection closes.
 /// </para>
 /// </summary>
-internal sealed class SqliteGroupWriter : JournalGroupWriter
+internal sealed partial class SqliteGroupWriter : JournalGroupWriter
 {
     private readonly string _connectionString;
     private readonly string _table;
-    private readonly BlockingCollection<(IReadOnlyList<PreparedWrite> Writes, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
+    // Group writes and snapshot writes, in arrival order, on the one thread that writes this file.
+    private readonly BlockingCollection<(Func<IImmutableList<Exception>> Run, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
+    private readonly string _connectionKey;
     private readonly Thread _thread;
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
 
-    private static long s_groups, s_rows, s_busyTicks;
+    private static long s_groups, s_rows, s_busyTicks, s_slow, s_longestTicks;
+    private static readonly long SlowTicks = TimeSpan.FromMilliseconds(50).Ticks;
 
     /// <summary>What every writer of this process did so far: groups (transactions), rows, and the time spent writing
     /// them (wall clock, GC pauses and waits for a core included). A diagnostic for benchmarks: the writer is the serial
@@ -43,10 +46,17 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
     public static (long Groups, long Rows, TimeSpan Busy) Totals =>
         (Interlocked.Read(ref s_groups), Interlocked.Read(ref s_rows), TimeSpan.FromTicks(Interlocked.Read(ref s_busyTicks)));
 
+    /// <summary>Transactions that took over 50 ms, and the longest, so far (a diagnostic like <see cref="Totals"/>:
+    /// a writer waiting for SQLite's lock held by another connection shows here).</summary>
+    public static (long Slow, TimeSpan Longest) Stalls =>
+        (Interlocked.Read(ref s_slow), TimeSpan.FromTicks(Interlocked.Read(ref s_longestTicks)));
+
     public SqliteGroupWriter(Akka.Configuration.Config journalConfig, ExtendedActorSystem system) : base(journalConfig, system)
     {
         _connectionString = journalConfig.GetString("connection-string");
         _table = journalConfig.GetString("tables.journal.table-name", "journal");
+        _connectionKey = _connectionString;
+        s_byConnection[_connectionKey] = this;
         _thread = new Thread(Run) { IsBackground = true, Name = "telephony-sqlite-journal-writer" };
         _thread.Start();
         if (journalConfig.GetBoolean("background-checkpoint", true))
@@ -112,12 +122,14 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         }
     }
 
-    public override Task<IImmutableList<Exception>> WriteAsync(IReadOnlyList<PreparedWrite> writes)
+    public override Task<IImmutableList<Exception>> WriteAsync(IReadOnlyList<PreparedWrite> writes) => Enqueue(() => TimedWrite(writes));
+
+    private Task<IImmutableList<Exception>> Enqueue(Func<IImmutableList<Exception>> run)
     {
         var done = new TaskCompletionSource<IImmutableList<Exception>>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            _work.Add((writes, done));
+            _work.Add((run, done));
         }
         catch (InvalidOperationException e)
         {
@@ -128,14 +140,11 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 
     private void Run()
     {
-        foreach (var (writes, done) in _work.GetConsumingEnumerable())
+        foreach (var (run, done) in _work.GetConsumingEnumerable())
         {
             try
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var result = Write(writes);
-                Interlocked.Add(ref s_busyTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
-                Interlocked.Increment(ref s_groups);
+                var result = run();
                 CheckpointSoon();
                 done.SetResult(result);
             }
@@ -146,6 +155,18 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
             }
         }
         Reset();
+    }
+
+    private IImmutableList<Exception> TimedWrite(IReadOnlyList<PreparedWrite> writes)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = Write(writes);
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks;
+        Interlocked.Add(ref s_busyTicks, took);
+        if (took > SlowTicks) Interlocked.Increment(ref s_slow);
+        if (took > Interlocked.Read(ref s_longestTicks)) Interlocked.Exchange(ref s_longestTicks, took);
+        Interlocked.Increment(ref s_groups);
+        return result;
     }
 
     /// <summary>Null when every write succeeded; else one entry per write (its rejection, or null). A database error
@@ -184,19 +205,8 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
     private SqliteCommand Prepare()
     {
         if (_insert is not null) return _insert;
-        _connection = new SqliteConnection(_connectionString);
-        _connection.Open();
-        if (_checkpoints is not null)
-        {
-            using var pragma = _connection.CreateCommand();
-            // This connection checkpoints only past 16,384 pages (64 MiB of WAL), instead of SQLite's 1,000: the
-            // checkpointer does it after each commit. The backstop matters under writes without a pause: a passive
-            // checkpoint running beside the writer cannot let the WAL start over (new frames keep arriving), one inside
-            // a commit can. (Ingest benchmark: the WAL peaked at 26 MB.)
-            pragma.CommandText = "PRAGMA wal_autocheckpoint=16384";
-            pragma.ExecuteNonQuery();
-        }
-        var command = _connection.CreateCommand();
+        var connection = Connection();
+        var command = connection.CreateCommand();
         command.CommandText =
             "INSERT INTO " + _table + " (deleted, persistence_id, sequence_number, created, tags, message, identifier, manifest, writer_uuid) " +
             "VALUES (0, $pid, $seq, $created, $tags, $message, $identifier, $manifest, $writer)";
@@ -212,6 +222,33 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
         return _insert = command;
     }
 
+    /// <summary>The writer's connection, opened (and configured) when first needed and after a failure.</summary>
+    private SqliteConnection Connection()
+    {
+        if (_connection is not null) return _connection;
+        _connection = new SqliteConnection(_connectionString);
+        _connection.Open();
+        using (var busy = _connection.CreateCommand())
+        {
+            // While another connection holds the write lock (a second process, a tool), SQLite's own busy handler
+            // waits for it in steps of 1-100 ms for up to a second; only then does Microsoft.Data.Sqlite's retry take
+            // over, which sleeps 150 ms at a time until the command timeout (the failure time is unchanged).
+            busy.CommandText = "PRAGMA busy_timeout = 1000";
+            busy.ExecuteNonQuery();
+        }
+        if (_checkpoints is not null)
+        {
+            using var pragma = _connection.CreateCommand();
+            // This connection checkpoints only past 16,384 pages (64 MiB of WAL), instead of SQLite's 1,000: the
+            // checkpointer does it after each commit. The backstop matters under writes without a pause: a passive
+            // checkpoint running beside the writer cannot let the WAL start over (new frames keep arriving), one inside
+            // a commit can. (Ingest benchmark: the WAL peaked at 26 MB.)
+            pragma.CommandText = "PRAGMA wal_autocheckpoint=16384";
+            pragma.ExecuteNonQuery();
+        }
+        return _connection;
+    }
+
     private void Reset()
     {
         _insert?.Dispose();
@@ -222,6 +259,7 @@ internal sealed class SqliteGroupWriter : JournalGroupWriter
 
     public override void Dispose()
     {
+        s_byConnection.TryRemove(new KeyValuePair<string, SqliteGroupWriter>(_connectionKey, this));
         _work.CompleteAdding();
         _thread.Join(TimeSpan.FromSeconds(10));
         if (_checkpointer is not null)
