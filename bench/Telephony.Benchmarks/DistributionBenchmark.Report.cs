@@ -68,7 +68,9 @@ internal static partial class DistributionBenchmark
         var sentToWire = new List<double>();
         var joinLag = new List<double>(); // queue's CallerJoined - listener's read: how late the listener reads
         int unmatched = 0, noStart = 0;
-        foreach (var r in run.Redirects)
+        // The warm-up's decisions (before the measured arrivals started) are not measured.
+        var measured = run.Redirects.Where(r => r.Received >= run.Started).ToList();
+        foreach (var r in measured)
         {
             if (!run.Offers.TryGetValue(r.ReservationId, out var offer))
             {
@@ -119,7 +121,7 @@ internal static partial class DistributionBenchmark
                 joinLag.Add((j.At - wire).TotalMilliseconds);
 
         var p = Percentiles.Of(latency);
-        Console.WriteLine($"--- decision latency, caller or agent ready -> simulator received the connect Redirect ({latency.Count:N0} of {run.Redirects.Count:N0} " +
+        Console.WriteLine($"--- decision latency, caller or agent ready -> simulator received the connect Redirect ({latency.Count:N0} of {measured.Count:N0} " +
                           $"Redirects; {noStart} without a known start, {unmatched} without a journaled offer):");
         Console.WriteLine($"  {"all",-58} {p}");
         Console.WriteLine($"  {"caller was the last to be ready (join or back in line)",-58} {Percentiles.Of(byCaller)}  n={byCaller.Count:N0}");
@@ -144,14 +146,14 @@ internal static partial class DistributionBenchmark
         }
 
         // Assignments per second: connect Redirects received, all nodes together.
-        var times = run.Redirects.Select(r => r.Received).Order().ToList();
+        var times = measured.Select(r => r.Received).Order().ToList();
         var peak = 0;
         for (int first = 0, last = 0; last < times.Count; last++)
         {
             while (times[last] - times[first] >= TimeSpan.FromSeconds(1)) first++;
             peak = Math.Max(peak, last - first + 1);
         }
-        var connectedTimes = run.Redirects.Where(r => run.Connects.ContainsKey(r.ReservationId)).Select(r => r.Received).Order().ToList();
+        var connectedTimes = measured.Where(r => run.Connects.ContainsKey(r.ReservationId)).Select(r => r.Received).Order().ToList();
         var peakConnected = 0;
         for (int first = 0, last = 0; last < connectedTimes.Count; last++)
         {
