@@ -267,7 +267,7 @@ public sealed partial class SimulatedNode : IAsyncDisposable
     }
 
     internal void SessionLoggedIn(AmiSession s) =>
-        Sessions.Update(s.Id, r => r with { LoggedInAt = s.LoggedInAt, Username = s.Username });
+        Sessions.Update(s.Id, r => r with { LoggedInAt = s.LoggedInAt, Username = s.Username, EventsAtLogin = s.Mask != EventClass.None });
 
     internal void SessionLoggedOff(AmiSession s) =>
         Sessions.Update(s.Id, r => r with { LoggedOffAt = r.LoggedOffAt ?? DateTimeOffset.UtcNow });

@@ -6,12 +6,13 @@ namespace Telephony.Host.Tests;
 /// <summary>What a simulated Asterisk's session history says about the cluster's AMI sessions.</summary>
 public static class AmiSessions
 {
-    /// <summary>The most sessions of <paramref name="user"/> logged in at the same moment from <paramref name="since"/>
-    /// on (a session open at that moment counts from it).</summary>
+    /// <summary>The most sessions of <paramref name="user"/> logged in receiving events at the same moment from
+    /// <paramref name="since"/> on (a session open at that moment counts from it): members owning the node. A login
+    /// with <c>Events: off</c> (a starting member's check of its credentials, logged off at once) does not count.</summary>
     public static int MaxConcurrentLoggedInSince(SessionHistory history, string user, DateTimeOffset since)
     {
         var points = new List<(DateTimeOffset At, int Delta)>();
-        foreach (var r in history.All.Where(r => r.Username == user && r.LoggedInAt is not null))
+        foreach (var r in history.All.Where(r => r.Username == user && r.LoggedInAt is not null && r.EventsAtLogin))
         {
             if (r.EndedAt is { } end && end <= since) continue;
             points.Add((r.LoggedInAt!.Value < since ? since : r.LoggedInAt.Value, +1));

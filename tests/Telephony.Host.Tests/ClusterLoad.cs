@@ -26,9 +26,10 @@ public sealed class ClusterLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops;
 
-    public ClusterLoad(AsteriskSimulator simulator, double callsPerSecondPerNode, int seed)
+    /// <param name="nodes">The nodes to call on (default: every node of the simulator).</param>
+    public ClusterLoad(AsteriskSimulator simulator, double callsPerSecondPerNode, int seed, IEnumerable<SimulatedNode>? nodes = null)
     {
-        _loops = simulator.Nodes.Select((node, i) => Task.Run(() => DriveAsync(node, callsPerSecondPerNode, new Random(seed + i), _stop.Token))).ToList();
+        _loops = (nodes ?? simulator.Nodes).Select((node, i) => Task.Run(() => DriveAsync(node, callsPerSecondPerNode, new Random(seed + i), _stop.Token))).ToList();
     }
 
     public IReadOnlyList<DrivenCall> Calls => _calls.Select(c => c.Call).ToList();

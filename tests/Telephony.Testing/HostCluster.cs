@@ -29,6 +29,8 @@ public sealed class HostCluster : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<ClusterMember> _members = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _environments = new(StringComparer.Ordinal);
+    private readonly List<(string Name, int Pid, HostProcess Process)> _ended = []; // earlier processes of restarted members, for their output
 
     private HostCluster(DirectoryInfo work) => Work = work;
 
@@ -57,6 +59,7 @@ public sealed class HostCluster : IDisposable
                 };
                 for (var r = 0; r < m.Roles.Length; r++) environment[$"TELEPHONY__CLUSTER__ROLES__{r}"] = m.Roles[r];
                 var folder = cluster.Work.CreateSubdirectory(m.Name);
+                cluster._environments[m.Name] = environment;
                 return (m, port: ports[i], process: HostProcess.Start(folder.FullName, environment));
             }).ToList();
             foreach (var (m, port, process) in started)
@@ -68,6 +71,20 @@ public sealed class HostCluster : IDisposable
             throw;
         }
         return cluster;
+    }
+
+    /// <summary>Starts a member whose process has ended again, as it was configured (same port, roles, folder and
+    /// environment: its seed list still names only the first member), and returns it once its endpoint is up.</summary>
+    public async Task<ClusterMember> RestartAsync(ClusterMember member)
+    {
+        if (!member.Process.HasExited) throw new InvalidOperationException($"{member} is still running");
+        var pid = member.Process.Id;
+        var process = HostProcess.Start(Path.Combine(Work.FullName, member.Name), _environments[member.Name]);
+        var restarted = new ClusterMember(member.Name, member.Port, member.Roles, process,
+            await process.ManagementEndpointAsync(TimeSpan.FromMinutes(3)));
+        _ended.Add((member.Name, pid, member.Process));
+        _members[_members.IndexOf(member)] = restarted;
+        return restarted;
     }
 
     /// <summary>GET a management route of a member as JSON.</summary>
@@ -145,8 +162,10 @@ public sealed class HostCluster : IDisposable
     public void Dispose()
     {
         foreach (var m in _members) m.Process.Dispose();
+        foreach (var e in _ended) e.Process.Dispose();
         Directory.CreateDirectory(LogFolder);
         foreach (var m in _members) File.WriteAllText(Path.Combine(LogFolder, m.Name + ".log"), m.Process.Output);
+        foreach (var e in _ended) File.WriteAllText(Path.Combine(LogFolder, $"{e.Name}-pid{e.Pid}.log"), e.Process.Output);
         try
         {
             Work.Delete(recursive: true);

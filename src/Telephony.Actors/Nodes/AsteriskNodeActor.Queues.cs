@@ -1,16 +1,42 @@
 using Akka.Actor;
+using Akka.Event;
 using Telephony.Actors.Hosting;
 using Telephony.Actors.Queues;
 using Telephony.Ami.Protocol;
+using Telephony.Domain.Queues;
 
 namespace Telephony.Actors.Nodes;
 
 /// <summary>The node's side of the call queues: callers joining and leaving, connect outcomes and agents' phone
-/// commands go to their queue and agent entities as they are read, in the node's order.</summary>
+/// commands go to their queue and agent entities as they are read, in the node's order; joins until answered.</summary>
 public sealed partial class AsteriskNodeActor
 {
     private readonly NodeQueueLinks? _queueLinks;
     private readonly QueueSignalReader? _queueSignals;
+    private readonly PendingQueueJoins _pendingJoins = new(JoinResendAfter);
+    private static readonly TimeSpan JoinResendAfter = TimeSpan.FromSeconds(3);
+
+    private sealed class ResendQueueJoins
+    {
+        public static readonly ResendQueueJoins Instance = new();
+    }
+
+    /// <summary>Registered in every state (<see cref="Always"/>).</summary>
+    private void QueueCommands()
+    {
+        Receive<JoinAnswer>(a => _pendingJoins.Answered(a.Queue, a.Caller));
+        Receive<ResendQueueJoins>(_ =>
+        {
+            var due = _pendingJoins.Due(DateTimeOffset.UtcNow);
+            if (due.Count > 0)
+            {
+                _log.Info("node {0}: {1} queue join(s) unanswered for {2} s sent again (a queue's member may have died)",
+                    _settings.Name, due.Count, JoinResendAfter.TotalSeconds);
+                foreach (var join in due) Queues.Tell(join);
+            }
+            if (_pendingJoins.Count == 0) Timers.Cancel(nameof(ResendQueueJoins));
+        });
+    }
 
     private void ReadForQueues(AmiMessage message, DateTimeOffset now)
     {
@@ -20,8 +46,16 @@ public sealed partial class AsteriskNodeActor
             foreach (var restarted in _queueSignals.Restarted(now)) Queues.Tell(restarted);
             return;
         }
+        if (message.EventName == "Hangup" && _pendingJoins.Count > 0 && message["Uniqueid"] is { } gone)
+            _pendingJoins.Gone(new CallerKey(_settings.Name, gone));
         switch (_queueSignals.Read(message, now))
         {
+            case JoinQueue join:
+                Queues.Tell(join);
+                _pendingJoins.Sent(join, now);
+                if (!Timers.IsTimerActive(nameof(ResendQueueJoins)))
+                    Timers.StartPeriodicTimer(nameof(ResendQueueJoins), ResendQueueJoins.Instance, JoinResendAfter);
+                break;
             case IQueueMessage toQueue:
                 Queues.Tell(toQueue);
                 break;

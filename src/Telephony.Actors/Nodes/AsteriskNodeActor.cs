@@ -112,6 +112,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
         Receive<PreviousIncarnation>(_ => { }); // a late second answer
         Receive<PreviousIncarnationUnknown>(_ => { }); // answered meanwhile
+        QueueCommands();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

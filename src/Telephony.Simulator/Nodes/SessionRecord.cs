@@ -10,6 +10,8 @@ public sealed record SessionRecord
     public required DateTimeOffset ConnectedAt { get; init; }
     public DateTimeOffset? LoggedInAt { get; init; }
     public string? Username { get; init; }
+    /// <summary>Whether it logged in receiving events (not <c>Events: off</c>, as a login check does).</summary>
+    public bool EventsAtLogin { get; init; }
     public DateTimeOffset? LoggedOffAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     /// <summary>Why it closed: <c>logoff</c>, <c>client closed</c>, <c>authentication failed</c>, <c>restart</c>,
