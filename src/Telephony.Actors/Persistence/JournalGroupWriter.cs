@@ -67,13 +67,15 @@ internal abstract class JournalGroupWriter : IDisposable
             if (tagged.Tags.Count > 0) tags = _separator + string.Join(_separator, tagged.Tags) + _separator;
         }
         var serializer = _serialization.FindSerializerFor(payload);
-        var manifest = serializer switch
-        {
-            Akka.Serialization.SerializerWithStringManifest s => s.Manifest(payload),
-            { IncludeManifest: true } => payload.GetType().TypeQualifiedName(),
-            _ => "",
-        };
         return new Row(repr.PersistenceId, repr.SequenceNr, repr.Timestamp, tags,
-            serializer.ToBinary(payload), serializer.Identifier, manifest, repr.WriterGuid);
+            serializer.ToBinary(payload), serializer.Identifier, ManifestOf(serializer, payload), repr.WriterGuid);
     }
+
+    /// <summary>The manifest the plugin stores beside a payload (journal rows and snapshot rows alike).</summary>
+    public static string ManifestOf(Akka.Serialization.Serializer serializer, object payload) => serializer switch
+    {
+        Akka.Serialization.SerializerWithStringManifest s => s.Manifest(payload),
+        { IncludeManifest: true } => payload.GetType().TypeQualifiedName(),
+        _ => "",
+    };
 }

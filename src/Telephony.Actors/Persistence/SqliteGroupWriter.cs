@@ -32,7 +32,6 @@ internal sealed partial class SqliteGroupWriter : JournalGroupWriter
     private readonly string _table;
     // Group writes and snapshot writes, in arrival order, on the one thread that writes this file.
     private readonly BlockingCollection<(Func<IImmutableList<Exception>> Run, TaskCompletionSource<IImmutableList<Exception>> Done)> _work = new();
-    private readonly string _connectionKey;
     private readonly Thread _thread;
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
@@ -55,8 +54,7 @@ internal sealed partial class SqliteGroupWriter : JournalGroupWriter
     {
         _connectionString = journalConfig.GetString("connection-string");
         _table = journalConfig.GetString("tables.journal.table-name", "journal");
-        _connectionKey = _connectionString;
-        s_byConnection[_connectionKey] = this;
+        s_byConnection[_connectionString] = this;
         _thread = new Thread(Run) { IsBackground = true, Name = "telephony-sqlite-journal-writer" };
         _thread.Start();
         if (journalConfig.GetBoolean("background-checkpoint", true))
@@ -259,7 +257,7 @@ internal sealed partial class SqliteGroupWriter : JournalGroupWriter
 
     public override void Dispose()
     {
-        s_byConnection.TryRemove(new KeyValuePair<string, SqliteGroupWriter>(_connectionKey, this));
+        s_byConnection.TryRemove(new KeyValuePair<string, SqliteGroupWriter>(_connectionString, this));
         _work.CompleteAdding();
         _thread.Join(TimeSpan.FromSeconds(10));
         if (_checkpointer is not null)

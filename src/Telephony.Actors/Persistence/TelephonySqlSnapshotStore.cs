@@ -1,7 +1,5 @@
 using Akka.Persistence;
 using Akka.Persistence.Sql.Snapshot;
-using Akka.Serialization;
-using Akka.Util;
 
 namespace Telephony.Actors.Persistence;
 
@@ -35,14 +33,8 @@ public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
         var serializer = _serialization.FindSerializerForType(snapshot.GetType(), _defaultSerializer);
         var bytes = Akka.Serialization.Serialization.WithTransport(_serialization.System, (serializer, snapshot),
             state => state.serializer.ToBinary(state.snapshot));
-        var manifest = serializer switch
-        {
-            SerializerWithStringManifest s => s.Manifest(snapshot),
-            { IncludeManifest: true } => snapshot.GetType().TypeQualifiedName(),
-            _ => string.Empty,
-        };
         return writer.SaveSnapshotAsync(_table, new SqliteGroupWriter.SnapshotRow(metadata.PersistenceId, metadata.SequenceNr,
-            metadata.Timestamp.Ticks, bytes, manifest, serializer.Identifier));
+            metadata.Timestamp.Ticks, bytes, JournalGroupWriter.ManifestOf(serializer, snapshot), serializer.Identifier));
     }
 
     protected override Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken) =>
