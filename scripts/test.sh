@@ -34,6 +34,21 @@ done
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test: dotnet test exited with $rc (build error or crashed test host)" >&2; fi
 if [ "$files" -eq 0 ]; then failed=$((failed + 1)); echo "test: no test results were written" >&2; fi
 
+# The failed tests again, just above the totals, so that the end of the output names them.
+if [ "$failed" -gt 0 ] && [ "$files" -gt 0 ]; then
+  python3 - "$results" <<'PY' || true
+import glob, html, re, sys
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    text = open(trx, encoding="utf-8", errors="replace").read()
+    for m in re.finditer(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?</UnitTestResult>', text, re.S):
+        msg = re.search(r'<Message>(.*?)</Message>', m.group(0), re.S)
+        first = html.unescape(msg.group(1)).strip().splitlines()[:6] if msg else []
+        print("FAILED " + html.unescape(m.group(1)))
+        for line in first:
+            print("    " + line[:300])
+PY
+fi
+
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else
