@@ -25,6 +25,25 @@ public static class AmiSessions
         return max;
     }
 
+    /// <summary>The longest time two event-receiving sessions of <paramref name="user"/> were logged in at once from
+    /// <paramref name="since"/> on: a planned hand-over's overlap (the next owner logs in before the previous one logs
+    /// off, about a second), never a second cluster's (which would last until someone noticed).</summary>
+    public static TimeSpan LongestOverlapSince(SessionHistory history, string user, DateTimeOffset since, DateTimeOffset now)
+    {
+        var sessions = history.All.Where(r => r.Username == user && r.LoggedInAt is not null && r.EventsAtLogin)
+            .Select(r => (From: r.LoggedInAt!.Value < since ? since : r.LoggedInAt.Value, To: r.EndedAt ?? now))
+            .Where(r => r.To > since).ToList();
+        var longest = TimeSpan.Zero;
+        for (var i = 0; i < sessions.Count; i++)
+        for (var j = i + 1; j < sessions.Count; j++)
+        {
+            var from = sessions[i].From > sessions[j].From ? sessions[i].From : sessions[j].From;
+            var to = sessions[i].To < sessions[j].To ? sessions[i].To : sessions[j].To;
+            if (to - from > longest) longest = to - from;
+        }
+        return longest;
+    }
+
     /// <summary>The periods during which a session of <paramref name="user"/> was logged in (overlapping ones merged;
     /// one still open ends at <paramref name="now"/>). Events outside them were sent to nobody.</summary>
     public static List<(DateTimeOffset From, DateTimeOffset To)> Observed(SessionHistory history, string user, DateTimeOffset now)

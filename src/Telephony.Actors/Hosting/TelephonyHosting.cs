@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -8,6 +9,7 @@ using Akka.Remote.Hosting;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
 using Telephony.Actors.Nodes;
+using Telephony.Actors.Nodes.HandOver;
 using Telephony.Actors.Queues;
 using Telephony.Actors.Persistence;
 
@@ -83,6 +85,7 @@ public static class TelephonyHosting
             registry.Register<QueueRegion>(queues);
             registry.Register<AgentRegion>(agents);
             var queueLinks = new NodeQueueLinks(queues, agents, queueDirectory);
+            IActorRef desk = ActorRefs.Nobody; // started below, after the node router it pokes; read when a node starts
             var extractor = new NodeMessageExtractor(shards);
             var regionOfNode = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
             foreach (var region in directory.All.GroupBy(NodeRegions.Of))
@@ -92,12 +95,13 @@ public static class TelephonyHosting
                 IActorRef shardRegion;
                 if (role is null || options.Roles.Contains(role))
                 {
+                    var nodeSettings = ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false);
+                    var nodeRole = role;
                     shardRegion = sharding.Start(typeName,
                         entityId => AsteriskNodeActor.Props(
                             directory.Find(entityId) ?? throw new InvalidOperationException($"node '{entityId}' is not configured"),
-                            calls, batchSize, deliveryTimeout, inFlightLimit, actionSettings, queueLinks),
-                        ClusterShardingSettings.Create(system).WithRole(role).WithRememberEntities(false),
-                        extractor);
+                            calls, batchSize, deliveryTimeout, inFlightLimit, actionSettings, queueLinks, new NodeHandOverLinks(desk, nodeRole)),
+                        nodeSettings, extractor, sharding.DefaultShardAllocationStrategy(nodeSettings), NodeHandOff.Instance);
                 }
                 else
                 {
@@ -106,6 +110,30 @@ public static class TelephonyHosting
                 foreach (var node in region) regionOfNode[node.Name] = shardRegion;
             }
             nodeRouter = system.ActorOf(NodeRouterActor.Props(regionOfNode), "asterisk-nodes");
+            // Planned hand-overs keep a node's session reading here until its next owner is logged in; a member that
+            // shuts down waits for them (bounded) while it leaves the cluster.
+            desk = system.ActorOf(NodeHandOverDesk.Props(calls, queues, agents, nodeRouter), NodeHandOverDesk.Name);
+            var handOvers = desk;
+            var nodeRegions = regionOfNode.Values.Distinct().ToList();
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterShardingShutdownRegion, "node-hand-overs", async () =>
+            {
+                // Beside the regions' own shutdown in this phase: once the node regions have handed their nodes off,
+                // wait for the sessions still reading here (later phases do not hold the member: it is removed and
+                // its remoting stops as soon as it has left).
+                var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(14);
+                await Task.WhenAny(Task.WhenAll(nodeRegions.Select(r => r.WatchAsync())), Task.Delay(TimeSpan.FromSeconds(8)));
+                try
+                {
+                    var left = deadline - DateTimeOffset.UtcNow;
+                    await handOvers.Ask<NodeHandOverDesk.AllDrained>(new NodeHandOverDesk.WhenAllDrained(),
+                        left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+                }
+                catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                {
+                    system.Log.Warning("node hand-overs still reading after 14 s; the member leaves anyway");
+                }
+                return Akka.Done.Instance;
+            });
             registry.Register<NodeRegion>(nodeRouter);
         });
 

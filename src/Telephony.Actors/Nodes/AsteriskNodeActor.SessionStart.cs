@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Telephony.Actors.Nodes.HandOver;
 
 namespace Telephony.Actors.Nodes;
 
@@ -13,18 +14,33 @@ public sealed partial class AsteriskNodeActor
     private sealed record PreviousIncarnation(DateTimeOffset? LastSeen, DateTimeOffset ConnectedAt, long Gaps, long Quarantined);
     private sealed record PreviousIncarnationUnknown(DateTimeOffset ConnectedAt, int Attempt, string Reason);
 
-    /// <summary>First of the session start: asking the node journal when the previous session was last seen.</summary>
+    /// <summary>First of the session start: asking the node journal when the previous session was last seen, and the
+    /// other members whether one of them still reads the previous session (a planned hand-over).</summary>
     private void CheckingPreviousSession(DateTimeOffset connectedAt)
     {
+        PreviousIncarnation? previous = null;
+        var unknown = false;
+        void Ready()
+        {
+            if ((previous is null && !unknown) || !HandOverSettled) return;
+            EndHandOverWait();
+            if (previous is not null)
+            {
+                // Totals from the journal (all owners of this node so far), counted on from here.
+                _gapsBefore = previous.Gaps;
+                _gaps = 0;
+                _quarantinedBefore = previous.Quarantined - _router.Quarantined;
+                if (HandOverWait.GapFrom(previous.LastSeen, _handOverWait?.Done, connectedAt) is { } from)
+                    RecordGap(from, connectedAt, _handOverWait?.Done is { } d
+                        ? $"node handed over: the previous session stopped reading before this one logged in ({d.Reason ?? "no reason given"})"
+                        : "node (re)started: nothing observed since the previous session's last heartbeat", -1);
+            }
+            JournalSessionStart(connectedAt);
+        }
         Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
         {
-            // Totals from the journal (all owners of this node so far), counted on from here.
-            _gapsBefore = p.Gaps;
-            _gaps = 0;
-            _quarantinedBefore = p.Quarantined - _router.Quarantined;
-            if (p.LastSeen is { } last && last < p.ConnectedAt)
-                RecordGap(last, p.ConnectedAt, "node (re)started: nothing observed since the previous session's last heartbeat", -1);
-            JournalSessionStart(p.ConnectedAt);
+            previous = p;
+            Ready();
         });
         Receive<PreviousIncarnationUnknown>(u => u.ConnectedAt == connectedAt, u =>
         {
@@ -35,7 +51,8 @@ public sealed partial class AsteriskNodeActor
             }
             _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
                          "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
-            JournalSessionStart(u.ConnectedAt);
+            unknown = true;
+            Ready();
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
         {
@@ -43,6 +60,7 @@ public sealed partial class AsteriskNodeActor
             // A question the old journal never answered goes to the new one.
             AskPreviousIncarnation(connectedAt, 1);
         });
+        HandOverAnswers(Ready);
         AwaitingSessionStart();
     }
 

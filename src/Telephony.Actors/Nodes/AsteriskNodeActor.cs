@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
+using Telephony.Actors.Nodes.HandOver;
 using Telephony.Actors.Queues;
 using Telephony.Ami.Actions;
 using Telephony.Ami.Client;
@@ -59,9 +60,10 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     /// <param name="inFlightLimit">the most events in deliveries sent and not yet acknowledged; a call with events to
     /// send waits its turn past it.</param>
     public AsteriskNodeActor(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit, ActionQueueSettings actionSettings, NodeQueueLinks? queues = null)
+        int inFlightLimit, ActionQueueSettings actionSettings, NodeQueueLinks? queues = null, NodeHandOverLinks? handOver = null)
     {
         _settings = settings;
+        _handOverLinks = handOver;
         _queueLinks = queues;
         _queueSignals = queues is null ? null : new QueueSignalReader(settings.Name, queues.Directory);
         _actionSettings = actionSettings;
@@ -88,6 +90,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             if (_connectedSince is not null) _journal.Tell(new NodeSeen(_settings.Name, DateTimeOffset.UtcNow));
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
+        Receive<NodeHandOff>(_ => HandOff());
         Always();
     }
 
@@ -110,6 +113,10 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
+        Receive<NodeHandOff>(_ => Context.Stop(Self)); // not routing yet: nothing to hand over
+        Receive<HandOverAnswer>(_ => { }); // late answers of a hand-over already settled
+        Receive<HandOverDone>(_ => { });
+        Receive<HandOverTick>(_ => { });
         Receive<PreviousIncarnation>(_ => { }); // a late second answer
         Receive<PreviousIncarnationUnknown>(_ => { }); // answered meanwhile
         QueueCommands();
@@ -118,9 +125,10 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AsteriskNodeSettings settings, IActorRef callRegion, int batchSize, TimeSpan deliveryTimeout,
-        int inFlightLimit, ActionQueueSettings? actionSettings = null, NodeQueueLinks? queues = null) =>
+        int inFlightLimit, ActionQueueSettings? actionSettings = null, NodeQueueLinks? queues = null,
+        NodeHandOverLinks? handOver = null) =>
         Akka.Actor.Props.Create(() => new AsteriskNodeActor(settings, callRegion, batchSize, deliveryTimeout, inFlightLimit,
-            actionSettings ?? ActionQueueSettings.Default, queues));
+            actionSettings ?? ActionQueueSettings.Default, queues, handOver));
 
     protected override void PreStart()
     {
@@ -145,6 +153,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stopping.Cancel();
+        if (_handedOver) return; // the session reads on at this member's hand-over desk
         // Close the session before this actor is gone: a shard handed over starts the node on another member as soon
         // as this stop is reported, and two members must never be logged in to one Asterisk at once. Bounded, so a
         // dead peer cannot hold the stop up for long (the socket is closed either way).
@@ -319,6 +328,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
                     _firstConnection = false;
                     Become(() => CheckingPreviousSession(c.At)); // routing waits for the session start
                     AskPreviousIncarnation(c.At, 1);
+                    AskPreviousOwner(c.At);
                 }
                 else Self.Tell(new Heartbeat());
                 Resync();

@@ -12,6 +12,9 @@ internal sealed class PendingJournalWrites(TimeSpan timeout)
 
     public void Sent(NodeJournal.Write write, DateTimeOffset now) => _writes[write.DeliveryId] = (write, now);
 
+    /// <summary>The entries of every unacknowledged write, oldest first (a hand-over gives them to the next owner).</summary>
+    public List<object> Entries() => _writes.OrderBy(w => w.Key).SelectMany(w => w.Value.Write.Entries).ToList();
+
     /// <summary>False for a write already acknowledged (or never sent).</summary>
     public bool Acknowledge(long deliveryId) => _writes.Remove(deliveryId);
 

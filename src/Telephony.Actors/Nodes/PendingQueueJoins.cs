@@ -41,6 +41,9 @@ public sealed class PendingQueueJoins(TimeSpan resendAfter, int limit = 100_000)
         Dropped++;
     }
 
+    /// <summary>Every unanswered join, in the order they were first sent.</summary>
+    public IReadOnlyList<JoinQueue> All() => _pending.Values.OrderBy(e => e.Order).Select(e => e.Join).ToList();
+
     /// <summary>The queue answered this caller's join (joined, refused, or already there).</summary>
     public bool Answered(string queue, CallerKey caller) =>
         _pending.TryGetValue(caller, out var e) && e.Join.Queue == queue && _pending.Remove(caller);

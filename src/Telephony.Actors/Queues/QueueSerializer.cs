@@ -42,6 +42,9 @@ public sealed class QueueSerializer(ExtendedActorSystem system) : SerializerWith
         (typeof(AgentCommand), "mac1"), (typeof(SetAgentMembership), "msm1"), (typeof(AgentPhoneState), "mps1"),
         (typeof(RequestAgentView), "mrq1"), (typeof(GetAgent), "mga1"), (typeof(AgentUnknown), "mau1"),
         (typeof(AgentInfo), "mai1"),
+        // node hand-overs (JSON like the rest of this wire)
+        (typeof(Nodes.HandOver.TakingOverNode), "nto1"), (typeof(Nodes.HandOver.HandOverAnswer), "nha1"),
+        (typeof(Nodes.HandOver.HandOverDone), "nhd1"),
     ];
 
     private static readonly Dictionary<Type, string> ManifestOf = Types.ToDictionary(t => t.Type, t => t.Manifest);
