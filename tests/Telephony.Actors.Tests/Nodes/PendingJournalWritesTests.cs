@@ -31,4 +31,17 @@ public class PendingJournalWritesTests
         pending.Late(Now + Timeout * 10, resend);
         Assert.Equal([seen], resend);
     }
+
+    [Fact]
+    public void A_hand_over_takes_the_entries_of_every_unacknowledged_write_oldest_first()
+    {
+        var pending = new PendingJournalWrites(Timeout);
+        var quarantined = new EventQuarantined("pbx1", Now, "CEL without LinkedID", []);
+        var gap = new GapRecorded("pbx1", Now.AddMinutes(-1), Now, "AMI disconnected", -1);
+        pending.Sent(new NodeJournal.Write(9, [quarantined]), Now);
+        pending.Sent(new NodeJournal.Write(7, [gap]), Now);
+        pending.Sent(new NodeJournal.Write(8, [new NodeSeen("pbx1", Now)]), Now);
+        Assert.True(pending.Acknowledge(8));
+        Assert.Equal([gap, quarantined], pending.Entries());
+    }
 }

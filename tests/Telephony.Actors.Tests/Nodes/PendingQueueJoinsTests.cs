@@ -60,4 +60,15 @@ public class PendingQueueJoinsTests
         Assert.Equal(1, pending.Dropped);
         Assert.Equal(["1.2", "1.3"], pending.Due(Now + After).Select(j => j.Request.Caller.UniqueId));
     }
+
+    [Fact]
+    public void A_hand_over_takes_every_unanswered_join_in_the_order_they_were_first_sent()
+    {
+        var pending = new PendingQueueJoins(After);
+        pending.Sent(Join("1.2"), Now);
+        pending.Sent(Join("1.1"), Now.AddSeconds(1));
+        pending.Sent(Join("1.3"), Now.AddSeconds(2));
+        pending.Answered("sales", new CallerKey("pbx-3", "1.1"));
+        Assert.Equal(["1.2", "1.3"], pending.All().Select(j => j.Request.Caller.UniqueId));
+    }
 }
