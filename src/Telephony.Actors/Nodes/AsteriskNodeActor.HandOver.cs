@@ -29,7 +29,7 @@ public sealed partial class AsteriskNodeActor
         if (_handOverLinks is { } links && _connectedSince is not null && AnotherMemberCanOwn(links.Role))
         {
             var entries = _journalWrites.Entries();
-            links.Desk.Tell(new DrainSession(_settings, _client, _router, _outboxes, _queueSignals, _pendingJoins.All(), entries,
+            links.Desk.Tell(new DrainSession(_settings, _client, _router, _outboxes, _queueSignals, [.. _pendingJoins.All(), .. _pendingSignals.All()], entries,
                 DateTimeOffset.UtcNow));
             _handedOver = true;
             _log.Info("node {0}: handing over; the session reads on until the next owner is logged in", _settings.Name);

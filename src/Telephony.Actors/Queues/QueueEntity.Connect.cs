@@ -216,35 +216,62 @@ public sealed partial class QueueEntity
 
     // ---------------------------------------------------------------- what the caller's node reports
 
-    private void OnHangup(CallerHungUp h) => Record(_state.CallerHungUp(h.Caller, h.At));
+    private void OnHangup(CallerHungUp h)
+    {
+        var sender = Sender;
+        Record(_state.CallerHungUp(h.Caller, h.At), () => Took(sender, h.Caller, nameof(CallerHungUp)));
+    }
+
+    /// <summary>Tells the node that sent a caller's signal that it is journaled (the node sends it again until then).</summary>
+    private void Took(IActorRef node, CallerKey caller, string signal) => node.Tell(new QueueSignalTaken(_name, caller, signal));
 
     private void OnDialAnswered(CallerDialAnswered d)
     {
-        if (_state.Find(d.Caller) is not { Phase: CallerPhase.Ringing } caller) return;
+        var sender = Sender;
+        void Done() => Took(sender, d.Caller, nameof(CallerDialAnswered));
+        if (_state.Find(d.Caller) is not { Phase: CallerPhase.Ringing } caller)
+        {
+            Done();
+            return;
+        }
         var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
         if (reservation is not null)
-            Record(_state.Answered(reservation, d.At, _legs.GetValueOrDefault(reservation)?.AgentLinkedId));
+            Record(_state.Answered(reservation, d.At, _legs.GetValueOrDefault(reservation)?.AgentLinkedId), Done);
+        else Done();
     }
 
     private void OnConnectResult(ConnectResultReported r)
     {
-        if (_state.Find(r.Caller) is not { } caller) return;
+        var sender = Sender;
+        void Done() => Took(sender, r.Caller, nameof(ConnectResultReported));
+        if (_state.Find(r.Caller) is not { } caller)
+        {
+            Done();
+            return;
+        }
         var outcome = DialStatuses.ToOutcome(r.DialStatus);
         if (caller.Connection is not null)
         {
-            if (outcome is null) Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : []);
+            if (outcome is null) Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done);
+            else Done();
             return;
         }
-        var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
-        if (reservation is null) return;
+        var offer = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect);
+        // A result naming another agent (by route or id) is a copy of an earlier offer's, sent again after a member
+        // died: not this one's.
+        if (offer is null || (_directory.AgentByExtensionOrId(r.Agent) is { } named && named.Id != offer.AgentId))
+        {
+            Done();
+            return;
+        }
         if (outcome is { } failed)
         {
-            Record(_state.LegEnded(reservation, failed, r.At) is { } ended ? [ended] : []);
+            Record(_state.LegEnded(offer.ReservationId, failed, r.At) is { } ended ? [ended] : [], Done);
             return;
         }
         // ANSWER without the DialEnd seen: connected and already over.
-        var events = _state.Answered(reservation, r.At).ToList();
-        Record(events, () => Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : []));
+        var events = _state.Answered(offer.ReservationId, r.At).ToList();
+        Record(events, () => Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done));
     }
 
     private void OnNodeRestarted(NodeRestarted n) => Record(_state.NodeRestarted(n.Node, n.At));

@@ -21,6 +21,10 @@ public sealed record CallerDialAnswered(string Queue, CallerKey Caller, DateTime
 public sealed record ConnectResultReported(string Queue, CallerKey Caller, string? Agent, string DialStatus, DateTimeOffset At)
     : IQueueMessage;
 
+/// <summary>The queue journaled (or had nothing to journal for) a caller's hang-up, answered Dial or connect result
+/// (<paramref name="Signal"/> is the message's type name): the node stops sending it again.</summary>
+public sealed record QueueSignalTaken(string Queue, CallerKey Caller, string Signal) : IQueueWire;
+
 /// <summary>A node restarted (its channels are gone): its callers leave the queue.</summary>
 public sealed record NodeRestarted(string Queue, string Node, DateTimeOffset At) : IQueueMessage;
 

@@ -33,6 +33,6 @@ internal sealed record DrainSession(
     NodeEventRouter Router,
     CallOutboxes Outboxes,
     QueueSignalReader? QueueSignals,
-    IReadOnlyList<JoinQueue> PendingJoins,
+    IReadOnlyList<IQueueMessage> PendingSignals,
     IReadOnlyList<object> PendingJournalEntries,
     DateTimeOffset HandedOffAt);

@@ -82,7 +82,7 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
         });
         // What the node had sent and not seen acknowledged: the answers go to the stopped node, so it all goes again.
         _session.Outboxes.Redeliver(DateTimeOffset.MaxValue);
-        foreach (var join in _session.PendingJoins) _queues.Tell(join, Self);
+        foreach (var signal in _session.PendingSignals) _queues.Tell(signal, Self); // unanswered joins, hang-ups, outcomes: once more
         SendOutgoing();
         Self.Tell(new Pull());
         _log.Info("node {0}: session kept reading for the hand-over ({1} events held)", _node, _session.Outboxes.Held);
@@ -168,6 +168,7 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
             Finish();
         });
         Receive<JoinAnswer>(_ => { });
+        Receive<QueueSignalTaken>(_ => { });
         Receive<AmiConnectionNotification>(_ => { });
     }
 
