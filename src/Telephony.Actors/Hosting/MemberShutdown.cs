@@ -8,7 +8,7 @@ namespace Telephony.Actors.Hosting;
 /// healthy stop, and the message is dropped anyway). Senders whose messages nothing depends on stop sending: queues and
 /// agents (reservations carry deadlines, recovered entities ask each other again, a recovered queue restarts its
 /// connects with the same idempotency keys and checks its callers on their nodes), the queue keeper, a node's queue
-/// signals, the progress reporter and the demo dialer.
+/// signals, the node directory's ticks, the progress reporter and the demo dialer.
 /// </summary>
 public static class MemberShutdown
 {

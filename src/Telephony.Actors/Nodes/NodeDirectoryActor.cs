@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Telephony.Actors.Hosting;
 
 namespace Telephony.Actors.Nodes;
 
@@ -16,6 +17,10 @@ public sealed class NodeDirectoryActor : ReceiveActor, IWithTimers
     {
         Receive<Tick>(_ =>
         {
+            // Not while this member shuts down: a node's shard is being handed off, and a message for it would wait in
+            // the region until the region's stop timed out (a warning on a healthy SIGTERM of a busy machine). The
+            // next oldest member's directory takes over; a handed-over node's session pokes its next owner itself.
+            if (MemberShutdown.HasStarted(Context.System)) return;
             foreach (var node in nodes) nodeRegion.Tell(new NodeCommand(node, NodeCommandKind.EnsureConnected));
         });
         Self.Tell(new Tick());
