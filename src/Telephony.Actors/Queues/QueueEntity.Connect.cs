@@ -219,7 +219,7 @@ public sealed partial class QueueEntity
     private void OnHangup(CallerHungUp h)
     {
         var sender = Sender;
-        Record(_state.CallerHungUp(h.Caller, h.At), () => Took(sender, h.Caller, nameof(CallerHungUp)));
+        Record(_state.CallerHungUp(h.Caller, h.At), () => Took(sender, h.Caller, nameof(CallerHungUp)), dispatchAfter: false);
     }
 
     /// <summary>Tells the node that sent a caller's signal that it is journaled (the node sends it again until then).</summary>
@@ -236,7 +236,7 @@ public sealed partial class QueueEntity
         }
         var reservation = caller.Offers.FirstOrDefault(o => o.Mode == ConnectMode.Redirect)?.ReservationId;
         if (reservation is not null)
-            Record(_state.Answered(reservation, d.At, _legs.GetValueOrDefault(reservation)?.AgentLinkedId), Done);
+            Record(_state.Answered(reservation, d.At, _legs.GetValueOrDefault(reservation)?.AgentLinkedId), Done, dispatchAfter: false);
         else Done();
     }
 
@@ -252,7 +252,7 @@ public sealed partial class QueueEntity
         var outcome = DialStatuses.ToOutcome(r.DialStatus);
         if (caller.Connection is not null)
         {
-            if (outcome is null) Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done);
+            if (outcome is null) Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done, dispatchAfter: false);
             else Done();
             return;
         }
@@ -266,12 +266,12 @@ public sealed partial class QueueEntity
         }
         if (outcome is { } failed)
         {
-            Record(_state.LegEnded(offer.ReservationId, failed, r.At) is { } ended ? [ended] : [], Done);
+            Record(_state.LegEnded(offer.ReservationId, failed, r.At) is { } ended ? [ended] : [], Done, dispatchAfter: false);
             return;
         }
         // ANSWER without the DialEnd seen: connected and already over.
         var events = _state.Answered(offer.ReservationId, r.At).ToList();
-        Record(events, () => Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done));
+        Record(events, () => Record(_state.CallEnded(r.Caller, r.At, byAgent: true) is { } done ? [done] : [], Done, dispatchAfter: false));
     }
 
     private void OnNodeRestarted(NodeRestarted n) => Record(_state.NodeRestarted(n.Node, n.At));

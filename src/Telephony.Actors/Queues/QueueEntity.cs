@@ -169,7 +169,10 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     /// only once they are written carries out what they mean for agents, nodes and other queues: nothing outside ever
     /// acts on an event a crash could lose.
     /// </summary>
-    private void Record(IReadOnlyList<IQueueEvent> events, Action? then = null)
+    /// <param name="then">run once the events are journaled.</param>
+    /// <param name="dispatchAfter">plan again after <paramref name="then"/> (an ask finished); an acknowledgement to a
+    /// node needs no second round.</param>
+    private void Record(IReadOnlyList<IQueueEvent> events, Action? then = null, bool dispatchAfter = true)
     {
         if (events.Count == 0)
         {
@@ -192,7 +195,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
             _sinceSnapshot++;
             if (index < events.Count - 1) return;
             then?.Invoke();
-            if (then is not null) Dispatch(); // e.g. an ask finished: its caller can be planned again
+            if (then is not null && dispatchAfter) Dispatch(); // e.g. an ask finished: its caller can be planned again
             // A snapshot holds only written events: with none in flight the state is exactly the journal's.
             if (_sinceSnapshot >= _runtime.SnapshotEvery && _unwritten == 0)
             {
