@@ -98,11 +98,13 @@ public class FleetSoakTests(ITestOutputHelper output)
         {
             var victim = cluster[name];
             victim.Process.KillHard();
+            var killedAt = clock.Elapsed;
             Note($"SIGKILL {victim}");
             var survivor = cluster.Running.First();
             await cluster.WaitUntilAsync(async () => (await HostCluster.MemberStatusAsync(survivor)).Keys.All(a => a != victim.Address),
                 $"{name} is downed and removed", TimeSpan.FromMinutes(2));
-            Note($"{name} downed by the survivors");
+            await ClusterScenario.WaitForNodesAsync(cluster, survivor, (_, member) => member != victim.Address, "the survivors own every node");
+            Note($"{name} downed by the survivors; every node connected on them {(clock.Elapsed - killedAt).TotalSeconds:0.0} s after the kill");
             var restarted = await cluster.RestartAsync(victim);
             Note($"{name} restarted (pid {restarted.Process.Id})");
             await cluster.WaitForUpAsync(3, TimeSpan.FromMinutes(3));
