@@ -113,7 +113,6 @@ public static class TelephonyHosting
             // Planned hand-overs keep a node's session reading here until its next owner is logged in; a member that
             // shuts down waits for them (bounded) while it leaves the cluster.
             desk = system.ActorOf(NodeHandOverDesk.Props(calls, queues, agents, nodeRouter), NodeHandOverDesk.Name);
-            var handOvers = desk;
             var nodeRegions = regionOfNode.Values.Distinct().ToList();
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterShardingShutdownRegion, "node-hand-overs", async () =>
             {
@@ -125,7 +124,7 @@ public static class TelephonyHosting
                 try
                 {
                     var left = deadline - DateTimeOffset.UtcNow;
-                    await handOvers.Ask<NodeHandOverDesk.AllDrained>(new NodeHandOverDesk.WhenAllDrained(),
+                    await desk.Ask<NodeHandOverDesk.AllDrained>(new NodeHandOverDesk.WhenAllDrained(),
                         left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
                 }
                 catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -86,6 +86,7 @@ public sealed partial class AsteriskNodeActor
     private void EndHandOverWait()
     {
         Timers.Cancel(nameof(HandOverTick));
-        if (_handOverWait?.Done is { Quarantined.Count: > 0 } done) WriteToJournal([.. done.Quarantined]);
+        if (_handOverWait?.Done is { } done && done.Quarantined.Count + done.Gaps.Count > 0)
+            WriteToJournal([.. done.Gaps, .. done.Quarantined]);
     }
 }

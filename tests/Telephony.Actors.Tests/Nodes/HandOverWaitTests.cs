@@ -11,7 +11,7 @@ public class HandOverWaitTests
 
     private static HandOverWait Asking(params string[] members) => new(members, T0, AnswerTimeout, DoneTimeout);
 
-    private static HandOverDone DoneAt(DateTimeOffset readUntil, string? reason = null) => new("pbx-1", readUntil, 12, reason, []);
+    private static HandOverDone DoneAt(DateTimeOffset readUntil, string? reason = null) => new("pbx-1", readUntil, 12, reason, [], []);
 
     [Fact]
     public void With_no_other_member_there_is_nothing_to_wait_for()
@@ -88,7 +88,8 @@ public class HandOverWireTests
         [
             new TakingOverNode("pbx-1", at),
             new HandOverAnswer("pbx-1", true),
-            new HandOverDone("pbx-1", at.AddSeconds(1), 124, null, [quarantined]),
+            new HandOverDone("pbx-1", at.AddSeconds(1), 124, null, [quarantined],
+                [new Telephony.Actors.Nodes.GapRecorded("pbx-1", at.AddMinutes(-1), at, "AMI disconnected", -1)]),
         ];
         foreach (var message in messages)
         {
@@ -100,6 +101,7 @@ public class HandOverWireTests
                 var q = Assert.Single(done.Quarantined);
                 Assert.Equal(quarantined.Reason, q.Reason);
                 Assert.Equal(quarantined.Headers, q.Headers);
+                Assert.Equal("AMI disconnected", Assert.Single(done.Gaps).Reason);
             }
             else Assert.Equal(message, back);
         }

@@ -22,9 +22,10 @@ public sealed record HandOverAnswer(string Node, bool Holds) : IQueueWire;
 
 /// <summary>The previous session read the node until <paramref name="ReadUntil"/> (stopped after the new owner's login,
 /// unless <paramref name="Reason"/> says why it stopped before), every event it read is journaled by its call, and
-/// <paramref name="Quarantined"/> are events it could not route, for the new owner to journal.</summary>
+/// <paramref name="Quarantined"/> are events it could not route and <paramref name="Gaps"/> the gaps its node had not
+/// yet seen journaled, both for the new owner to journal.</summary>
 public sealed record HandOverDone(string Node, DateTimeOffset ReadUntil, long EventsRead, string? Reason,
-    IReadOnlyList<EventQuarantined> Quarantined) : IQueueWire;
+    IReadOnlyList<EventQuarantined> Quarantined, IReadOnlyList<GapRecorded> Gaps) : IQueueWire;
 
 /// <summary>A node entity that stopped for a hand-over gives its logged-in session to its member's hand-over desk.</summary>
 internal sealed record DrainSession(

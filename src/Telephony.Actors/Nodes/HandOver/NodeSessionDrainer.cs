@@ -33,6 +33,7 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private readonly List<EventQuarantined> _quarantined = [];
+    private readonly List<GapRecorded> _gaps = [];
     private IActorRef? _owner;
     private bool _pulling;
     private long _read;
@@ -52,7 +53,10 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
         _tail = tail;
         _readUntil = session.HandedOffAt;
         foreach (var entry in session.PendingJournalEntries)
+        {
             if (entry is EventQuarantined q) _quarantined.Add(q);
+            else if (entry is GapRecorded g) _gaps.Add(g); // a session start (NodeSeen) is the new owner's own to write
+        }
         Timers!.StartSingleTimer("no-owner", new StopReading("no new owner took the node over"), waitForOwner);
         Timers.StartSingleTimer("give-up", new GiveUp(), waitForOwner + finishTimeout);
         Timers.StartPeriodicTimer("redeliver", new Redeliver(), deliveryTimeout / 2);
@@ -237,13 +241,13 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
     {
         if (_owner is not null)
         {
-            _owner.Tell(new HandOverDone(_node, _readUntil, _read, _reason, _quarantined));
+            _owner.Tell(new HandOverDone(_node, _readUntil, _read, _reason, _quarantined, _gaps));
             _log.Info("node {0}: hand-over done: read {1} events after the hand-off, until {2:O}{3}", _node, _read, _readUntil,
                 _reason is null ? "" : " (" + _reason + ")");
         }
-        else if (_quarantined.Count > 0 || _reason is not null)
-            _log.Warning("node {0}: hand-over ended without a new owner ({1}); {2} quarantined events not journaled", _node,
-                _reason ?? "none came", _quarantined.Count);
+        else if (_quarantined.Count > 0 || _gaps.Count > 0 || _reason is not null)
+            _log.Warning("node {0}: hand-over ended without a new owner ({1}); {2} quarantined events and {3} gaps not journaled",
+                _node, _reason ?? "none came", _quarantined.Count, _gaps.Count);
         var dropped = _calls.Dropped + _queues.Dropped + _agents.Dropped;
         if (dropped > 0) _log.Warning("node {0}: {1} messages of the hand-over had no member to go to", _node, dropped);
         Context.Stop(Self);
