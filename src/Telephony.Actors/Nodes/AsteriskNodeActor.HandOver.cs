@@ -81,6 +81,18 @@ public sealed partial class AsteriskNodeActor
         Receive<HandOverTick>(_ => ready());
     }
 
+    /// <summary>In every state: events the previous session read and could not get acknowledged, delivered from here
+    /// (they arrive before its <see cref="HandOverDone"/>, so ahead of what this session reads).</summary>
+    private void TakeHandedOver(HandedOverCallEvents handed)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var e in handed.Events) _outboxes.Hold(handed.LinkedId, new HeldEvent(e, null, e.ReceivedAt));
+        _outboxes.Send(handed.LinkedId, now);
+        SendOutgoing();
+        _log.Debug("node {0}: delivering {1} events of call {2} that the previous session could not get acknowledged",
+            _settings.Name, handed.Events.Count, handed.LinkedId);
+    }
+
     private bool HandOverSettled => _handOverWait is null || _handOverWait.IsOver(DateTimeOffset.UtcNow);
 
     private void EndHandOverWait()

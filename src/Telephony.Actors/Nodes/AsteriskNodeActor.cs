@@ -116,6 +116,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<NodeHandOff>(_ => Context.Stop(Self)); // not routing yet: nothing to hand over
         Receive<HandOverAnswer>(_ => { }); // late answers of a hand-over already settled
         Receive<HandOverDone>(_ => { });
+        Receive<HandedOverCallEvents>(TakeHandedOver);
         Receive<HandOverTick>(_ => { });
         Receive<PreviousIncarnation>(_ => { }); // a late second answer
         Receive<PreviousIncarnationUnknown>(_ => { }); // answered meanwhile

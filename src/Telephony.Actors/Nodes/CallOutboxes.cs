@@ -130,6 +130,31 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
         return late;
     }
 
+    /// <summary>Empties the outboxes: every call's events not yet acknowledged (the delivery in flight, then what
+    /// waited behind it, identified now), in the order they were read, for another owner of the node to deliver. CEL
+    /// refused on the way go to <see cref="Quarantine"/>.</summary>
+    public List<(string LinkedId, List<RecordedEvent> Events)> TakeUnacknowledged()
+    {
+        var taken = new List<(string, List<RecordedEvent>)>(_outboxes.Count);
+        foreach (var (linkedId, box) in _outboxes)
+        {
+            var events = new List<RecordedEvent>((box.InFlight?.Events.Count ?? 0) + box.Pending.Count);
+            if (box.InFlight is not null) events.AddRange(box.InFlight.Events);
+            foreach (var held in box.Pending)
+            {
+                if (router.Identify(held, out var refused) is { } e) events.Add(e);
+                else if (refused is not null) Quarantine.Add(refused);
+            }
+            if (events.Count > 0) taken.Add((linkedId, events));
+        }
+        _outboxes.Clear();
+        _callOfDelivery.Clear();
+        _waiting.Clear();
+        Held = 0;
+        InFlight = 0;
+        return taken;
+    }
+
     /// <summary>Drops an empty outbox and keeps its list for another call: a call's events arrive one by one, and a
     /// list grown from empty for each of thousands of calls a second was ~100 bytes per event of garbage.</summary>
     private void Remove(string linkedId, Outbox box)

@@ -35,6 +35,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
     private const string NodeSeenManifest = "nsn1";
     private const string NodeStatusManifest = "nst1";
     private const string NodeJournalSnapshotManifest = "njs1";
+    private const string HandedOverCallEventsManifest = "hoe1";
 
     internal static readonly JsonSerializerOptions BillingJson = new()
     {
@@ -79,6 +80,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         NodeSeen => NodeSeenManifest,
         NodeStatus => NodeStatusManifest,
         NodeJournalSnapshot => NodeJournalSnapshotManifest,
+        Nodes.HandOver.HandedOverCallEvents => HandedOverCallEventsManifest,
         _ => throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(TelephonySerializer)}"),
     };
 
@@ -90,6 +92,11 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
         switch (obj)
         {
             case CallEventsRecorded m:
+                return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + EventsSize(m.Events), w =>
+                {
+                    w.Write(m.Node); w.Write(m.LinkedId); WriteEvents(w, m.Events);
+                });
+            case Nodes.HandOver.HandedOverCallEvents m:
                 return Exact(StringSize(m.Node) + StringSize(m.LinkedId) + EventsSize(m.Events), w =>
                 {
                     w.Write(m.Node); w.Write(m.LinkedId); WriteEvents(w, m.Events);
@@ -167,6 +174,7 @@ public sealed class TelephonySerializer(ExtendedActorSystem system) : Serializer
             RecordCallEventsV1 => new RecordCallEvents(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadEvents(r, withLayout: false)),
             CallEventsAcceptedManifest => new CallEventsAccepted(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()),
             CallEventsRecordedManifest => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r)),
+            HandedOverCallEventsManifest => new Nodes.HandOver.HandedOverCallEvents(r.ReadString(), r.ReadString(), ReadEvents(r)),
             CallEventsRecordedV1 => new CallEventsRecorded(r.ReadString(), r.ReadString(), ReadEvents(r, withLayout: false)),
             CallCompletedManifest => new CallCompleted(r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadString(), ReadTime(r),
                 JsonSerializer.Deserialize<List<BillingRecord>>(r.ReadString(), BillingJson) ?? []),

@@ -148,4 +148,29 @@ public class CallOutboxesTests
         Assert.Single(outboxes.Quarantine);
         Assert.Equal((0, 0, 0), (outboxes.Held, outboxes.DeliveriesInFlight, outboxes.Redeliver(Now + Timeout)));
     }
+
+    [Fact]
+    public void A_hand_over_that_must_end_takes_every_unacknowledged_event_in_read_order_and_leaves_nothing_to_redeliver()
+    {
+        var outboxes = Outboxes(inFlightLimit: 2);
+        var dial = Hold(outboxes, _dial[0]);
+        outboxes.Send(dial, Now);
+        TakeOutgoing(outboxes); // in flight, never acknowledged: the call's shard is out of reach
+        Hold(outboxes, _dial[1]);
+        Hold(outboxes, NodeCaptures.With(_dial[2], "EventTime", "yesterday"));
+        Hold(outboxes, _dial[3]);
+        var busy = Hold(outboxes, _busy[0]);
+        Hold(outboxes, _busy[1]);
+        outboxes.Send(busy, Now);
+        TakeOutgoing(outboxes);
+
+        var taken = outboxes.TakeUnacknowledged().ToDictionary(t => t.LinkedId, t => t.Events);
+
+        Assert.Equal([_dial[0], _dial[1], _dial[3]], taken[dial].Select(e => e.Message!));
+        Assert.Equal([_busy[0], _busy[1]], taken[busy].Select(e => e.Message!));
+        Assert.Single(outboxes.Quarantine); // the refused CEL is not lost either
+        Assert.Equal((0, 0, 0, 0), (outboxes.Held, outboxes.InFlight, outboxes.DeliveriesInFlight, outboxes.CallsWaiting));
+        Assert.Equal(0, outboxes.Redeliver(Now + Timeout));
+        Assert.Empty(outboxes.TakeUnacknowledged());
+    }
 }

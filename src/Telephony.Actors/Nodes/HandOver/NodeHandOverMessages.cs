@@ -27,6 +27,12 @@ public sealed record HandOverAnswer(string Node, bool Holds) : IQueueWire;
 public sealed record HandOverDone(string Node, DateTimeOffset ReadUntil, long EventsRead, string? Reason,
     IReadOnlyList<EventQuarantined> Quarantined, IReadOnlyList<GapRecorded> Gaps) : IQueueWire;
 
+/// <summary>Events of one call that the previous session read but whose call had not acknowledged them when the
+/// hand-over had to end (the call's shard unreachable meanwhile): the new owner delivers them, ahead of what it reads
+/// itself, instead of their being lost. Sent before <see cref="HandOverDone"/> on the same path, so they arrive first.</summary>
+public sealed record HandedOverCallEvents(string Node, string LinkedId, IReadOnlyList<Calls.RecordedEvent> Events)
+    : Serialization.ITelephonyMessage;
+
 /// <summary>A node entity that stopped for a hand-over gives its logged-in session to its member's hand-over desk.</summary>
 internal sealed record DrainSession(
     AsteriskNodeSettings Settings,

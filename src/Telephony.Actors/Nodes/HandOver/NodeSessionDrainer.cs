@@ -14,8 +14,9 @@ namespace Telephony.Actors.Nodes.HandOver;
 /// the new session reads overlap, waits until its calls journaled everything, tells the new owner how far it read
 /// (<see cref="HandOverDone"/>, which decides whether there is a gap) and closes the session. It never sends actions;
 /// queue signals it reads go to their queues as the node's would. Bounded: without a new owner it stops reading after
-/// <c>waitForOwner</c>, and it gives up on unacknowledged deliveries after <c>finishTimeout</c> (then it reports to
-/// have read nothing past the hand-off, so the window is journaled as a gap).
+/// <c>waitForOwner</c>, and it stops waiting for acknowledgements after <c>finishTimeout</c>: what is still
+/// unacknowledged then goes to the new owner to deliver (<see cref="HandedOverCallEvents"/>); without a new owner it is
+/// lost, and it reports to have read nothing past the hand-off.
 /// </summary>
 internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
 {
@@ -165,10 +166,25 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
         });
         Receive<GiveUp>(_ =>
         {
-            _log.Warning("node {0}: {1} events read during the hand-over were not acknowledged by their calls; the window " +
-                         "from the hand-off is left to the new owner to journal as a gap", _node, _session.Outboxes.Held);
-            _readUntil = _session.HandedOffAt;
-            _reason = $"{_session.Outboxes.Held} events unacknowledged";
+            if (_owner is not null)
+            {
+                // Their calls' shards were out of reach (a shard still moving, its member dead): the new owner delivers
+                // them. Told before HandOverDone, on the same path, so they arrive first.
+                var held = _session.Outboxes.Held;
+                var calls = _session.Outboxes.TakeUnacknowledged();
+                foreach (var (linkedId, events) in calls) _owner.Tell(new HandedOverCallEvents(_node, linkedId, events), Self);
+                SendOutgoing(); // only the CEL refused on the way, to the quarantine passed on
+                _log.Warning("node {0}: {1} events of {2} calls read during the hand-over were not acknowledged by their " +
+                             "calls; handed to the new owner to deliver", _node, held, calls.Count);
+                _reason = $"{held} events unacknowledged, handed over";
+            }
+            else
+            {
+                _log.Warning("node {0}: {1} events read during the hand-over were not acknowledged by their calls and no " +
+                             "new owner came to take them", _node, _session.Outboxes.Held);
+                _readUntil = _session.HandedOffAt;
+                _reason = $"{_session.Outboxes.Held} events unacknowledged";
+            }
             Finish();
         });
         Receive<JoinAnswer>(_ => { });
