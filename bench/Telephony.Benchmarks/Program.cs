@@ -11,6 +11,7 @@ return name switch
     "project" => await ProjectBenchmark.RunAsync(args.Skip(1).ToArray()),
     "actions" => await ActionsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "distribution" => await DistributionBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -29,5 +30,9 @@ static int Usage()
     Console.Error.WriteLine("          [--route short|answer|fail] [--warmup N] [--time-scale X] [--hocon '...']");
     Console.Error.WriteLine("                              Originates through SubmitAction -> action queues -> simulator vs the plain AMI");
     Console.Error.WriteLine("                              client; throughput, then submit-to-wire latency paced at R/s");
+    Console.Error.WriteLine("  soak [--short] [--seed N] [--nodes N] [--regions 1|2] [--agents N] [--callers N] [--minutes M]");
+    Console.Error.WriteLine("       [--calls-per-second X] [--time-scale X] [--kills N] [--drops N] [--no-leave] [--no-restart] [--outage S]");
+    Console.Error.WriteLine("                              three service processes on MariaDB, the simulator as N Asterisk nodes, callers,");
+    Console.Error.WriteLine("                              agents and calls while members die; needs MariaDB (scripts/services.sh)");
     return 2;
 }

@@ -10,7 +10,7 @@ public class ClusterCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task A_member_killed_with_SIGKILL_under_load_is_downed_and_the_survivors_take_over_its_nodes_and_calls_with_exact_billing()
     {
-        await using var scenario = await ClusterScenario.StartAsync(output);
+        await using var scenario = await ClusterScenario.StartAsync(output.WriteLine);
         using var cluster = await HostCluster.StartAsync([("m1", []), ("m2", []), ("m3", [])], scenario.Environment());
         await cluster.WaitForUpAsync(3, TimeSpan.FromMinutes(3));
         // The first member up starts every node; the shard allocation strategy then spreads them (2, 1, 1): wait for

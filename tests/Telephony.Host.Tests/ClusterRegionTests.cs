@@ -15,7 +15,7 @@ public class ClusterRegionTests(ITestOutputHelper output)
     [Fact]
     public async Task Nodes_run_only_in_their_region_and_pbm_cluster_leave_under_load_hands_them_over_with_exact_billing()
     {
-        await using var scenario = await ClusterScenario.StartAsync(output);
+        await using var scenario = await ClusterScenario.StartAsync(output.WriteLine);
         var environment = scenario.Environment(Regions);
         environment["TELEPHONY__CLUSTER__AMIROLE"] = "ami";
         environment["TELEPHONY__CLUSTER__BILLINGROLE"] = "billing";

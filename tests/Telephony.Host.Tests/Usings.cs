@@ -1,1 +1,2 @@
 global using Telephony.Testing;
+global using Telephony.Testing.Fleet;

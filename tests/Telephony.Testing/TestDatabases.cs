@@ -36,11 +36,12 @@ public static class TestDatabases
         return baseConnection;
     }
 
-    /// <summary>Creates a new, empty database on the test MariaDB and returns its connection string.</summary>
-    public static async Task<string> CreateMariaDbAsync(string prefix)
+    /// <summary>Creates a new, empty database on the test MariaDB (or on <paramref name="server"/>, a connection
+    /// string allowed to create databases) and returns its connection string.</summary>
+    public static async Task<string> CreateMariaDbAsync(string prefix, string? server = null)
     {
         var database = prefix + Guid.NewGuid().ToString("N")[..12];
-        var builder = new MySqlConnectionStringBuilder(MariaDbBase());
+        var builder = new MySqlConnectionStringBuilder(server ?? MariaDbBase());
         await using (var connection = new MySqlConnection(builder.ConnectionString))
         {
             await connection.OpenAsync();

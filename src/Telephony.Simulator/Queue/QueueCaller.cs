@@ -79,6 +79,11 @@ public sealed partial class QueueCaller
 
     public QueueCallerOutcome? Outcome { get; private set; }
 
+    /// <summary>Wall clock when the join UserEvent went out, and when the first connect Redirect arrived (decision
+    /// latency, seen from the PBX).</summary>
+    public DateTimeOffset? JoinedAt { get; private set; }
+    public DateTimeOffset? FirstRedirectAt { get; private set; }
+
     /// <summary>Every agent this caller got connected to (normally one).</summary>
     public IReadOnlyList<QueueConnection> Connections =>
         _node.VirtualQueue.Ledger.Connections.Where(c => c.CallerNode == _node.Name && c.CallerUniqueid == Uniqueid).ToArray();
@@ -102,6 +107,7 @@ public sealed partial class QueueCaller
         if (!_waiting || !leg.Channel.EndsWith(";2", StringComparison.Ordinal) ||
             !context.Equals(Options.ConnectContext, StringComparison.OrdinalIgnoreCase)) return false;
         acknowledge();
+        FirstRedirectAt ??= DateTimeOffset.UtcNow;
         _waiting = false;
         _redirectExten = exten;
         _wake.TrySetResult(0);
@@ -120,6 +126,7 @@ public sealed partial class QueueCaller
         _scope.TailStart = run.TimesOf(Uniqueid).Start;
         var joinedAt = run.ClockMicros;
         Ledger.Join();
+        JoinedAt = DateTimeOffset.UtcNow;
         _joined.TrySetResult();
         var maxWaitMs = (Patience ?? Options.MaxWait).TotalMilliseconds;
         while (true)

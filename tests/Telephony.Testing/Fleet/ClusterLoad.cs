@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Telephony.Simulator;
 using Telephony.Simulator.Calls;
 
-namespace Telephony.Host.Tests;
+namespace Telephony.Testing.Fleet;
 
 /// <summary>One call the test started on a simulated Asterisk: the ground truth the billing rows are checked
 /// against.</summary>

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MySqlConnector;
 
-namespace Telephony.Host.Tests;
+namespace Telephony.Testing;
 
 /// <summary>
 /// A MariaDB server of this test's own (the Debian binaries scripts/services.sh installs), on a free loopback port with
@@ -21,6 +21,9 @@ public sealed class PrivateMariaDb : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Root on the server, no database: for creating databases on it.</summary>
+    public string ServerConnectionString => $"Server=127.0.0.1;Port={Port};User ID=root;SslMode=None;Connection Timeout=3";
 
     public string ConnectionString => $"Server=127.0.0.1;Port={Port};User ID=root;Database=billing;SslMode=None;Allow User Variables=true;Connection Timeout=3";
 

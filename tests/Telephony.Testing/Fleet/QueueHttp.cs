@@ -1,10 +1,10 @@
 using System.Text.Json;
 
-namespace Telephony.Host.Tests.Queues;
+namespace Telephony.Testing.Fleet;
 
 /// <summary>A client of the management endpoint's <c>/queues</c> and <c>/agents</c> API, as a wallboard would read
 /// them: null when the host did not answer (not listening yet, or the entity not recovered within the ask timeout).</summary>
-internal sealed class QueueHttp(string endpoint) : IDisposable
+public sealed class QueueHttp(string endpoint) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{endpoint}/"), Timeout = TimeSpan.FromSeconds(30) };
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Telephony.Simulator.Nodes;
 
-namespace Telephony.Host.Tests;
+namespace Telephony.Testing.Fleet;
 
 /// <summary>What a simulated Asterisk's session history says about the cluster's AMI sessions.</summary>
 public static class AmiSessions

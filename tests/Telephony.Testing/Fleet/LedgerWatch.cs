@@ -1,6 +1,6 @@
 using Telephony.Simulator.Queue;
 
-namespace Telephony.Host.Tests.Queues;
+namespace Telephony.Testing.Fleet;
 
 /// <summary>
 /// Reads the simulator's queue ledger every 20 ms and notes, on the test's wall clock, when each connection was first
@@ -9,7 +9,7 @@ namespace Telephony.Host.Tests.Queues;
 /// of an agent overlap when one was seen up while the other was still up: an agent answers a second caller only
 /// after ringing for its ring time (half a second of wall clock or more here), far longer than one reading.
 /// </summary>
-internal sealed class LedgerWatch : IAsyncDisposable
+public sealed class LedgerWatch : IAsyncDisposable
 {
     public sealed record Seen(QueueConnection Connection, DateTimeOffset Up, DateTimeOffset? Over);
 

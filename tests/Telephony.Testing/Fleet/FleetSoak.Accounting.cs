@@ -1,0 +1,99 @@
+using Telephony.Simulator.Queue;
+
+namespace Telephony.Testing.Fleet;
+
+// The accounting at the end, from the simulator's ground truth against what the cluster recorded.
+public sealed partial class FleetSoak
+{
+    private async Task<FleetSoakReport> AccountAsync(List<QueueCaller> callers, LedgerWatch watch, BillingCheck billing,
+        MemorySampler memory, DateTimeOffset loadStarted)
+    {
+        var sim = _scenario.Simulator;
+        var ledger = sim.VirtualQueue.Ledger;
+        var gaps = await _scenario.JournaledGapsAsync();
+        var handOverGaps = gaps.Count(g => g.Reason.StartsWith("node handed over", StringComparison.Ordinal));
+        var connections = ledger.Connections;
+        var byCaller = connections.GroupBy(c => (c.CallerNode, c.CallerUniqueid)).ToDictionary(g => g.Key, g => g.Count());
+
+        // A join is the dialplan's UserEvent: one that happened while no member held its node's AMI session was never
+        // read, and its caller can only time out or give up (the "calls in gaps", for callers). Margins as
+        // for billing: a session's first second, and the last 8 s before it ended (what a member had read but not
+        // yet handed on when it died).
+        var now = DateTimeOffset.UtcNow;
+        var observed = sim.Nodes.ToDictionary(n => n.Name, n => AmiSessions.Observed(n.Sessions, ClusterScenario.User, now));
+        bool Seen(QueueCaller c) => c.JoinedAt is { } t && observed[c.NodeName].Any(w =>
+            w.From + TimeSpan.FromSeconds(1) <= t && t + TimeSpan.FromSeconds(8) <= w.To);
+        var unseen = callers.Where(c => !Seen(c)).ToList();
+        var hungUp = callers.Count(c => c.Outcome == QueueCallerOutcome.HungUp);
+        var lost = callers.Where(Seen).Where(c => c.Outcome is not QueueCallerOutcome.Connected and not QueueCallerOutcome.HungUp
+                                                  && c.Patience is null).ToList();
+        var wrongCount = callers.Count(c => byCaller.GetValueOrDefault((c.NodeName, c.Uniqueid)) != (c.Outcome == QueueCallerOutcome.Connected ? 1 : 0));
+        var overlaps = watch.Overlaps();
+        var twice = ledger.CallersConnectedMoreThanOnce().Count;
+
+        var sessions = sim.Nodes.Select(n => (n.Name,
+            Max: AmiSessions.MaxConcurrentLoggedInSince(n.Sessions, ClusterScenario.User, loadStarted),
+            Overlap: AmiSessions.LongestOverlapSince(n.Sessions, ClusterScenario.User, loadStarted, now))).ToList();
+
+        var (decisions, excluded) = DecisionLatency(callers, watch);
+        var report = new FleetSoakReport
+        {
+            Options = _options,
+            Calls = billing.Made,
+            Callers = callers.Count,
+            Connected = callers.Count(c => c.Outcome == QueueCallerOutcome.Connected),
+            Abandoned = callers.Count(c => c.Outcome == QueueCallerOutcome.Abandoned && c.Patience is not null),
+            TimedOut = callers.Count(c => c.Outcome == QueueCallerOutcome.Abandoned && c.Patience is null),
+            HungUpByPbx = hungUp,
+            JoinedUnobserved = unseen.Count,
+            LostCallers = lost.Select(c => $"{c.NodeName}/{c.Uniqueid} {c.Outcome}").ToList(),
+            ConnectionsNotMatchingOutcome = wrongCount,
+            ConnectedTwice = twice,
+            DoubleBooked = overlaps.Count,
+            Billing = billing,
+            Gaps = gaps.Count,
+            HandOverGaps = handOverGaps,
+            Decision = LatencyPercentiles.Of(decisions),
+            DecisionsExcluded = excluded,
+            RecoverySeconds = [.. _recoveries],
+            AmiDrops = _drops,
+            PeakRssKb = memory.PeakKb,
+            RssFlatness = memory.Flatness(),
+            BytesPerActiveCall = memory.BytesPerActiveCall(),
+            PeakActiveCalls = memory.PeakActiveCalls,
+            MostSessionsAtOnce = sessions.Max(s => s.Max),
+            LongestSessionOverlap = sessions.Max(s => s.Overlap),
+            Schedule = [.. _schedule],
+        };
+        foreach (var line in report.Describe()) _log(line);
+        return report;
+    }
+
+    /// <summary>
+    /// Decision latency seen from the PBX: a caller's join (the UserEvent out) to its first connect Redirect in, for
+    /// callers who joined while at least a quarter of the agents were off a call (a free agent existed, so the wait is
+    /// the system's, not the queue's) and not within 30 s after a member or database fault ended or 5 s after an AMI drop (recovery is measured apart).
+    /// </summary>
+    private (List<double> Ms, int Excluded) DecisionLatency(List<QueueCaller> callers, LedgerWatch watch)
+    {
+        var seen = watch.Connections;
+        var agents = _options.Agents;
+        List<(DateTimeOffset From, DateTimeOffset To)> faults;
+        lock (_faultWindows) faults = [.. _faultWindows, .. _dropTimes.Select(t => (t, t - TimeSpan.FromSeconds(25)))];
+        var ms = new List<double>();
+        var excluded = 0;
+        foreach (var c in callers)
+        {
+            if (c.JoinedAt is not { } joined || c.FirstRedirectAt is not { } redirected) continue;
+            var busy = seen.Count(s => s.Up <= joined && (s.Over ?? DateTimeOffset.MaxValue) > joined);
+            var afterFault = faults.Any(f => joined >= f.From && joined <= f.To + TimeSpan.FromSeconds(30));
+            if (busy > agents * 3 / 4 || afterFault)
+            {
+                excluded++;
+                continue;
+            }
+            ms.Add((redirected - joined).TotalMilliseconds);
+        }
+        return (ms, excluded);
+    }
+}

@@ -1,0 +1,129 @@
+namespace Telephony.Testing.Fleet;
+
+// The faults, on a schedule drawn from the seed before the load starts: AMI drops at their own times, and the heavy
+// faults (SIGKILLs, the leave, the Asterisk restart, the MariaDB outage) one after another, each started at its time
+// or once the previous one has recovered, whichever is later — a fault on a cluster still recovering from the last
+// would measure nothing but the overlap.
+public sealed partial class FleetSoak
+{
+    private async Task DropsAsync()
+    {
+        var sim = _scenario.Simulator;
+        var times = Enumerable.Range(0, _options.Drops).Select(_ => _random.NextDouble()).Order()
+            .Select(f => TimeSpan.FromSeconds(5) + (_options.Load - TimeSpan.FromSeconds(10)) * f).ToList();
+        var targets = times.Select(_ => sim.Nodes[_random.Next(sim.Nodes.Count)]).ToList();
+        for (var i = 0; i < times.Count; i++)
+        {
+            if (times[i] > _clock.Elapsed) await Task.Delay(times[i] - _clock.Elapsed);
+            targets[i].Faults.DropConnectionsMidMessage();
+            _drops++;
+            lock (_faultWindows) _dropTimes.Add(DateTimeOffset.UtcNow);
+            Note($"AMI connections of {targets[i].Name} dropped mid-message");
+        }
+    }
+
+    private async Task HeavyFaultsAsync()
+    {
+        var faults = new List<string>();
+        for (var i = 0; i < _options.Kills; i++) faults.Add("kill");
+        if (_options.Leave) faults.Add("leave");
+        if (_options.NodeRestart) faults.Add("restart");
+        if (_options.DatabaseOutage is not null) faults.Add("outage");
+        // Shuffled, but the first kill is first: the first seed, the one member every seed list names.
+        var rest = faults.Skip(1).OrderBy(_ => _random.Next()).ToList();
+        faults = faults.Count == 0 ? faults : [faults[0], .. rest];
+        var spacing = (_options.Load - TimeSpan.FromSeconds(10)) / Math.Max(1, faults.Count);
+        var first = true;
+        for (var i = 0; i < faults.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(10) + spacing * i;
+            if (due > _clock.Elapsed) await Task.Delay(due - _clock.Elapsed);
+            var from = DateTimeOffset.UtcNow;
+            switch (faults[i])
+            {
+                case "kill":
+                    await KillAndRestartAsync(first && faults[i] == "kill" ? "m1" : $"m{_random.Next(1, 4)}");
+                    first = false;
+                    break;
+                case "leave":
+                    await LeaveAndRejoinAsync($"m{_random.Next(1, 4)}");
+                    break;
+                case "restart":
+                    await RestartAsteriskAsync();
+                    break;
+                case "outage":
+                    await DatabaseOutageAsync(_options.DatabaseOutage!.Value);
+                    break;
+            }
+            lock (_faultWindows) _faultWindows.Add((from, DateTimeOffset.UtcNow));
+        }
+    }
+
+    private async Task KillAndRestartAsync(string name)
+    {
+        var victim = _cluster[name];
+        victim.Process.KillHard();
+        var killedAt = _clock.Elapsed;
+        Note($"SIGKILL {victim}");
+        var survivor = _cluster.Running.First();
+        await _cluster.WaitUntilAsync(async () => (await HostCluster.MemberStatusAsync(survivor)).Keys.All(a => a != victim.Address),
+            $"{name} is downed and removed", TimeSpan.FromMinutes(2));
+        // A region whose only member died waits for the restart (two regions: m1 and m2 each serve one alone).
+        var covered = _options.Regions == 1 || name == "m3";
+        if (covered)
+        {
+            await WaitForNodesAsync(survivor, member => member != victim.Address, "the survivors own every node");
+            await _cluster.WaitUntilAsync(async () => await QueueAsync() is not null, "the queue answers", TimeSpan.FromMinutes(2));
+            var recovery = (_clock.Elapsed - killedAt).TotalSeconds;
+            lock (_recoveries) _recoveries.Add(recovery);
+            Note($"{name} downed; every node connected on the survivors and the queue serving {recovery:0.0} s after the kill");
+        }
+        var restarted = await _cluster.RestartAsync(victim);
+        Note($"{name} restarted (pid {restarted.Process.Id})");
+        await _cluster.WaitForUpAsync(3, TimeSpan.FromMinutes(3));
+        await WaitForNodesAsync(survivor, _ => true, "every node is connected again");
+        if (!covered)
+        {
+            var recovery = (_clock.Elapsed - killedAt).TotalSeconds;
+            lock (_recoveries) _recoveries.Add(recovery);
+            Note($"{name} was its region's only member: its nodes connected again {recovery:0.0} s after the kill, on its restart");
+        }
+        Note("3 members up, every node connected");
+    }
+
+    private async Task LeaveAndRejoinAsync(string name)
+    {
+        var leaver = _cluster[name];
+        var asker = _cluster.Running.First(m => m != leaver);
+        Note($"pbm cluster leave {leaver}");
+        var leave = await Pbm.RunAsync(asker.Endpoint, "cluster", "leave", leaver.Address);
+        if (leave.ExitCode != 0) Note($"pbm cluster leave failed: {leave}");
+        if (!leaver.Process.WaitForExit(TimeSpan.FromSeconds(90))) Note($"{name} did not exit within 90 s of leaving");
+        await _cluster.WaitUntilAsync(async () => (await HostCluster.MemberStatusAsync(asker)).Keys.All(a => a != leaver.Address),
+            $"{name} has left", TimeSpan.FromMinutes(2));
+        Note($"{name} left and exited");
+        await _cluster.RestartAsync(leaver);
+        await _cluster.WaitForUpAsync(3, TimeSpan.FromMinutes(3));
+        await WaitForNodesAsync(asker, _ => true, "every node is connected after the leave");
+        Note($"{name} rejoined, every node connected");
+    }
+
+    private async Task RestartAsteriskAsync()
+    {
+        var node = BilledNodes[_random.Next(BilledNodes.Length)];
+        Note($"Asterisk {node.Name} restarts (5 s down)");
+        await node.Faults.RestartAsync(TimeSpan.FromSeconds(5));
+        await WaitForNodesAsync(_cluster.Running.First(), _ => true, "every node is connected after the Asterisk restart");
+        Note($"{node.Name} back and connected");
+    }
+
+    private async Task DatabaseOutageAsync(TimeSpan outage)
+    {
+        Note($"MariaDB stopped for {outage.TotalSeconds:0} s");
+        _mariaDb!.StopServer();
+        await Task.Delay(outage);
+        await _mariaDb.StartServerAsync();
+        Note("MariaDB started again");
+        await WaitForNodesAsync(_cluster.Running.First(), _ => true, "every node is connected after the outage");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace Telephony.Testing.Fleet;
+
+public sealed record LatencyPercentiles(int Count, double P50, double P99, double Max)
+{
+    public static LatencyPercentiles Of(IReadOnlyCollection<double> values)
+    {
+        if (values.Count == 0) return new(0, double.NaN, double.NaN, double.NaN);
+        var sorted = values.Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return new(sorted.Length, At(0.5), At(0.99), sorted[^1]);
+    }
+}
+
+/// <summary>
+/// What a fleet soak found. <see cref="Lost"/>, <see cref="Duplicated"/> and <see cref="DoubleBooked"/> are the
+/// zeros the design promises; <see cref="Problems"/> names every promise broken (empty on a good run).
+/// </summary>
+public sealed record FleetSoakReport
+{
+    public required FleetSoakOptions Options { get; init; }
+    /// <summary>Ordinary calls made on the billed nodes.</summary>
+    public int Calls { get; init; }
+    public int Callers { get; init; }
+    public int Connected { get; init; }
+    /// <summary>Callers with patience who gave up before an agent was free.</summary>
+    public int Abandoned { get; init; }
+    /// <summary>Callers without patience not connected by the end (only a caller the queue never saw join may be).</summary>
+    public int TimedOut { get; init; }
+    /// <summary>Callers whose channel the PBX hung up (an Asterisk restart).</summary>
+    public int HungUpByPbx { get; init; }
+    /// <summary>Callers who joined while no member held their node's session: never read, so never queued.</summary>
+    public int JoinedUnobserved { get; init; }
+    /// <summary>Callers seen joining, without patience, who were never connected.</summary>
+    public IReadOnlyList<string> LostCallers { get; init; } = [];
+    /// <summary>Callers whose connections in the PBX's ledger are not exactly one when connected, none otherwise.</summary>
+    public int ConnectionsNotMatchingOutcome { get; init; }
+    public int ConnectedTwice { get; init; }
+    /// <summary>Pairs of one agent's connections up at the same time (wall clock).</summary>
+    public int DoubleBooked { get; init; }
+    public required BillingCheck Billing { get; init; }
+    public int Gaps { get; init; }
+    /// <summary>Gaps journaled by a planned hand-over (leave, SIGTERM, rebalance): the design says none.</summary>
+    public int HandOverGaps { get; init; }
+    public required LatencyPercentiles Decision { get; init; }
+    public int DecisionsExcluded { get; init; }
+    public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
+    public int AmiDrops { get; init; }
+    public IReadOnlyDictionary<string, long> PeakRssKb { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyList<(string Member, int Pid, long FirstKb, long LastKb)> RssFlatness { get; init; } = [];
+    public double? BytesPerActiveCall { get; init; }
+    public int PeakActiveCalls { get; init; }
+    public int MostSessionsAtOnce { get; init; }
+    public TimeSpan LongestSessionOverlap { get; init; }
+    public IReadOnlyList<string> Schedule { get; init; } = [];
+
+    public int Lost => LostCallers.Count + Billing.Missing;
+    public int Duplicated => ConnectedTwice + Billing.Duplicated;
+    public int CallsInGaps => Billing.Made - Billing.Exact;
+
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var p = new List<string>(Billing.Problems);
+            if (LostCallers.Count > 0) p.Add($"{LostCallers.Count} callers lost: {string.Join(", ", LostCallers.Take(10))}");
+            if (ConnectedTwice > 0) p.Add($"{ConnectedTwice} callers connected twice");
+            if (ConnectionsNotMatchingOutcome > 0) p.Add($"{ConnectionsNotMatchingOutcome} callers' connections do not match their outcome");
+            if (DoubleBooked > 0) p.Add($"{DoubleBooked} times an agent was on two calls at once");
+            if (HandOverGaps > 0) p.Add($"{HandOverGaps} gaps from planned hand-overs");
+            if (MostSessionsAtOnce > 2 || LongestSessionOverlap >= TimeSpan.FromSeconds(15))
+                p.Add($"sessions of one node beyond a hand-over's overlap: {MostSessionsAtOnce} at once, longest overlap {LongestSessionOverlap.TotalSeconds:0.0} s");
+            if (Callers - JoinedUnobserved - HungUpByPbx > Connected + Abandoned)
+                p.Add($"callers seen joining: {Callers - JoinedUnobserved}, connected {Connected} + abandoned {Abandoned} + hung up {HungUpByPbx}");
+            return p;
+        }
+    }
+
+    /// <summary>The last line, exactly as the issue asks.</summary>
+    public string Summary => string.Create(CultureInfo.InvariantCulture,
+        $"soak: {Calls} calls, {Callers} callers, lost {Lost}, duplicated {Duplicated}, double-booked {DoubleBooked}, " +
+        $"gaps {Gaps} ({CallsInGaps} calls), p99 {Decision.P99:0.0} ms decision");
+
+    public IEnumerable<string> Describe()
+    {
+        yield return $"schedule (seed {Options.Seed}):";
+        foreach (var line in Schedule) yield return "  " + line;
+        yield return $"calls {Calls}: outside journaled gaps {Billing.Exact}, billed {Billing.Billed} (of the {CallsInGaps} in gaps, " +
+                     $"{Billing.BilledInGaps} billed), missing {Billing.Missing}, duplicated {Billing.Duplicated}";
+        yield return $"callers {Callers}: connected {Connected}, abandoned {Abandoned}, timed out {TimedOut}, hung up by the PBX {HungUpByPbx}, " +
+                     $"joined unobserved {JoinedUnobserved}; lost {LostCallers.Count}, connected twice {ConnectedTwice}, agents double-booked {DoubleBooked}";
+        yield return $"gaps {Gaps} (from planned hand-overs {HandOverGaps}); AMI drops {AmiDrops}; sessions of one node at once at most " +
+                     $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
+        yield return $"decision latency (join -> connect Redirect, a free agent, outside faults): {Decision.Count} callers " +
+                     $"({DecisionsExcluded} excluded), p50 {Decision.P50:0.0} ms, p99 {Decision.P99:0.0} ms, max {Decision.Max:0.0} ms";
+        yield return $"recovery after each kill (nodes connected on survivors, queue answering): " +
+                     (RecoverySeconds.Count == 0 ? "none" : string.Join(", ", RecoverySeconds.Select(s => $"{s:0.0} s")) +
+                         $" (max {RecoverySeconds.Max():0.0} s)");
+        yield return $"peak RSS: {string.Join(", ", PeakRssKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / 1024} MB"))}; " +
+                     $"peak active calls {PeakActiveCalls}; memory per active call " +
+                     (BytesPerActiveCall is { } b ? $"{b / 1024:0.0} KB (slope of members' RSS over active calls)" : "not measurable");
+        yield return "RSS per member process, first vs last quarter of its life: " + string.Join(", ",
+            RssFlatness.Select(f => $"{f.Member}/{f.Pid} {f.FirstKb / 1024}->{f.LastKb / 1024} MB"));
+        foreach (var problem in Problems) yield return "PROBLEM: " + problem;
+        yield return Summary;
+    }
+}

@@ -1,0 +1,118 @@
+using Telephony.Simulator;
+
+namespace Telephony.Testing.Fleet;
+
+/// <summary>
+/// Every 2 s: each running member's resident set (<c>/proc/&lt;pid&gt;/status</c> VmRSS) and the calls up in the
+/// simulator (ordinary calls and queue callers). Gives each member's peak, each member process's RSS at its first and
+/// last quarter of life (flat or growing), and the memory per active call: the slope of the members' total RSS over
+/// active calls (least squares across samples taken while no member was starting).
+/// </summary>
+public sealed class MemorySampler : IDisposable
+{
+    private readonly HostCluster _cluster;
+    private readonly AsteriskSimulator _simulator;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<(DateTimeOffset At, int ActiveCalls, long TotalKb, bool AllUp)> _samples = [];
+    private readonly Dictionary<string, long> _peakKb = [];
+    private readonly Dictionary<int, (string Member, List<long> Kb)> _byProcess = [];
+    private readonly Task _loop;
+
+    public MemorySampler(HostCluster cluster, AsteriskSimulator simulator)
+    {
+        _cluster = cluster;
+        _simulator = simulator;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Sample();
+            try
+            {
+                await Task.Delay(2000, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Sample()
+    {
+        long total = 0;
+        var running = 0;
+        foreach (var member in _cluster.Members)
+        {
+            if (member.Process.HasExited || RssKb(member.Process.Id) is not { } kb) continue;
+            running++;
+            total += kb;
+            lock (_samples)
+            {
+                _peakKb[member.Name] = Math.Max(_peakKb.GetValueOrDefault(member.Name), kb);
+                if (!_byProcess.TryGetValue(member.Process.Id, out var p)) _byProcess[member.Process.Id] = p = (member.Name, []);
+                p.Kb.Add(kb);
+            }
+        }
+        var active = _simulator.Nodes.Sum(n => n.ActiveCalls);
+        lock (_samples) _samples.Add((DateTimeOffset.UtcNow, active, total, running == _cluster.Members.Count));
+    }
+
+    private static long? RssKb(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    public IReadOnlyDictionary<string, long> PeakKb
+    {
+        get { lock (_samples) return new Dictionary<string, long>(_peakKb); }
+    }
+
+    public int PeakActiveCalls
+    {
+        get { lock (_samples) return _samples.Count == 0 ? 0 : _samples.Max(s => s.ActiveCalls); }
+    }
+
+    /// <summary>Per member process that lived at least 8 samples: its average RSS over its first and its last quarter.</summary>
+    public IReadOnlyList<(string Member, int Pid, long FirstKb, long LastKb)> Flatness()
+    {
+        lock (_samples)
+            return _byProcess.Where(p => p.Value.Kb.Count >= 8).Select(p =>
+            {
+                var q = p.Value.Kb.Count / 4;
+                return (p.Value.Member, p.Key, (long)p.Value.Kb.Take(q).Average(), (long)p.Value.Kb.TakeLast(q).Average());
+            }).ToList();
+    }
+
+    /// <summary>Bytes of members' RSS per active call: the least-squares slope of total RSS over active calls, across
+    /// samples with every member up; null with too few or too uniform samples.</summary>
+    public double? BytesPerActiveCall()
+    {
+        List<(double X, double Y)> points;
+        lock (_samples) points = _samples.Where(s => s.AllUp).Select(s => ((double)s.ActiveCalls, s.TotalKb * 1024.0)).ToList();
+        if (points.Count < 10) return null;
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        if (sxx < 1) return null;
+        return points.Sum(p => (p.X - mx) * (p.Y - my)) / sxx;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { _loop.Wait(5000); } catch (AggregateException) { }
+        _stop.Dispose();
+    }
+}
