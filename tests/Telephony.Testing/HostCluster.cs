@@ -60,7 +60,8 @@ public sealed class HostCluster : IDisposable
                 for (var r = 0; r < m.Roles.Length; r++) environment[$"TELEPHONY__CLUSTER__ROLES__{r}"] = m.Roles[r];
                 var folder = cluster.Work.CreateSubdirectory(m.Name);
                 cluster._environments[m.Name] = environment;
-                return (m, port: ports[i], process: HostProcess.Start(folder.FullName, environment));
+                return (m, port: ports[i], process: HostProcess.Start(folder.FullName, environment, HostLaunch.DotnetDll,
+                    Path.Combine(folder.FullName, "host-1.log")));
             }).ToList();
             foreach (var (m, port, process) in started)
                 cluster._members.Add(new ClusterMember(m.Name, port, m.Roles, process, await process.ManagementEndpointAsync(TimeSpan.FromMinutes(3))));
@@ -79,7 +80,9 @@ public sealed class HostCluster : IDisposable
     {
         if (!member.Process.HasExited) throw new InvalidOperationException($"{member} is still running");
         var pid = member.Process.Id;
-        var process = HostProcess.Start(Path.Combine(Work.FullName, member.Name), _environments[member.Name]);
+        var folder = Path.Combine(Work.FullName, member.Name);
+        var process = HostProcess.Start(folder, _environments[member.Name], HostLaunch.DotnetDll,
+            Path.Combine(folder, $"host-{Directory.GetFiles(folder, "host-*.log").Length + 1}.log"));
         var restarted = new ClusterMember(member.Name, member.Port, member.Roles, process,
             await process.ManagementEndpointAsync(TimeSpan.FromMinutes(3)));
         _ended.Add((member.Name, pid, member.Process));
@@ -164,8 +167,15 @@ public sealed class HostCluster : IDisposable
         foreach (var m in _members) m.Process.Dispose();
         foreach (var e in _ended) e.Process.Dispose();
         Directory.CreateDirectory(LogFolder);
-        foreach (var m in _members) File.WriteAllText(Path.Combine(LogFolder, m.Name + ".log"), m.Process.Output);
-        foreach (var e in _ended) File.WriteAllText(Path.Combine(LogFolder, $"{e.Name}-pid{e.Pid}.log"), e.Process.Output);
+        // The whole output from the log file (the memory keeps a long output's start and end only).
+        void Keep(HostProcess p, string name)
+        {
+            var target = Path.Combine(LogFolder, name);
+            if (p.LogFile is { } file && File.Exists(file)) File.Move(file, target, overwrite: true);
+            else File.WriteAllText(target, p.Output);
+        }
+        foreach (var m in _members) Keep(m.Process, m.Name + ".log");
+        foreach (var e in _ended) Keep(e.Process, $"{e.Name}-pid{e.Pid}.log");
         try
         {
             Work.Delete(recursive: true);

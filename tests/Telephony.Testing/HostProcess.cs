@@ -9,16 +9,50 @@ namespace Telephony.Testing;
 /// kept for diagnostics and for lines a test waits for.</summary>
 public sealed partial class HostProcess : IDisposable
 {
+    // What is kept in memory: everything up to 32 M characters, then only the latest 1 M (a long soak logs far more;
+    // all of it still goes to LogFile when there is one).
+    private const int HeadLimit = 32 * 1024 * 1024;
+    private const int TailLimit = 1024 * 1024;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly Queue<string> _tail = new();
+    private readonly StreamWriter? _log;
+    private int _tailChars;
+    private long _notKept;
 
-    private HostProcess(Process process)
+    private HostProcess(Process process, string? logFile)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        LogFile = logFile;
+        if (logFile is not null) _log = new StreamWriter(logFile, append: true) { AutoFlush = false };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Keep(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Keep(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+    }
+
+    /// <summary>Where every line of the output is written, if anywhere.</summary>
+    public string? LogFile { get; }
+
+    private void Keep(string line)
+    {
+        lock (_output)
+        {
+            _log?.WriteLine(line);
+            if (_output.Length + line.Length < HeadLimit)
+            {
+                _output.AppendLine(line);
+                return;
+            }
+            _tail.Enqueue(line);
+            _tailChars += line.Length + 1;
+            while (_tailChars > TailLimit && _tail.TryDequeue(out var old))
+            {
+                _tailChars -= old.Length + 1;
+                _notKept++;
+            }
+        }
     }
 
     public int Id => _process.Id;
@@ -27,13 +61,28 @@ public sealed partial class HostProcess : IDisposable
 
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            lock (_output)
+            {
+                if (_tail.Count == 0) return _output.ToString();
+                var all = new StringBuilder(_output.Length + _tailChars + 100).Append(_output);
+                if (_notKept > 0) all.AppendLine($"[... {_notKept} lines not kept in memory{(LogFile is null ? "" : ", see " + LogFile)} ...]");
+                foreach (var line in _tail) all.AppendLine(line);
+                return all.ToString();
+            }
+        }
     }
 
     public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Start(workingDirectory, environment, HostLaunch.DotnetDll, args);
 
-    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, HostLaunch launch, params string[] args)
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, HostLaunch launch, params string[] args) =>
+        Start(workingDirectory, environment, launch, null, args);
+
+    /// <param name="logFile">A file every line of the output is also written to.</param>
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, HostLaunch launch,
+        string? logFile, params string[] args)
     {
         string[] command = launch == HostLaunch.BackgroundExecutable
             ? [Binaries.ExecutableOf("Telephony.Host")]
@@ -57,7 +106,7 @@ public sealed partial class HostProcess : IDisposable
         info.Environment["DOTNET_gcServer"] = "0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"));
+        return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the host"), logFile);
     }
 
     /// <summary>The <c>host:port</c> the management endpoint bound (the host logs it once Kestrel listens).</summary>
@@ -119,6 +168,7 @@ public sealed partial class HostProcess : IDisposable
             _process.WaitForExit(5000);
         }
         _process.Dispose();
+        lock (_output) _log?.Dispose();
     }
 
     [GeneratedRegex(@"management endpoint listening on http://[^\s:]+:(?<port>\d+)")]

@@ -46,7 +46,7 @@ public sealed class PrivateMariaDb : IDisposable
     {
         var info = new ProcessStartInfo("mariadbd",
             $"--no-defaults --datadir={_dir.FullName}/data --socket={_dir.FullName}/mysqld.sock --port={Port} " +
-            $"--bind-address=127.0.0.1 --user=root --skip-name-resolve --innodb-buffer-pool-size=64M " +
+            $"--bind-address=127.0.0.1 --user=root --skip-name-resolve --innodb-buffer-pool-size=64M --max-connections=500 " +
             $"--log-error={_dir.FullName}/error.log --pid-file={_dir.FullName}/mysqld.pid")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,

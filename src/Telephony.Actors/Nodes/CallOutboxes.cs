@@ -130,6 +130,21 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
         return late;
     }
 
+    /// <summary>When the oldest event not yet acknowledged was read, or null when every event is journaled: what the
+    /// node may claim to have observed (and handed on) until.</summary>
+    public DateTimeOffset? OldestHeldAt()
+    {
+        if (Held == 0) return null;
+        DateTimeOffset? oldest = null;
+        foreach (var box in _outboxes.Values)
+        {
+            // A call's events leave in the order they were read: its delivery in flight holds its oldest.
+            var at = box.InFlight is { Events.Count: > 0 } d ? d.Events[0].ReceivedAt : box.Pending.Count > 0 ? box.Pending[0].At : (DateTimeOffset?)null;
+            if (at is { } a && (oldest is null || a < oldest)) oldest = a;
+        }
+        return oldest;
+    }
+
     /// <summary>Empties the outboxes: every call's events not yet acknowledged (the delivery in flight, then what
     /// waited behind it, identified now), in the order they were read, for another owner of the node to deliver. CEL
     /// refused on the way go to <see cref="Quarantine"/>.</summary>

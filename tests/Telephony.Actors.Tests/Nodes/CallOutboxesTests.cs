@@ -173,4 +173,22 @@ public class CallOutboxesTests
         Assert.Equal(0, outboxes.Redeliver(Now + Timeout));
         Assert.Empty(outboxes.TakeUnacknowledged());
     }
+
+    [Fact]
+    public void The_node_claims_to_have_observed_only_until_its_oldest_unacknowledged_event()
+    {
+        var outboxes = Outboxes();
+        Assert.Null(outboxes.OldestHeldAt());
+        var route = _router.Route(_dial[0], Now);
+        outboxes.Hold(route.LinkedId!, route.Held);
+        outboxes.Send(route.LinkedId!, Now);
+        var first = Assert.Single(TakeOutgoing(outboxes));
+        var later = _router.Route(_busy[0], Now.AddSeconds(30));
+        outboxes.Hold(later.LinkedId!, later.Held);
+
+        Assert.Equal(Now, outboxes.OldestHeldAt()); // read first, still in flight
+
+        outboxes.Accept(Ack(first), Now.AddSeconds(31));
+        Assert.Equal(Now.AddSeconds(30), outboxes.OldestHeldAt()); // only the later call's event is left
+    }
 }

@@ -206,15 +206,11 @@ public sealed class ClusterScenario : IAsyncDisposable
         catch (TimeoutException) when (!throwIfNotExact)
         {
             _output("billing did not become exact in time; accounting what there is");
+            await ReportNotBilledAsync(calls, exact, billed);
         }
         catch (TimeoutException)
         {
-            // Which calls, when, and what the journal holds of each: lost before the journal, or after it.
-            foreach (var c in calls.Where(c => exact.Contains((c.Node, c.Linkedid)) && !billed.Contains((c.Node, c.Linkedid))).Take(20))
-            {
-                var rows = await JournalRowsAsync("call/" + c.Node + "/" + c.Linkedid);
-                _output($"NOT BILLED {c.Node}/{c.Linkedid} {c.StartedAt:HH:mm:ss.fff}-{c.EndedAt:HH:mm:ss.fff}: {rows} journal row(s)");
-            }
+            await ReportNotBilledAsync(calls, exact, billed);
             throw;
         }
 
@@ -242,6 +238,17 @@ public sealed class ClusterScenario : IAsyncDisposable
             exact.Except(billed).Count(), (int)duplicateCdrs + (int)extraFirstRecords, problems);
         if (throwIfNotExact && problems.Count > 0) throw new BillingNotExactException(string.Join("; ", problems));
         return check;
+    }
+
+    /// <summary>Which calls, when, and what the journal holds of each: lost before the journal, or after it.</summary>
+    private async Task ReportNotBilledAsync(IReadOnlyList<DrivenCall> calls, HashSet<(string Node, string Linkedid)> exact,
+        HashSet<(string, string)> billed)
+    {
+        foreach (var c in calls.Where(c => exact.Contains((c.Node, c.Linkedid)) && !billed.Contains((c.Node, c.Linkedid))).Take(20))
+        {
+            var rows = await JournalRowsAsync("call/" + c.Node + "/" + c.Linkedid);
+            _output($"NOT BILLED {c.Node}/{c.Linkedid} {c.StartedAt:HH:mm:ss.fff}-{c.EndedAt:HH:mm:ss.fff}: {rows} journal row(s)");
+        }
     }
 
     public async ValueTask DisposeAsync() => await Simulator.DisposeAsync();

@@ -46,7 +46,8 @@ public sealed partial class FleetSoak
             TimedOut = callers.Count(c => c.Outcome == QueueCallerOutcome.Abandoned && c.Patience is null),
             HungUpByPbx = hungUp,
             JoinedUnobserved = unseen.Count,
-            LostCallers = lost.Select(c => $"{c.NodeName}/{c.Uniqueid} {c.Outcome}").ToList(),
+            LostCallers = lost.Select(c => $"{c.NodeName}/{c.Uniqueid} {c.Outcome} (joined {c.JoinedAt:HH:mm:ss.fff}, first Redirect " +
+                                           $"{(c.FirstRedirectAt is { } r ? r.ToString("HH:mm:ss.fff") : "none")})").ToList(),
             ConnectionsNotMatchingOutcome = wrongCount,
             ConnectedTwice = twice,
             DoubleBooked = overlaps.Count,
@@ -58,12 +59,15 @@ public sealed partial class FleetSoak
             RecoverySeconds = [.. _recoveries],
             AmiDrops = _drops,
             PeakRssKb = memory.PeakKb,
+            ProjectionLagSeconds = memory.ProjectionLag,
+            Assignments = connections.Count,
             RssFlatness = memory.Flatness(),
             BytesPerActiveCall = memory.BytesPerActiveCall(),
             PeakActiveCalls = memory.PeakActiveCalls,
             MostSessionsAtOnce = sessions.Max(s => s.Max),
             LongestSessionOverlap = sessions.Max(s => s.Overlap),
             Schedule = [.. _schedule],
+            FaultsNotRecovered = [.. _faultFailures],
         };
         foreach (var line in report.Describe()) _log(line);
         return report;

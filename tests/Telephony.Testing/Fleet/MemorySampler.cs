@@ -6,7 +6,8 @@ namespace Telephony.Testing.Fleet;
 /// Every 2 s: each running member's resident set (<c>/proc/&lt;pid&gt;/status</c> VmRSS) and the calls up in the
 /// simulator (ordinary calls and queue callers). Gives each member's peak, each member process's RSS at its first and
 /// last quarter of life (flat or growing), and the memory per active call: the slope of the members' total RSS over
-/// active calls (least squares across samples taken while no member was starting).
+/// active calls (least squares across samples taken while no member was starting). Also the billing projections'
+/// lag (the largest of them, in seconds, as a member's <c>/projections</c> reports it).
 /// </summary>
 public sealed class MemorySampler : IDisposable
 {
@@ -16,6 +17,7 @@ public sealed class MemorySampler : IDisposable
     private readonly List<(DateTimeOffset At, int ActiveCalls, long TotalKb, bool AllUp)> _samples = [];
     private readonly Dictionary<string, long> _peakKb = [];
     private readonly Dictionary<int, (string Member, List<long> Kb)> _byProcess = [];
+    private readonly List<double> _lagSeconds = [];
     private readonly Task _loop;
 
     public MemorySampler(HostCluster cluster, AsteriskSimulator simulator)
@@ -30,6 +32,7 @@ public sealed class MemorySampler : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             Sample();
+            await SampleLagAsync();
             try
             {
                 await Task.Delay(2000, _stop.Token);
@@ -59,6 +62,29 @@ public sealed class MemorySampler : IDisposable
         }
         var active = _simulator.Nodes.Sum(n => n.ActiveCalls);
         lock (_samples) _samples.Add((DateTimeOffset.UtcNow, active, total, running == _cluster.Members.Count));
+    }
+
+    private async Task SampleLagAsync()
+    {
+        foreach (var member in _cluster.Running)
+        {
+            try
+            {
+                var projections = (await HostCluster.GetAsync(member, "/projections")).GetProperty("projections").EnumerateArray().ToList();
+                if (projections.Count == 0) continue;
+                var lag = projections.Max(p => p.GetProperty("lagSeconds").GetDouble());
+                lock (_samples) _lagSeconds.Add(lag);
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException
+                                           or KeyNotFoundException or System.Text.Json.JsonException) { } // a member just killed
+        }
+    }
+
+    /// <summary>The projections' lag (seconds) as sampled every 2 s: p99 and max.</summary>
+    public LatencyPercentiles ProjectionLag
+    {
+        get { lock (_samples) return LatencyPercentiles.Of([.. _lagSeconds]); }
     }
 
     private static long? RssKb(int pid)
