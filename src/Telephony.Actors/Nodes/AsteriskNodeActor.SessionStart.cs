@@ -19,22 +19,18 @@ public sealed partial class AsteriskNodeActor
     private void CheckingPreviousSession(DateTimeOffset connectedAt)
     {
         PreviousIncarnation? previous = null;
-        var unknown = false;
         void Ready()
         {
-            if ((previous is null && !unknown) || !HandOverSettled) return;
+            if (previous is null || !HandOverSettled) return;
             EndHandOverWait();
-            if (previous is not null)
-            {
-                // Totals from the journal (all owners of this node so far), counted on from here.
-                _gapsBefore = previous.Gaps;
-                _gaps = 0;
-                _quarantinedBefore = previous.Quarantined - _router.Quarantined;
-                if (HandOverWait.GapFrom(previous.LastSeen, _handOverWait?.Done, connectedAt) is { } from)
-                    RecordGap(from, connectedAt, _handOverWait?.Done is { } d
-                        ? $"node handed over: the previous session stopped reading before this one logged in ({d.Reason ?? "no reason given"})"
-                        : "node (re)started: nothing observed since the previous session's last heartbeat", -1);
-            }
+            // Totals from the journal (all owners of this node so far), counted on from here.
+            _gapsBefore = previous.Gaps;
+            _gaps = 0;
+            _quarantinedBefore = previous.Quarantined - _router.Quarantined;
+            if (HandOverWait.GapFrom(previous.LastSeen, _handOverWait?.Done, connectedAt) is { } from)
+                RecordGap(from, connectedAt, _handOverWait?.Done is { } d
+                    ? $"node handed over: the previous session stopped reading before this one logged in ({d.Reason ?? "no reason given"})"
+                    : "node (re)started: nothing observed since the previous session's last heartbeat", -1);
             JournalSessionStart(connectedAt);
         }
         Receive<PreviousIncarnation>(p => p.ConnectedAt == connectedAt, p =>
@@ -44,15 +40,13 @@ public sealed partial class AsteriskNodeActor
         });
         Receive<PreviousIncarnationUnknown>(u => u.ConnectedAt == connectedAt, u =>
         {
-            if (u.Attempt < 3)
-            {
-                AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
-                return;
-            }
-            _log.Warning("node {0}: could not read when the previous session was last seen ({1}): a window before {2:O} " +
-                         "in which nothing was observed is not journaled as a gap", _settings.Name, u.Reason, u.ConnectedAt);
-            unknown = true;
-            Ready();
+            // Asked until answered: routing waits for the session start to be journaled anyway, which needs the same
+            // journal, and going on without the answer left a dead member's unobserved window unjournaled (a fleet
+            // soak lost calls that way when a member died as the database came back).
+            if (u.Attempt % 3 == 0)
+                _log.Warning("node {0}: still cannot read when the previous session was last seen ({1}); asking again, routing " +
+                             "waits", _settings.Name, u.Reason);
+            AskPreviousIncarnation(u.ConnectedAt, u.Attempt + 1);
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
         {

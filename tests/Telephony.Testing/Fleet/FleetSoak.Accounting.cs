@@ -25,8 +25,16 @@ public sealed partial class FleetSoak
             w.From + TimeSpan.FromSeconds(1) <= t && t + TimeSpan.FromSeconds(8) <= w.To);
         var unseen = callers.Where(c => !Seen(c)).ToList();
         var hungUp = callers.Count(c => c.Outcome == QueueCallerOutcome.HungUp);
-        var lost = callers.Where(Seen).Where(c => c.Outcome is not QueueCallerOutcome.Connected and not QueueCallerOutcome.HungUp
-                                                  && c.Patience is null).ToList();
+        // The queue makes no decision it cannot journal: a caller who joins while the journal is down waits until it
+        // is back (and the cluster has caught up), and may reach the phone's hold limit first. Counted apart, with
+        // the window stated: joined from 5 s before an outage to 30 s after it.
+        List<(DateTimeOffset From, DateTimeOffset To)> outages;
+        lock (_faultWindows) outages = [.. _outages];
+        bool InOutage(QueueCaller c) => c.JoinedAt is { } t && outages.Any(o => t >= o.From - TimeSpan.FromSeconds(5) && t <= o.To + TimeSpan.FromSeconds(30));
+        var notConnected = callers.Where(Seen).Where(c => c.Outcome is not QueueCallerOutcome.Connected and not QueueCallerOutcome.HungUp
+                                                          && c.Patience is null).ToList();
+        var lost = notConnected.Where(c => !InOutage(c)).ToList();
+        var timedOutInOutage = notConnected.Count - lost.Count;
         var wrongCount = callers.Count(c => byCaller.GetValueOrDefault((c.NodeName, c.Uniqueid)) != (c.Outcome == QueueCallerOutcome.Connected ? 1 : 0));
         var overlaps = watch.Overlaps();
         var twice = ledger.CallersConnectedMoreThanOnce().Count;
@@ -46,6 +54,7 @@ public sealed partial class FleetSoak
             TimedOut = callers.Count(c => c.Outcome == QueueCallerOutcome.Abandoned && c.Patience is null),
             HungUpByPbx = hungUp,
             JoinedUnobserved = unseen.Count,
+            TimedOutInOutage = timedOutInOutage,
             LostCallers = lost.Select(c => $"{c.NodeName}/{c.Uniqueid} {c.Outcome} (joined {c.JoinedAt:HH:mm:ss.fff}, first Redirect " +
                                            $"{(c.FirstRedirectAt is { } r ? r.ToString("HH:mm:ss.fff") : "none")})").ToList(),
             ConnectionsNotMatchingOutcome = wrongCount,

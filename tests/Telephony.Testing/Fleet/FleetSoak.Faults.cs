@@ -138,9 +138,11 @@ public sealed partial class FleetSoak
     private async Task DatabaseOutageAsync(TimeSpan outage)
     {
         Note($"MariaDB stopped for {outage.TotalSeconds:0} s");
+        var from = DateTimeOffset.UtcNow;
         _mariaDb!.StopServer();
         await Task.Delay(outage);
         await _mariaDb.StartServerAsync();
+        lock (_faultWindows) _outages.Add((from, DateTimeOffset.UtcNow));
         Note("MariaDB started again");
         await WaitForNodesAsync(_cluster.Running.First(), _ => true, "every node is connected after the outage");
     }

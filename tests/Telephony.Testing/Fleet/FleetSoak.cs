@@ -24,6 +24,7 @@ public sealed partial class FleetSoak
     private readonly List<double> _recoveries = [];
     private readonly List<DateTimeOffset> _dropTimes = [];
     private readonly List<string> _faultFailures = [];
+    private readonly List<(DateTimeOffset From, DateTimeOffset To)> _outages = [];
     private readonly Random _random;
     private ClusterScenario _scenario = null!;
     private HostCluster _cluster = null!;

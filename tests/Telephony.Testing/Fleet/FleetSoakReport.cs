@@ -32,7 +32,10 @@ public sealed record FleetSoakReport
     public int HungUpByPbx { get; init; }
     /// <summary>Callers who joined while no member held their node's session: never read, so never queued.</summary>
     public int JoinedUnobserved { get; init; }
-    /// <summary>Callers seen joining, without patience, who were never connected.</summary>
+    /// <summary>Callers seen joining around a database outage (5 s before to 30 s after) who reached the phone's hold
+    /// limit first: the queue journals before it decides, so nobody is connected while the journal is down.</summary>
+    public int TimedOutInOutage { get; init; }
+    /// <summary>Callers seen joining, without patience, who were never connected (outside an outage's window).</summary>
     public IReadOnlyList<string> LostCallers { get; init; } = [];
     /// <summary>Callers whose connections in the PBX's ledger are not exactly one when connected, none otherwise.</summary>
     public int ConnectionsNotMatchingOutcome { get; init; }
@@ -79,8 +82,9 @@ public sealed record FleetSoakReport
             // drainer's wait for a new owner and for acknowledgements, NodeHandOverDesk.Timings) plus its tail.
             if (MostSessionsAtOnce > 2 || LongestSessionOverlap >= TimeSpan.FromSeconds(30))
                 p.Add($"sessions of one node beyond a hand-over's overlap: {MostSessionsAtOnce} at once, longest overlap {LongestSessionOverlap.TotalSeconds:0.0} s");
-            if (Callers - JoinedUnobserved - HungUpByPbx > Connected + Abandoned)
-                p.Add($"callers seen joining: {Callers - JoinedUnobserved}, connected {Connected} + abandoned {Abandoned} + hung up {HungUpByPbx}");
+            if (Callers - JoinedUnobserved - HungUpByPbx - TimedOutInOutage > Connected + Abandoned + LostCallers.Count)
+                p.Add($"callers seen joining: {Callers - JoinedUnobserved}, connected {Connected} + abandoned {Abandoned} + hung up " +
+                      $"{HungUpByPbx} + timed out in the outage {TimedOutInOutage} + lost {LostCallers.Count}");
             return p;
         }
     }
@@ -97,7 +101,7 @@ public sealed record FleetSoakReport
         yield return $"calls {Calls}: outside journaled gaps {Billing.Exact}, billed {Billing.Billed} (of the {CallsInGaps} in gaps, " +
                      $"{Billing.BilledInGaps} billed), missing {Billing.Missing}, duplicated {Billing.Duplicated}";
         yield return $"callers {Callers}: connected {Connected}, abandoned {Abandoned}, timed out {TimedOut}, hung up by the PBX {HungUpByPbx}, " +
-                     $"joined unobserved {JoinedUnobserved}; lost {LostCallers.Count}, connected twice {ConnectedTwice}, agents double-booked {DoubleBooked}";
+                     $"joined unobserved {JoinedUnobserved}, timed out around the database outage {TimedOutInOutage}; lost {LostCallers.Count}, connected twice {ConnectedTwice}, agents double-booked {DoubleBooked}";
         yield return $"assignments (caller connected to an agent) {Assignments}; billing projection lag, sampled every 2 s: " +
                      (ProjectionLagSeconds is { Count: > 0 } lag ? $"p99 {lag.P99:0.00} s, max {lag.Max:0.00} s" : "not sampled");
         yield return $"gaps {Gaps} (from planned hand-overs {HandOverGaps}); AMI drops {AmiDrops}; sessions of one node at once at most " +
