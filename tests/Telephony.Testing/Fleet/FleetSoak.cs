@@ -113,6 +113,9 @@ public sealed partial class FleetSoak
         catch (TimeoutException e)
         {
             Note(e.Message.Split('\n')[0]);
+            if (await QueueAsync() is { } q)
+                Note($"the queue still lists {q.Waiting.Count} waiting and {q.Connected.Count} connected callers: " +
+                     string.Join(", ", q.Waiting.Concat(q.Connected).Take(10).Select(c => $"{c.Key} {c.Phase}")));
         }
         Note("every caller's call over");
         return await AccountAsync(callers.ToList(), watch, billing, memory, loadStarted);
