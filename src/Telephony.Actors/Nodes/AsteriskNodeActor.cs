@@ -90,9 +90,8 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             // Observed until now, or until the oldest event its call has not journaled yet: were this member to die,
             // the gap its successor journals must cover what was read and never journaled (a backlog held through a
             // database outage, say), not start at the last heartbeat.
-            var now = DateTimeOffset.UtcNow;
             if (_connectedSince is not null)
-                _journal.Tell(new NodeSeen(_settings.Name, _outboxes.OldestHeldAt() is { } held && held < now ? held : now));
+                _journal.Tell(new NodeSeen(_settings.Name, _outboxes.OldestHeldAt() ?? DateTimeOffset.UtcNow));
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
         Receive<NodeHandOff>(_ => HandOff());

@@ -77,7 +77,7 @@ public sealed record FleetSoakOptions
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
-        if (o.Nodes % 4 != 0 && o.Nodes != 4) throw new ArgumentException("--nodes must be a multiple of 4");
+        if (o.Nodes % 4 != 0) throw new ArgumentException("--nodes must be a multiple of 4");
         if (o.Regions is < 1 or > 2 || (o.Regions == 2 && o.Nodes < 8)) throw new ArgumentException("--regions is 1, or 2 with 8 nodes or more");
         return o;
     }
