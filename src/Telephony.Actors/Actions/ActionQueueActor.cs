@@ -274,7 +274,7 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
     /// <summary>A snapshot holds every action the queue keeps, finished ones without their headers (the ids, keys,
     /// statuses and times are what a finished action is asked for; the journal keeps the rest). Taken after
     /// snapshot-every events and at most every two minutes: writing 10,000 records every few hundred Originates made
-    /// the collector's pauses the p99 of submit-to-wire (bench actions: 401 ms with them, 16 ms without).</summary>
+    /// the collector's pauses the tail of submit-to-wire latency (figures in docs/performance.md).</summary>
     private void AfterPersist()
     {
         if (++_sinceSnapshot < _settings.SnapshotEvery || DateTime.UtcNow - _snapshotAt < SnapshotInterval) return;

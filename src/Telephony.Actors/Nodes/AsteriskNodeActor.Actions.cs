@@ -15,7 +15,7 @@ public sealed partial class AsteriskNodeActor
 
     /// <summary>Started once the node's session start is journaled (or at the first request for it), not beside the
     /// node journal's own recovery: two recoveries per node at once, on every node of a starting member, stalled the
-    /// SQLite journal's reads under load (a node waiting over 10 s for its previous session's heartbeat).</summary>
+    /// SQLite journal's reads under load (a node could not read its previous session's heartbeat in time).</summary>
     private void EnsureActionQueue()
     {
         if (!_actions.IsNobody()) return;

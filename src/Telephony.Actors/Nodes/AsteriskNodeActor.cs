@@ -170,7 +170,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
 
     /// <summary>The node's journal behind a backoff supervisor: a journal that cannot recover or write (the database
     /// is down) stops, and was restarted at once — thousands of failed recoveries a minute per node, each logged with
-    /// its stack trace (a fleet soak's 60 s MariaDB outage wrote 190 MB of log and grew a member past 1.5 GB). Writes
+    /// its stack trace, flooding the log and the member's memory during a database outage. Writes
     /// sent while it is away are redelivered (<see cref="PendingJournalWrites"/>).</summary>
     private void StartJournal()
     {

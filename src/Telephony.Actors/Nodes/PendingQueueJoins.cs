@@ -6,8 +6,8 @@ namespace Telephony.Actors.Nodes;
 /// <summary>
 /// The joins a node read from Asterisk and sent to their queues, until each queue answers (it answers once the join
 /// is journaled, or at once for a caller it already has). A join sent to a queue entity on a member that has just
-/// died is lost with it, and its caller would listen to music until the phone gives up: the soak test lost 57 of 120
-/// callers so, over two SIGKILLs. Unanswered joins go again after <c>resendAfter</c> (the queue ignores a caller it
+/// died is lost with it, and its caller would listen to music until the phone gives up (the soak test lost callers
+/// so). Unanswered joins go again after <c>resendAfter</c> (the queue ignores a caller it
 /// already has); a caller whose hangup the node reads is not sent again (it would wait in the queue for a channel
 /// that is gone). One pending join per caller (a caller joins one queue at a time from the dialplan); at most
 /// <c>limit</c>, the oldest dropped first.

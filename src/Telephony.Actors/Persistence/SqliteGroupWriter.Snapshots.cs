@@ -7,9 +7,9 @@ namespace Telephony.Actors.Persistence;
 /// <summary>
 /// Snapshot writes on the journal writer's thread (<see cref="TelephonySqlSnapshotStore"/>). SQLite has one writer per
 /// file; the plugin's snapshot store wrote through connections of its own, and each of its writes waited for the
-/// journal's lock and held it in turn (measured, bench distribution at 60 callers/s: a queue snapshot took 110-307 ms
-/// to save and held every journal write of the process up to 300 ms; a decision's p99 went from ~30 ms to ~200 ms
-/// each time). Queued behind the journal's groups here, a snapshot is one more short statement on the same connection.
+/// journal's lock and held it in turn, stalling every journal write of the process while a snapshot was saved (figures
+/// in docs/performance.md). Queued behind the journal's groups here, a snapshot is one more short statement on the same
+/// connection.
 /// </summary>
 internal sealed partial class SqliteGroupWriter
 {

@@ -8,19 +8,20 @@ namespace Telephony.Actors.Persistence;
 /// <summary>
 /// Writes a group of journal writes to SQLite in one transaction with one prepared INSERT, on a thread of its own
 /// (SQLite blocks its caller); the rows are the plugin's (<see cref="JournalGroupWriter"/>). Why: the plugin builds
-/// each multi-row INSERT as SQL text with every payload inlined as hex, which SQLite then parses (measured: ~29 µs of
-/// CPU per journaled event more than the same pipeline on MariaDB, whose parsing happens in another process).
+/// each multi-row INSERT as SQL text with every payload inlined as hex, which SQLite then parses on this process's CPU
+/// (MariaDB parses it in its own process).
 /// <para>
 /// This thread is the pipeline's one serial stage (one SQLite writer), so it does only SQLite's work: payloads are
 /// serialized into rows by the caller (<see cref="Prepare"/>, on the journal actor as each write arrives, while the
-/// previous group is being written). Measured: the writer was busy ~75 % of an ingest run, a quarter of it serializing.
+/// previous group is being written).
 /// </para>
 /// <para>
 /// Checkpoints (copying the WAL into the database file, and its fsync) run on a thread and connection of their own
 /// (<c>background-checkpoint</c>, on by default), woken after each commit; the writer's connection checkpoints only
 /// as a backstop, past 64 MiB of WAL.
-/// With SQLite's default (a checkpoint inside the commit that grows the WAL past 1,000 pages) ~70 % of the writer's
-/// busy time was COMMIT: a group of ~300 call rows is ~3 MB, so nearly every commit also checkpointed. Durability is
+/// With SQLite's default (a checkpoint inside the commit that grows the WAL past 1,000 pages) a group of a few hundred
+/// call rows grows it past that, so nearly every commit also checkpointed and COMMIT was most of the writer's busy
+/// time. Durability is
 /// the same: a commit is durable once its WAL frames are synced (synchronous = FULL, the default); a checkpoint only
 /// moves them. Checkpoints are PASSIVE (they never wait for readers or block the writer); SQLite also checkpoints when
 /// the last connection closes.
@@ -240,7 +241,7 @@ internal sealed partial class SqliteGroupWriter : JournalGroupWriter
             // This connection checkpoints only past 16,384 pages (64 MiB of WAL), instead of SQLite's 1,000: the
             // checkpointer does it after each commit. The backstop matters under writes without a pause: a passive
             // checkpoint running beside the writer cannot let the WAL start over (new frames keep arriving), one inside
-            // a commit can. (Ingest benchmark: the WAL peaked at 26 MB.)
+            // a commit can.
             pragma.CommandText = "PRAGMA wal_autocheckpoint=16384";
             pragma.ExecuteNonQuery();
         }

@@ -75,8 +75,8 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     /// <summary>
     /// Group commit. The plugin batches rows of many writers into one transaction only while its previous transaction
     /// is still running, and on SQLite (a synchronous provider) its writing stage blocks the very stream that would
-    /// gather the next batch: every entity's write was committed alone, one fsync each (measured: 1,500 events/s with
-    /// 1,000 calls in progress, the writer thread 85 % in COMMIT). Here the writes that arrive while a group is being
+    /// gather the next batch: every entity's write was committed alone, one fsync each, so the writer spent nearly all
+    /// its time in COMMIT. Here the writes that arrive while a group is being
     /// written wait in <see cref="_queued"/> and go to the plugin together as the next group: one transaction, one
     /// fsync. (group-commit-parallelism groups may be in flight at once: 1 for SQLite's single writer, more for
     /// servers.) Each writer still gets its own result; a failed group fails each of its writes (as the plugin's own

@@ -18,7 +18,8 @@ public sealed partial class QueueEntity
 
     /// <summary>Asks for a decision round. Most messages make one possible (a join, an agent's view, an answer, a
     /// written event), and under load many arrive together: one round after all that are queued, not one per message
-    /// (13 rounds per caller walked the whole agent board and cost the sales queue 11 s of 12 at 300 callers/s).</summary>
+    /// (a round per message walked the whole agent board many times per caller and took most of a busy queue's
+    /// time).</summary>
     private void Dispatch()
     {
         if (_dispatchQueued || Settings is null) return;
