@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs (Debian packages) and starts on 127.0.0.1 the servers the tests use, idempotently.
+# Installs (Debian packages) and starts on 127.0.0.1 the servers the tests use, idempotently (and iptables, which
+# the partition fault needs).
 # Data lives under .local/ (ignored by git). Safe to run again: a server already answering is left alone.
 #   scripts/services.sh            start everything the tests need
 #   scripts/services.sh stop       stop what this script started
@@ -88,6 +89,8 @@ esac
 status=0
 start_mariadb || status=1
 start_beanstalkd || status=1
+# The soak's partition fault cuts a member off with iptables (tests/Telephony.Testing/NetworkPartition.cs).
+ensure_packages iptables iproute2 || status=1
 
 cat >"$local_dir/services.env" <<ENV
 export TELEPHONY_TEST_MARIADB="Server=127.0.0.1;Port=$MARIADB_PORT;User ID=telephony;Password=telephony;Database=telephony_test;Allow User Variables=true;SslMode=None;Pooling=true"

@@ -58,6 +58,7 @@ public sealed partial class HostProcess : IDisposable
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
+    public DateTime StartTime => _process.StartTime;
 
     public string Output
     {

@@ -83,7 +83,8 @@ public sealed class ClusterScenario : IAsyncDisposable
     /// <summary>Waits until each configured node is Connected on a member that <paramref name="allowed"/> accepts
     /// (as <paramref name="asker"/> finds them), and returns node → member address.</summary>
     public static async Task<Dictionary<string, string>> WaitForNodesAsync(HostCluster cluster, ClusterMember asker,
-        Func<string, string, bool> allowed, string what, Func<IReadOnlyDictionary<string, string>, bool>? settled = null, int count = 4)
+        Func<string, string, bool> allowed, string what, Func<IReadOnlyDictionary<string, string>, bool>? settled = null, int count = 4,
+        int pollMilliseconds = 1000)
     {
         Dictionary<string, (string State, string? Member)> nodes = [];
         await cluster.WaitUntilAsync(async () =>
@@ -91,7 +92,7 @@ public sealed class ClusterScenario : IAsyncDisposable
             nodes = await HostCluster.NodesAsync(asker);
             return nodes.Count == count && nodes.All(n => n.Value.State == "Connected" && n.Value.Member is { } m && allowed(n.Key, m)) &&
                    (settled is null || settled(nodes.ToDictionary(n => n.Key, n => n.Value.Member!)));
-        }, what, TimeSpan.FromMinutes(3));
+        }, what, TimeSpan.FromMinutes(3), pollMilliseconds);
         return nodes.ToDictionary(n => n.Key, n => n.Value.Member!);
     }
 

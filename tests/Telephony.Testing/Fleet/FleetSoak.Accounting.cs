@@ -66,6 +66,7 @@ public sealed partial class FleetSoak
             Decision = LatencyPercentiles.Of(decisions),
             DecisionsExcluded = excluded,
             RecoverySeconds = [.. _recoveries],
+            SelfDownSeconds = [.. _selfDowns],
             AmiDrops = _drops,
             PeakRssKb = memory.PeakKb,
             ProjectionLagSeconds = memory.ProjectionLag,

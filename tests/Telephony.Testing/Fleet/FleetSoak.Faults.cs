@@ -26,6 +26,7 @@ public sealed partial class FleetSoak
     {
         var faults = new List<string>();
         for (var i = 0; i < _options.Kills; i++) faults.Add("kill");
+        for (var i = 0; i < _options.Partitions; i++) faults.Add("partition");
         if (_options.Leave) faults.Add("leave");
         if (_options.NodeRestart) faults.Add("restart");
         if (_options.DatabaseOutage is not null) faults.Add("outage");
@@ -34,6 +35,7 @@ public sealed partial class FleetSoak
         faults = faults.Count == 0 ? faults : [faults[0], .. rest];
         var spacing = (_options.Load - TimeSpan.FromSeconds(10)) / Math.Max(1, faults.Count);
         var first = true;
+        var firstPartition = true;
         for (var i = 0; i < faults.Count; i++)
         {
             var due = TimeSpan.FromSeconds(10) + spacing * i;
@@ -46,6 +48,11 @@ public sealed partial class FleetSoak
                     case "kill":
                         await KillAndRestartAsync(first ? "m1" : $"m{_random.Next(1, 4)}");
                         first = false;
+                        break;
+                    case "partition":
+                        // The first cuts off the oldest member, where the singletons and shard coordinators live.
+                        await PartitionAndHealAsync(firstPartition ? _cluster.Running.MinBy(m => m.Process.StartTime)!.Name : $"m{_random.Next(1, 4)}");
+                        firstPartition = false;
                         break;
                     case "leave":
                         await LeaveAndRejoinAsync($"m{_random.Next(1, 4)}");
@@ -79,10 +86,10 @@ public sealed partial class FleetSoak
         Note($"SIGKILL {victim}");
         var survivor = _cluster.Running.First();
         await _cluster.WaitUntilAsync(async () => (await HostCluster.MemberStatusAsync(survivor)).Keys.All(a => a != victim.Address),
-            $"{name} is downed and removed", TimeSpan.FromMinutes(2));
+            $"{name} is downed and removed", TimeSpan.FromMinutes(2), RecoveryPoll);
         // Every region has two members (one region: all three; two: m1 and m3 serve a, m2 and m3 serve b).
         await WaitForNodesAsync(survivor, member => member != victim.Address, "the survivors own every node");
-        await _cluster.WaitUntilAsync(async () => await QueueAsync() is not null, "the queue answers", TimeSpan.FromMinutes(2));
+        await _cluster.WaitUntilAsync(async () => await QueueAsync() is not null, "the queue answers", TimeSpan.FromMinutes(2), RecoveryPoll);
         var recovery = (_clock.Elapsed - killedAt).TotalSeconds;
         lock (_recoveries) _recoveries.Add(recovery);
         Note($"{name} downed; every node connected on the survivors and the queue serving {recovery:0.0} s after the kill");

@@ -15,6 +15,8 @@ namespace Telephony.Testing.Fleet;
 public sealed partial class FleetSoak
 {
     public const string Queue = "sales";
+    /// <summary>How often recovery is polled: every wait in a recovery adds up to this to the figure measured.</summary>
+    private const int RecoveryPoll = 200;
 
     private readonly FleetSoakOptions _options;
     private readonly Action<string> _log;
@@ -161,7 +163,7 @@ public sealed partial class FleetSoak
 
     private Task WaitForNodesAsync(ClusterMember asker, Func<string, bool> memberAllowed, string what) =>
         ClusterScenario.WaitForNodesAsync(_cluster, asker, (node, member) => memberAllowed(member) && InRegion(node, member), what,
-            count: _options.Nodes);
+            count: _options.Nodes, pollMilliseconds: RecoveryPoll);
 
     /// <summary>With two regions a node runs only on a member with its region's role.</summary>
     private bool InRegion(string node, string member)
@@ -175,14 +177,20 @@ public sealed partial class FleetSoak
     private async Task<QueueHttp.Queue?> QueueAsync()
     {
         foreach (var member in _cluster.Running)
-        {
-            using var http = new QueueHttp(member.Endpoint);
-            try
-            {
-                if (await http.QueueAsync(Queue) is { } q) return q;
-            }
-            catch (HttpRequestException) { } // a member just killed
-        }
+            if (await QueueAsync(member) is { } q) return q;
         return null;
+    }
+
+    private static async Task<QueueHttp.Queue?> QueueAsync(ClusterMember member)
+    {
+        using var http = new QueueHttp(member.Endpoint);
+        try
+        {
+            return await http.QueueAsync(Queue);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // a member just killed
+        }
     }
 }

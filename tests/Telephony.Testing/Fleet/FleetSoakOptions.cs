@@ -32,6 +32,8 @@ public sealed record FleetSoakOptions
     public double MaxWaitSeconds { get; init; } = 2400;
     public int Kills { get; init; } = 2;
     public int Drops { get; init; } = 5;
+    /// <summary>Members cut off from the others' remoting (iptables; root) until they down themselves.</summary>
+    public int Partitions { get; init; } = 1;
     public bool Leave { get; init; }
     public bool NodeRestart { get; init; }
     /// <summary>MariaDB (journal and billing) stopped this long, on a server of the soak's own.</summary>
@@ -44,12 +46,12 @@ public sealed record FleetSoakOptions
     public static FleetSoakOptions Full => new()
     {
         Nodes = 8, Regions = 2, Agents = 2000, Callers = 3600, Load = TimeSpan.FromMinutes(12), CallsPerSecondPerNode = 2,
-        TimeScale = 0.02, TalkSeconds = (120, 420), Kills = 20, Drops = 50, Leave = true, NodeRestart = true,
+        TimeScale = 0.02, TalkSeconds = (120, 420), Kills = 20, Drops = 50, Partitions = 2, Leave = true, NodeRestart = true,
         DatabaseOutage = TimeSpan.FromSeconds(60),
     };
 
     /// <summary>Reads <c>--short</c> / <c>--seed N --agents N --callers N --minutes M --kills N --drops N
-    /// --time-scale X --calls-per-second X --nodes N --regions N --no-leave --no-restart --outage S</c>.</summary>
+    /// --partitions N --time-scale X --calls-per-second X --nodes N --regions N --no-leave --no-restart --outage S</c>.</summary>
     public static FleetSoakOptions Parse(IReadOnlyList<string> args)
     {
         var o = args.Contains("--short") ? Short : Full;
@@ -71,6 +73,7 @@ public sealed record FleetSoakOptions
                 "--time-scale" => o with { TimeScale = Double() },
                 "--kills" => o with { Kills = Int() },
                 "--drops" => o with { Drops = Int() },
+                "--partitions" => o with { Partitions = Int() },
                 "--no-leave" => o with { Leave = false },
                 "--no-restart" => o with { NodeRestart = false },
                 "--outage" => o with { DatabaseOutage = Double() is var s && s > 0 ? TimeSpan.FromSeconds(s) : null },
@@ -85,6 +88,6 @@ public sealed record FleetSoakOptions
     public override string ToString() =>
         $"seed {Seed}, {Nodes} nodes in {Regions} region(s), {Agents} agents, {Callers} callers over {Load.TotalMinutes:0.#} min, " +
         $"{CallsPerSecondPerNode}/s ordinary calls per billed node, time x{TimeScale} ({Load.TotalSeconds / TimeScale / 3600:0.#} simulated hours); " +
-        $"faults: {Kills} SIGKILLs, {Drops} AMI drops{(Leave ? ", a cluster leave" : "")}{(NodeRestart ? ", an Asterisk restart" : "")}" +
+        $"faults: {Kills} SIGKILLs, {Partitions} partitions, {Drops} AMI drops{(Leave ? ", a cluster leave" : "")}{(NodeRestart ? ", an Asterisk restart" : "")}" +
         (DatabaseOutage is { } d ? $", MariaDB down {d.TotalSeconds:0} s" : "");
 }

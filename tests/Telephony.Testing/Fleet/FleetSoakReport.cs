@@ -49,6 +49,8 @@ public sealed record FleetSoakReport
     public required LatencyPercentiles Decision { get; init; }
     public int DecisionsExcluded { get; init; }
     public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
+    /// <summary>Per partition: from the cut until the cut-off member had downed itself and exited.</summary>
+    public IReadOnlyList<double> SelfDownSeconds { get; init; } = [];
     public int AmiDrops { get; init; }
     /// <summary>Connections of a caller to an agent the PBX saw (what the queue assigned and the agent answered).</summary>
     public int Assignments { get; init; }
@@ -108,7 +110,9 @@ public sealed record FleetSoakReport
                      $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
         yield return $"decision latency (join -> connect Redirect, a free agent, outside faults): {Decision.Count} callers " +
                      $"({DecisionsExcluded} excluded), p50 {Decision.P50:0.0} ms, p99 {Decision.P99:0.0} ms, max {Decision.Max:0.0} ms";
-        yield return $"recovery after each kill (nodes connected on survivors, queue answering): " +
+        yield return $"cut-off members downed themselves and exited after: " +
+                     (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));
+        yield return $"recovery after each kill or partition (nodes connected on survivors, queue answering): " +
                      (RecoverySeconds.Count == 0 ? "none" : string.Join(", ", RecoverySeconds.Select(s => $"{s:0.0} s")) +
                          $" (max {RecoverySeconds.Max():0.0} s)");
         yield return $"peak RSS: {string.Join(", ", PeakRssKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / 1024} MB"))}; " +
