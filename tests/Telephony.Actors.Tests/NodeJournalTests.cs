@@ -48,6 +48,35 @@ public class NodeJournalTests
         }
     }
 
+    [Fact]
+    public async Task The_last_seen_time_is_the_latest_heartbeats_claim_even_when_it_lies_before_an_earlier_one_or_a_gaps_end()
+    {
+        var journal = TestJournal.Sqlite();
+        var t = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var nodeJournal = host.System.ActorOf(NodeJournal.Props("pbx7"));
+            nodeJournal.Tell(new NodeSeen("pbx7", t.AddSeconds(5)));
+            // The AMI session drops and comes back: its gap is journaled ...
+            await nodeJournal.Ask<NodeJournal.Written>(new NodeJournal.Write(1, [new GapRecorded("pbx7", t.AddSeconds(10), t.AddSeconds(11), "AMI disconnected", -1)]),
+                TimeSpan.FromSeconds(30));
+            var afterGap = await nodeJournal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(30));
+            Assert.Equal(t.AddSeconds(5), afterGap.At); // ... which says nothing of what was read before it and still held
+            // ... and the next heartbeat claims its oldest event not yet journaled, read at +7 s.
+            nodeJournal.Tell(new NodeSeen("pbx7", t.AddSeconds(7)));
+            var seen = await nodeJournal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(30));
+            Assert.Equal(t.AddSeconds(7), seen.At);
+            Assert.Equal(1, seen.Gaps);
+        }
+        // A successor recovering the journal starts its gap there too.
+        await using (var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(journal)))
+        {
+            var nodeJournal = host.System.ActorOf(NodeJournal.Props("pbx7"));
+            var seen = await nodeJournal.Ask<NodeJournal.LastSeen>(new NodeJournal.GetLastSeen(), TimeSpan.FromSeconds(30));
+            Assert.Equal(t.AddSeconds(7), seen.At);
+        }
+    }
+
     private static long SnapshotRows(TestJournal journal) => Scalar(journal, "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'node/pbx9'");
 
     private static long SnapshotSequenceNr(TestJournal journal) =>

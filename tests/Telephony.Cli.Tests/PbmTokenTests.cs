@@ -37,6 +37,20 @@ public class PbmTokenTests(TokenDemoHost host) : IClassFixture<TokenDemoHost>
     }
 
     [Fact]
+    public async Task Health_probes_need_no_token_and_metrics_do()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using (var live = await http.GetAsync($"http://{host.Endpoint}/health/live"))
+            Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode); // an orchestrator's probe carries no token
+        using (var metrics = await http.GetAsync($"http://{host.Endpoint}/metrics"))
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, metrics.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host.Endpoint}/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenDemoHost.Token);
+        using var scraped = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, scraped.StatusCode); // Prometheus' scrape config carries it
+    }
+
+    [Fact]
     public void The_host_says_it_listens_on_every_address_and_requires_the_token()
     {
         Assert.Matches(@"management endpoint listening on http://0\.0\.0\.0:\d+ \(bearer token required\)", host.Output);

@@ -37,11 +37,16 @@ public sealed partial class AsteriskNodeActor
         Context.Stop(Self);
     }
 
+    /// <summary>A reachable member that may own the node, while this one is not downed: a member cut off and downed
+    /// (a partition) cannot hand anything over, and its session reading on would only overlap the new owner's longer
+    /// (a soak's partition: 25 s of two sessions).</summary>
     private bool AnotherMemberCanOwn(string? role)
     {
         var cluster = Cluster.Get(Context.System);
+        if (cluster.SelfMember.Status == MemberStatus.Down) return false;
+        var unreachable = cluster.State.Unreachable;
         return cluster.State.Members.Any(m => m.Status == MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress)
-                                              && (role is null || m.HasRole(role)));
+                                              && !unreachable.Contains(m) && (role is null || m.HasRole(role)));
     }
 
     /// <summary>Asks every other member whether it still reads this node's previous session.</summary>

@@ -28,11 +28,7 @@ internal sealed class NodeJournal : ReceivePersistentActor
     {
         PersistenceId = "node/" + node;
         _node = node;
-        Recover<GapRecorded>(g =>
-        {
-            Gaps++;
-            Seen(g.To);
-        });
+        Recover<GapRecorded>(_ => Gaps++);
         Recover<EventQuarantined>(_ => Quarantined++);
         Recover<NodeSeen>(s => Seen(s.At));
         Recover<SnapshotOffer>(offer =>
@@ -65,9 +61,8 @@ internal sealed class NodeJournal : ReceivePersistentActor
             {
                 switch (persisted is Tagged t ? t.Payload : persisted)
                 {
-                    case GapRecorded g:
+                    case GapRecorded:
                         Gaps++;
-                        Seen(g.To);
                         break;
                     case NodeSeen s:
                         Seen(s.At);
@@ -94,10 +89,11 @@ internal sealed class NodeJournal : ReceivePersistentActor
         if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new NodeJournalSnapshot(_node, _lastSeen, Gaps, Quarantined));
     }
 
-    private void Seen(DateTimeOffset at)
-    {
-        if (_lastSeen is null || at > _lastSeen) _lastSeen = at;
-    }
+    /// <summary>The node's latest claim, not the greatest: a heartbeat claims no more than its oldest event not yet
+    /// journaled, which may lie before an earlier claim (events read, then held while their calls' shards were out of
+    /// reach). Nor does a gap's end move it: observing again after an AMI drop says nothing of the events read before
+    /// the drop and still held (a soak found calls lost outside every gap that way: the gap's end had raised it).</summary>
+    private void Seen(DateTimeOffset at) => _lastSeen = at;
 
     public long Gaps { get; private set; }
     public long Quarantined { get; private set; }

@@ -38,6 +38,7 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
 
     public override async Task<IImmutableList<Exception>> WriteAsync(IReadOnlyList<PreparedWrite> writes)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = DateTime.UtcNow.Ticks; // "created" of rows without a timestamp: when written, as the plugin does
         await using var connection = new MySqlConnection(_connectionString);
         await connection.OpenAsync().ConfigureAwait(false);
@@ -65,6 +66,7 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
         }
         if (inStatement > 0) await ExecuteAsync(connection, tx, sql, parameters).ConfigureAwait(false);
         await tx.CommitAsync().ConfigureAwait(false);
+        JournalInstruments.WriteSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Increment(ref s_groups);
         Interlocked.Add(ref s_rows, rows);
         return Results(writes);

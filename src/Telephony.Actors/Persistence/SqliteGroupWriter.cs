@@ -160,7 +160,9 @@ internal sealed partial class SqliteGroupWriter : JournalGroupWriter
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = Write(writes);
-        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks;
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var took = elapsed.Ticks;
+        JournalInstruments.WriteSeconds.Record(elapsed.TotalSeconds);
         Interlocked.Add(ref s_busyTicks, took);
         if (took > SlowTicks) Interlocked.Increment(ref s_slow);
         if (took > Interlocked.Read(ref s_longestTicks)) Interlocked.Exchange(ref s_longestTicks, took);

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using Telephony.Host.Metrics;
 
 namespace Telephony.Host.Management;
 
@@ -20,6 +22,13 @@ public static class ManagementEndpoint
         builder.Services.AddSingleton(settings);
         // States by name ("Running"), not by number: pbm and scripts read them.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // /metrics: our instruments (a snapshot the collector refreshes, the journal's write times), in Prometheus'
+        // text format through OpenTelemetry's exporter.
+        builder.Services.AddSingleton<TelephonyMetrics>();
+        builder.Services.AddHostedService<MetricsCollector>();
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(TelephonyMetrics.MeterName, Telephony.Actors.Persistence.JournalInstruments.MeterName)
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -32,7 +41,12 @@ public static class ManagementEndpoint
     {
         var settings = app.Services.GetRequiredService<ManagementSettings>();
         app.Use(AnswerFailuresAsJson);
-        if (settings.Token is { } token) app.Use(new BearerToken(token).InvokeAsync);
+        if (settings.Token is { } token)
+        {
+            var bearer = new BearerToken(token);
+            app.Use((context, next) => HealthRoutes.IsProbe(context.Request.Path) ? next(context) : bearer.InvokeAsync(context, next));
+        }
+        app.MapHealthRoutes();
         app.MapClusterRoutes();
         app.MapShardingRoutes();
         app.MapActorRoutes();
@@ -42,6 +56,7 @@ public static class ManagementEndpoint
         app.MapQueueRoutes();
         app.MapAgentRoutes();
         app.MapProjectionRoutes();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands)"));
 
         // Tests and operators read the bound address (port 0 picks a free one) from this line.

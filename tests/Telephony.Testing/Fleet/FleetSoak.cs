@@ -64,7 +64,7 @@ public sealed partial class FleetSoak
         if (_options.DatabaseOutage is not null) _mariaDb = await PrivateMariaDb.StartAsync();
         var agents = Agents();
         _scenario = await ClusterScenario.StartAsync(_log, new VirtualQueueOptions { Agents = agents, MaxWait = TimeSpan.FromSeconds(_options.MaxWaitSeconds) },
-            _options.Nodes, _options.TimeScale, _mariaDb?.ServerConnectionString);
+            _options.Nodes, _options.TimeScale, _mariaDb?.ServerConnectionString, timestampEvents: true);
         var sim = _scenario.Simulator;
         var ledger = sim.VirtualQueue.Ledger;
         await using var watch = new LedgerWatch(ledger);
@@ -103,6 +103,9 @@ public sealed partial class FleetSoak
         var billing = await _scenario.StopLoadAndCheckBillingAsync(load, _cluster, BilledNodes.Select(n => n.Name).ToHashSet(),
             byJournaledGaps: true, throwIfNotExact: false);
         Note("ordinary calls over, billing checked");
+        var records = await _scenario.CountAsync("SELECT COUNT(*) FROM `call`");
+        var precise = await _scenario.CountAsync("SELECT COUNT(*) FROM `call` WHERE seconds_precision = 'timestamp'");
+        Note($"billing records with seconds from the Timestamp header (timestampevents = yes): {precise} of {records}");
         var all = Task.WhenAll(callers.Select(c => c.Completion));
         var drainWait = TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds((_options.TalkSeconds.Max + _options.MaxWaitSeconds) * _options.TimeScale * 2);
         if (await Task.WhenAny(all, Task.Delay(drainWait)) != all)
