@@ -12,6 +12,7 @@ return name switch
     "actions" => await ActionsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "distribution" => await DistributionBenchmark.RunAsync(args.Skip(1).ToArray()),
     "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "memory" => await MemoryBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -34,5 +35,8 @@ static int Usage()
     Console.Error.WriteLine("       [--calls-per-second X] [--time-scale X] [--kills N] [--drops N] [--no-leave] [--no-restart] [--outage S]");
     Console.Error.WriteLine("                              three service processes on MariaDB, the simulator as N Asterisk nodes, callers,");
     Console.Error.WriteLine("                              agents and calls while members die; needs MariaDB (scripts/services.sh)");
+    // The memory budget measured directly (heap per active call) rather than from a soak's RSS slope.
+    Console.Error.WriteLine("  memory [--calls N] [--nodes K] [--journal sqlite|mariadb] [--waves W] [--rate R] [--time-scale X] [--gcdump]");
+    Console.Error.WriteLine("                              heap per active call and kept per completed call; simulator as a child process");
     return 2;
 }
