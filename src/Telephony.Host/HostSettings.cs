@@ -86,6 +86,8 @@ public sealed record HostSettings
         var queueDirectory = Queues.QueueConfiguration.Read(section, nodes.Count == 0 ? [] : nodes.Select(n => n.Name).ToList());
 
         var cluster = section.GetSection("Cluster");
+        var hostname = cluster["Hostname"] ?? "127.0.0.1";
+        var tls = ClusterTlsFrom(cluster, hostname);
         return new HostSettings
         {
             Telephony = new TelephonyOptions
@@ -94,7 +96,8 @@ public sealed record HostSettings
                 JournalConnectionString = connectionString,
                 HoconDirectory = Path.Combine(AppContext.BaseDirectory, "hocon"),
                 Nodes = nodes,
-                Hostname = cluster["Hostname"] ?? "127.0.0.1",
+                Hostname = hostname,
+                Tls = tls,
                 Port = ParseInt(cluster, "Port", "Telephony:Cluster:Port", 0),
                 SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
@@ -123,6 +126,32 @@ public sealed record HostSettings
             Management = ManagementSettings.From(section.GetSection("Management")),
             Vicidial = VicidialSettings.From(section.GetSection("Vicidial"), nodes.Select(n => n.Name).ToList()),
         };
+    }
+
+    /// <summary>
+    /// Cluster TLS from <c>Telephony:Cluster:Tls:Certificate</c> (PKCS#12), <c>:Password</c> and <c>:CaCertificate</c>.
+    /// Without it remoting is plain TCP, which a member bound beyond loopback accepts only when
+    /// <c>Telephony:Cluster:AllowPlainText</c> is true: cluster traffic carries every call's events in clear.
+    /// </summary>
+    private static Telephony.Actors.Hosting.ClusterTlsOptions? ClusterTlsFrom(IConfigurationSection cluster, string hostname)
+    {
+        var tls = cluster.GetSection("Tls");
+        if (tls["Certificate"] is { Length: > 0 } certificate)
+        {
+            if (!File.Exists(certificate))
+                throw new ConfigurationError("Telephony:Cluster:Tls:Certificate", $"no such file: {certificate}");
+            if (tls["CaCertificate"] is not { Length: > 0 } ca)
+                throw new ConfigurationError("Telephony:Cluster:Tls:CaCertificate", "required with a certificate: the CA members' certificates must chain to");
+            if (!File.Exists(ca))
+                throw new ConfigurationError("Telephony:Cluster:Tls:CaCertificate", $"no such file: {ca}");
+            return new Telephony.Actors.Hosting.ClusterTlsOptions(certificate, tls["Password"], ca);
+        }
+        var loopback = hostname is "localhost" || (System.Net.IPAddress.TryParse(hostname, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+        if (!loopback && !string.Equals(cluster["AllowPlainText"], "true", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigurationError("Telephony:Cluster:Tls:Certificate",
+                $"remoting on {hostname} (beyond loopback) needs TLS (scripts/dev-certs.sh makes a development CA and member certificates), " +
+                "or Telephony:Cluster:AllowPlainText=true to send cluster traffic in clear");
+        return null;
     }
 
     /// <summary>./data/billing.db under the working directory, as the README documents.</summary>

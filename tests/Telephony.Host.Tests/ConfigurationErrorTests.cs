@@ -32,6 +32,9 @@ public class ConfigurationErrorTests
     [InlineData("TELEPHONY__NODES__0__TIMEZONE", "Mars/Olympus", "Telephony:Nodes:0:TimeZone")]
     [InlineData("TELEPHONY__NODES__0__PORT", "fifty", "Telephony:Nodes:0:Port")]
     [InlineData("TELEPHONY__NODES__0__REGION", "eu west", "Telephony:Nodes:0:Region")]
+    // Remoting beyond loopback without TLS (nor AllowPlainText): cluster traffic would go in clear.
+    [InlineData("TELEPHONY__CLUSTER__HOSTNAME", "10.20.30.40", "Telephony:Cluster:Tls:Certificate")]
+    [InlineData("TELEPHONY__CLUSTER__TLS__CERTIFICATE", "/nonexistent/member.pfx", "Telephony:Cluster:Tls:Certificate")]
     public void A_bad_value_is_one_line_naming_its_key(string variable, string value, string key)
     {
         var work = Directory.CreateTempSubdirectory("telephony-config-");

@@ -34,6 +34,11 @@ public static class TelephonyHosting
         // The SQL plugin's own defaults (Akka.Persistence.Sql.Hosting, which would add them, is not available here).
         builder.AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
         builder.WithRemoting(options.Hostname, options.Port);
+        if (options.Tls is { } tls)
+        {
+            builder.AddHocon("akka.remote.dot-netty.tcp.enable-ssl = true", HoconAddMode.Prepend);
+            builder.AddSetup(ClusterTls.Setup(tls));
+        }
         // With the formation lease the seeds go to ClusterLeaseActor, which hands them to Akka as the lease says.
         var lease = options.SeedNodes.Count > 0 && options.JournalProvider != JournalProvider.Sqlite
                     && config.GetBoolean("telephony.cluster.lease.enabled", true);

@@ -20,6 +20,9 @@ public sealed record TelephonyOptions
     public string Hostname { get; init; } = "127.0.0.1";
     public int Port { get; init; }
 
+    /// <summary>Cluster traffic over mutual TLS when set (<see cref="ClusterTls"/>); plain TCP otherwise.</summary>
+    public ClusterTlsOptions? Tls { get; init; }
+
     /// <summary>Seed node addresses (<c>akka.tcp://telephony@host:port</c>). Empty: this member forms a cluster alone.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 

@@ -37,6 +37,9 @@ public sealed partial class FleetSoak
         var timedOutInOutage = notConnected.Count - lost.Count;
         var wrongCount = callers.Count(c => byCaller.GetValueOrDefault((c.NodeName, c.Uniqueid)) != (c.Outcome == QueueCallerOutcome.Connected ? 1 : 0));
         var overlaps = watch.Overlaps();
+        foreach (var (a, b) in overlaps.Take(30))
+            Note($"OVERLAP agent {a.Connection.AgentId}@{a.Connection.AgentNode}: {a.Connection.CallerNode}/{a.Connection.CallerUniqueid} " +
+                 $"seen {a.Up:HH:mm:ss.fff}-{a.Over:HH:mm:ss.fff}, then {b.Connection.CallerNode}/{b.Connection.CallerUniqueid} seen {b.Up:HH:mm:ss.fff}");
         var twice = ledger.CallersConnectedMoreThanOnce().Count;
 
         var sessions = sim.Nodes.Select(n => (n.Name,
@@ -67,6 +70,7 @@ public sealed partial class FleetSoak
             DecisionsExcluded = excluded,
             RecoverySeconds = [.. _recoveries],
             SelfDownSeconds = [.. _selfDowns],
+            QueueUnreachable = [.. _queueUnreachable],
             AmiDrops = _drops,
             PeakRssKb = memory.PeakKb,
             ProjectionLagSeconds = memory.ProjectionLag,

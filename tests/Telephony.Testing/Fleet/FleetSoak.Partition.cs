@@ -6,6 +6,18 @@ namespace Telephony.Testing.Fleet;
 public sealed partial class FleetSoak
 {
     private readonly List<double> _selfDowns = [];
+    private readonly List<string> _queueUnreachable = [];
+
+    private async Task<bool> ReachesQueueAsync(ClusterMember member, TimeSpan wait)
+    {
+        var deadline = _clock.Elapsed + wait;
+        while (_clock.Elapsed < deadline)
+        {
+            if (member.Process.HasExited || await QueueAsync(member) is not null) return true;
+            await Task.Delay(500);
+        }
+        return false;
+    }
 
     private async Task PartitionAndHealAsync(string name)
     {
@@ -20,10 +32,20 @@ public sealed partial class FleetSoak
         await _cluster.WaitUntilAsync(async () => (await HostCluster.MemberStatusAsync(survivor)).Keys.All(a => a != victim.Address),
             $"the majority downs and removes {name}", TimeSpan.FromMinutes(2), RecoveryPoll);
         await WaitForNodesAsync(survivor, member => member != victim.Address, "the majority owns every node");
-        await _cluster.WaitUntilAsync(async () => await QueueAsync(survivor) is not null, "the queue answers on the majority", TimeSpan.FromMinutes(2), RecoveryPoll);
+        var majority = others.Where(m => !m.Process.HasExited).ToList();
+        await _cluster.WaitUntilAsync(async () => (await Task.WhenAll(majority.Select(QueueAsync))).Any(q => q is not null),
+            "the queue answers on the majority", TimeSpan.FromMinutes(2), RecoveryPoll);
         var recovery = (_clock.Elapsed - cutAt).TotalSeconds;
         lock (_recoveries) _recoveries.Add(recovery);
         Note($"{name} downed by the majority; every node connected on it and the queue serving {recovery:0.0} s after the cut");
+        // Every member of the majority reaches the queue, not only the one that hosts it (a member that had joined a
+        // second before the cut once could not for minutes: reported, see docs/performance.md).
+        foreach (var member in majority)
+            if (!await ReachesQueueAsync(member, TimeSpan.FromSeconds(60)))
+            {
+                lock (_faultWindows) _queueUnreachable.Add($"{member.Name} after the partition of {name}");
+                Note($"{member.Name} could not reach the queue within 60 s of its recovery");
+            }
         if (await exit is not { } exitedAt)
             throw new InvalidOperationException($"{name}, cut off, did not down itself and exit within 90 s: a second cluster");
         var selfDown = (exitedAt - cutAt).TotalSeconds;

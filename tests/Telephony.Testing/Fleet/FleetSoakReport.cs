@@ -51,6 +51,9 @@ public sealed record FleetSoakReport
     public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
     /// <summary>Per partition: from the cut until the cut-off member had downed itself and exited.</summary>
     public IReadOnlyList<double> SelfDownSeconds { get; init; } = [];
+    /// <summary>Members that could not reach the queue within a minute of a partition's recovery (reported; not a broken
+    /// promise of the accounting: the queue served from the others).</summary>
+    public IReadOnlyList<string> QueueUnreachable { get; init; } = [];
     public int AmiDrops { get; init; }
     /// <summary>Connections of a caller to an agent the PBX saw (what the queue assigned and the agent answered).</summary>
     public int Assignments { get; init; }
@@ -112,6 +115,7 @@ public sealed record FleetSoakReport
                      $"({DecisionsExcluded} excluded), p50 {Decision.P50:0.0} ms, p99 {Decision.P99:0.0} ms, max {Decision.Max:0.0} ms";
         yield return $"cut-off members downed themselves and exited after: " +
                      (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));
+        if (QueueUnreachable.Count > 0) yield return "members that could not reach the queue after a partition: " + string.Join(", ", QueueUnreachable);
         yield return $"recovery after each kill or partition (nodes connected on survivors, queue answering): " +
                      (RecoverySeconds.Count == 0 ? "none" : string.Join(", ", RecoverySeconds.Select(s => $"{s:0.0} s")) +
                          $" (max {RecoverySeconds.Max():0.0} s)");
