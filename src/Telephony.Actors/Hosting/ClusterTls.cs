@@ -20,6 +20,12 @@ public sealed record ClusterTlsOptions(string CertificatePath, string? Password,
 /// </summary>
 public static class ClusterTls
 {
+    /// <summary>The seeds as Akka needs them: over TLS a member's address is <c>akka.ssl.tcp://...</c>; seeds written
+    /// <c>akka.tcp://...</c> (the same configuration with or without TLS) are read as such.</summary>
+    public static IReadOnlyList<string> Seeds(TelephonyOptions options) => options.Tls is null
+        ? options.SeedNodes
+        : options.SeedNodes.Select(s => s.StartsWith("akka.tcp://", StringComparison.Ordinal) ? "akka.ssl.tcp://" + s["akka.tcp://".Length..] : s).ToList();
+
     public static DotNettySslSetup Setup(ClusterTlsOptions options)
     {
         var certificate = X509CertificateLoader.LoadPkcs12FromFile(options.CertificatePath, options.Password,

@@ -44,14 +44,14 @@ public static class TelephonyHosting
                     && config.GetBoolean("telephony.cluster.lease.enabled", true);
         builder.WithClustering(new ClusterOptions
         {
-            SeedNodes = lease ? [] : options.SeedNodes.ToArray(),
+            SeedNodes = lease ? [] : ClusterTls.Seeds(options).ToArray(),
             Roles = options.Roles.ToArray(),
         });
         if (lease)
         {
             var store = new LeaseStore(options.JournalProvider, options.JournalConnectionString, "telephony");
             var leaseSettings = LeaseSettings.From(config);
-            builder.WithActors((system, _) => system.ActorOf(ClusterLeaseActor.Props(store, options.SeedNodes, leaseSettings), "cluster-lease"));
+            builder.WithActors((system, _) => system.ActorOf(ClusterLeaseActor.Props(store, ClusterTls.Seeds(options), leaseSettings), "cluster-lease"));
         }
 
         var shards = config.GetInt("telephony.shards", 50);
