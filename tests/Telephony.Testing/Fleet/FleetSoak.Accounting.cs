@@ -21,7 +21,11 @@ public sealed partial class FleetSoak
         // yet handed on when it died).
         var now = DateTimeOffset.UtcNow;
         var observed = sim.Nodes.ToDictionary(n => n.Name, n => AmiSessions.Observed(n.Sessions, ClusterScenario.User, now));
-        bool Seen(QueueCaller c) => c.JoinedAt is { } t && observed[c.NodeName].Any(w =>
+        // Also unseen: a join inside a gap its node's journal records (the rule for calls): read by a member
+        // that could hand nothing on — cut off by a partition, or dead before it did — so the cluster never had it.
+        bool InJournaledGap(QueueCaller c, DateTimeOffset t) => gaps.Any(g => g.Node == c.NodeName &&
+            t >= g.From - TimeSpan.FromSeconds(1) && t <= g.To + TimeSpan.FromSeconds(1));
+        bool Seen(QueueCaller c) => c.JoinedAt is { } t && !InJournaledGap(c, t) && observed[c.NodeName].Any(w =>
             w.From + TimeSpan.FromSeconds(1) <= t && t + TimeSpan.FromSeconds(8) <= w.To);
         var unseen = callers.Where(c => !Seen(c)).ToList();
         var hungUp = callers.Count(c => c.Outcome == QueueCallerOutcome.HungUp);

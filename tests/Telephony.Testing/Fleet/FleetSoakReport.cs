@@ -30,7 +30,8 @@ public sealed record FleetSoakReport
     public int TimedOut { get; init; }
     /// <summary>Callers whose channel the PBX hung up (an Asterisk restart).</summary>
     public int HungUpByPbx { get; init; }
-    /// <summary>Callers who joined while no member held their node's session: never read, so never queued.</summary>
+    /// <summary>Callers who joined while no member held their node's session, or inside a gap its journal records:
+    /// never read, or read by a member that could not hand the join on, so never queued.</summary>
     public int JoinedUnobserved { get; init; }
     /// <summary>Callers seen joining around a database outage (5 s before to 30 s after) who reached the phone's hold
     /// limit first: the queue journals before it decides, so nobody is connected while the journal is down.</summary>
