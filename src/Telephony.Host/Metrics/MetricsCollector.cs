@@ -44,16 +44,16 @@ public sealed class MetricsCollector(
     private async Task<MetricsSnapshot> TakeAsync(CancellationToken cancel)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        if (cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up) return MetricsSnapshot.Empty with { TakenAt = DateTimeOffset.UtcNow };
+        if (cluster.SelfMember.Status != Akka.Cluster.MemberStatus.Up) return MetricsSnapshot.Empty;
         var self = cluster.SelfAddress.ToString();
-        if (!registry.TryGet<NodeRegion>(out var region)) return MetricsSnapshot.Empty with { TakenAt = DateTimeOffset.UtcNow };
+        if (!registry.TryGet<NodeRegion>(out var region)) return MetricsSnapshot.Empty;
         var statuses = (await Task.WhenAll(settings.Telephony.Nodes.Select(n => TryAsk<NodeStatus>(region, new NodeCommand(n.Name, NodeCommandKind.GetStatus), cancel))))
             .OfType<NodeStatus>().Where(s => s.Member == self).ToList();
         var actions = new Dictionary<string, IReadOnlyDictionary<ActionStatus, int>>();
         foreach (var s in statuses)
             if (await TryAsk<ActionList>(region, new ListActions(s.Node, null, 0), cancel) is { } list)
                 actions[s.Node] = list.Counts.ToDictionary();
-        var snapshot = new MetricsSnapshot { Nodes = statuses, ActionsByNode = actions, TakenAt = DateTimeOffset.UtcNow };
+        var snapshot = new MetricsSnapshot { Nodes = statuses, ActionsByNode = actions };
         if (!IsOldest(cluster)) return snapshot;
         var queueInfos = registry.TryGet<QueueRegion>(out var queueRegion)
             ? (await Task.WhenAll(settings.Telephony.QueueDirectory.Queues.Select(q => TryAsk<QueueInfo>(queueRegion, new GetQueue(q.Name), cancel))))

@@ -23,7 +23,6 @@ public sealed record MetricsSnapshot
         new Dictionary<string, IReadOnlyDictionary<ActionStatus, int>>();
     public IReadOnlyList<QueueInfo> Queues { get; init; } = [];
     public IReadOnlyList<ProjectionStatus> Projections { get; init; } = [];
-    public DateTimeOffset? TakenAt { get; init; }
 
     /// <summary>Counters: monotonic while the node runs on this member (they start again when it moves; Prometheus'
     /// rate() takes a restart as a reset).</summary>

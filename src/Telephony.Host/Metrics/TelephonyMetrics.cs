@@ -11,7 +11,6 @@ public sealed class TelephonyMetrics : IDisposable
 {
     public const string MeterName = "Telephony";
     private readonly Meter _meter = new(MeterName);
-    private volatile MetricsSnapshot _current = MetricsSnapshot.Empty;
     private volatile ILookup<string, MetricPoint> _byName = MetricsSnapshot.Empty.Points().ToLookup(p => p.Name);
 
     public TelephonyMetrics()
@@ -22,13 +21,7 @@ public sealed class TelephonyMetrics : IDisposable
             _meter.CreateObservableGauge(name, () => Measure(name), unit: null, description: help);
     }
 
-    public MetricsSnapshot Current => _current;
-
-    public void Update(MetricsSnapshot snapshot)
-    {
-        _byName = snapshot.Points().ToLookup(p => p.Name);
-        _current = snapshot;
-    }
+    public void Update(MetricsSnapshot snapshot) => _byName = snapshot.Points().ToLookup(p => p.Name);
 
     private IEnumerable<Measurement<double>> Measure(string name) =>
         _byName[name].Select(p => new Measurement<double>(p.Value, p.Labels.ToArray()));

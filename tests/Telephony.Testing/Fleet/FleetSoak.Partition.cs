@@ -43,7 +43,7 @@ public sealed partial class FleetSoak
         foreach (var member in majority)
             if (!await ReachesQueueAsync(member, TimeSpan.FromSeconds(60)))
             {
-                lock (_faultWindows) _queueUnreachable.Add($"{member.Name} after the partition of {name}");
+                lock (_queueUnreachable) _queueUnreachable.Add($"{member.Name} after the partition of {name}");
                 Note($"{member.Name} could not reach the queue within 60 s of its recovery");
             }
         if (await exit is not { } exitedAt)
