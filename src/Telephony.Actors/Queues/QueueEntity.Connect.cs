@@ -17,9 +17,10 @@ namespace Telephony.Actors.Queues;
 /// </summary>
 public sealed partial class QueueEntity
 {
-    private sealed class Leg(string reservationId, CallerKey caller, string agentId, ConnectMode mode)
+    private sealed class Leg(string reservationId, CallerKey caller, string agentId, ConnectMode mode, DateTimeOffset deadline)
     {
         public string ReservationId { get; } = reservationId;
+        public DateTimeOffset Deadline { get; } = deadline;
         public CallerKey Caller { get; } = caller;
         public string AgentId { get; } = agentId;
         public ConnectMode Mode { get; } = mode;
@@ -38,6 +39,7 @@ public sealed partial class QueueEntity
         Command<ActionSubmitted>(OnSubmitted);
         Command<ActionRefused>(r => _log.Warning("queue {0}: action refused by node {1}: {2}", _name, r.Node, r));
         Command<ActionChanged>(c => OnActionChanged(c.Action));
+        Command<LegDeadline>(OnLegDeadline);
         Command<AgentLegSeen>(seen =>
         {
             if (_legs.TryGetValue(seen.ReservationId, out var leg)) leg.AgentLinkedId ??= seen.LinkedId;
@@ -52,14 +54,15 @@ public sealed partial class QueueEntity
             Record([new OfferEnded(DateTimeOffset.UtcNow, offer.Caller, offer.ReservationId, offer.AgentId, OfferOutcome.Unavailable)]);
             return;
         }
-        _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode);
+        _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode, offer.Deadline);
+        var sendBy = Settings!.ConnectSendBy(offer.Deadline);
         if (offer.Mode == ConnectMode.Redirect)
         {
             if (caller.Joined.CallerIdNum is { Length: > 0 } number && agent.Route.Node != caller.Key.Node)
                 _nodes.Tell(new ExpectAgentLeg(agent.Route.Node, _name, offer.ReservationId, offer.AgentId, number,
                     offer.Deadline));
             Submit(caller.Key.Node, "Redirect", [new("Channel", caller.Joined.Channel), new("Context", Settings!.ConnectContext),
-                new("Exten", agent.Route.Extension), new("Priority", "1")], offer.ReservationId);
+                new("Exten", agent.Route.Extension), new("Priority", "1")], offer.ReservationId, sendBy);
             return;
         }
         var ringMs = ((long)Settings!.RingTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -70,13 +73,14 @@ public sealed partial class QueueEntity
         };
         if (caller.Joined.CallerIdNum is { Length: > 0 } num)
             headers.Add(new("CallerID", $"\"{Clean(caller.Joined.CallerIdName)}\" <{num}>"));
-        Submit(caller.Key.Node, "Originate", headers, offer.ReservationId);
+        Submit(caller.Key.Node, "Originate", headers, offer.ReservationId, sendBy);
     }
 
     private static string Clean(string? name) => (name ?? "").Replace("\"", "", StringComparison.Ordinal);
 
-    private void Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key) =>
-        _nodes.Tell(new SubmitAction(new ActionRequest(node, action, headers, key, Priority: 0)));
+    private void Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key,
+        DateTimeOffset? expiresAt = null) =>
+        _nodes.Tell(new SubmitAction(new ActionRequest(node, action, headers, key, Priority: 0, ExpiresAt: expiresAt)));
 
     private void OnSubmitted(ActionSubmitted s)
     {
@@ -135,7 +139,13 @@ public sealed partial class QueueEntity
             case ActionStatus.Refused: // the node saw the caller's channel end: not sent
                 Record(_state.CallerHungUp(leg.Caller, now));
                 break;
-            case ActionStatus.Failed or ActionStatus.Expired or ActionStatus.Cancelled or ActionStatus.Unknown:
+            case ActionStatus.Expired: // not sent in time: nobody rang, the agent did nothing wrong
+                EndLeg(leg, OfferOutcome.Expired, now);
+                break;
+            case ActionStatus.Unknown:
+                AwaitDeadline(leg, now);
+                break;
+            case ActionStatus.Failed or ActionStatus.Cancelled:
                 EndLeg(leg, OfferOutcome.Unavailable, now);
                 break;
         }
@@ -160,7 +170,13 @@ public sealed partial class QueueEntity
             case ActionStatus.Failed:
                 EndLeg(leg, int.TryParse(a.Reason, out var reason) ? DialStatuses.FromOriginateReason(reason) : OfferOutcome.Unavailable, now);
                 break;
-            case ActionStatus.Expired or ActionStatus.Cancelled or ActionStatus.Unknown:
+            case ActionStatus.Expired:
+                EndLeg(leg, OfferOutcome.Expired, now);
+                break;
+            case ActionStatus.Unknown:
+                AwaitDeadline(leg, now);
+                break;
+            case ActionStatus.Cancelled:
                 EndLeg(leg, OfferOutcome.Unavailable, now);
                 break;
             case ActionStatus.Ended:
@@ -186,6 +202,28 @@ public sealed partial class QueueEntity
             if (a.Message?.Contains("Channel1", StringComparison.Ordinal) == true) Record(_state.CallerHungUp(leg.Caller, now));
             else EndLeg(leg, OfferOutcome.Unavailable, now);
         }
+    }
+
+    /// <summary>
+    /// The connect went on the wire and its member died before Asterisk answered: the agent may be ringing or talking.
+    /// Ending the leg now would put the caller back in line (a second connect could pull a connected caller away) and
+    /// free the agent for another call while it may be on this one; the dialplan's result or the caller's hang-up
+    /// ends it as usual, and without news it ends at the reservation's deadline, when the agent lets go anyway.
+    /// </summary>
+    private void AwaitDeadline(Leg leg, DateTimeOffset now)
+    {
+        _log.Warning("queue {0}: connect of {1} to agent {2} may have happened (its member died before the answer); " +
+                     "held until the reservation's deadline {3:HH:mm:ss.fff}", _name, leg.Caller, leg.AgentId, leg.Deadline);
+        var left = leg.Deadline - now;
+        Timers.StartSingleTimer("leg-deadline/" + leg.ReservationId, new LegDeadline(leg.ReservationId),
+            left > TimeSpan.Zero ? left : TimeSpan.Zero);
+    }
+
+    private sealed record LegDeadline(string ReservationId);
+
+    private void OnLegDeadline(LegDeadline d)
+    {
+        if (_legs.TryGetValue(d.ReservationId, out var leg) && !leg.Stopped) EndLeg(leg, OfferOutcome.Expired, DateTimeOffset.UtcNow);
     }
 
     private void EndLeg(Leg leg, OfferOutcome outcome, DateTimeOffset now) =>

@@ -8,7 +8,9 @@ namespace Telephony.Actors.Queues;
 /// <summary>Matching callers with agents: the domain plans, the agents grant, a grant is journaled as a leg.</summary>
 public sealed partial class QueueEntity
 {
-    private sealed record PendingAsk(ReservationAsk Ask, DateTimeOffset Until);
+    /// <summary>An ask on its way to the agent. <see cref="AskedAt"/> bounds the agent's grant time from below, so an
+    /// offer's deadline counted from it is never later than the agent's own.</summary>
+    private sealed record PendingAsk(ReservationAsk Ask, DateTimeOffset AskedAt, DateTimeOffset Until);
 
     private readonly Dictionary<string, PendingAsk> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<CallerKey, int> _asksPerCaller = [];
@@ -47,7 +49,7 @@ public sealed partial class QueueEntity
         foreach (var ask in _state.Plan(now, _board, _random, NewReservationId))
         {
             var caller = _state.Find(ask.Caller)!;
-            _pending[ask.ReservationId] = new PendingAsk(ask, now + _runtime.AskTimeout);
+            _pending[ask.ReservationId] = new PendingAsk(ask, now, now + _runtime.AskTimeout);
             _asksPerCaller[ask.Caller] = _asksPerCaller.GetValueOrDefault(ask.Caller) + 1;
             _agents.Tell(new ReserveAgent(ask.AgentId, new ReservationRequest(ask.ReservationId, _name, ask.Caller,
                 Settings.ReservationLifetime, Settings.WrapUp, Settings.Weight, caller.Priority, caller.JoinedAt)));
@@ -96,7 +98,9 @@ public sealed partial class QueueEntity
         var now = DateTimeOffset.UtcNow;
         var agent = _directory.Agent(a.AgentId);
         var mode = ModeFor(ask.Caller, agent);
-        var offered = _state.Granted(ask, a.View, now, now + Settings!.ReservationLifetime, mode);
+        // The deadline from the ask, not from now: the agent counted its own from its grant, which came after the ask
+        // and before now, and a connect must never be sent on a reservation the agent may already have released.
+        var offered = _state.Granted(ask, a.View, now, pending.AskedAt + Settings!.ReservationLifetime, mode);
         if (offered is null)
         {
             _agents.Tell(new ReservationNews(a.AgentId, a.ReservationId, ReservationNewsKind.Released, OfferOutcome.Withdrawn));

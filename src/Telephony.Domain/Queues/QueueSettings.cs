@@ -84,6 +84,12 @@ public sealed record QueueSettings
 
     public TimeSpan ReservationLifetime => RingTimeout + ReservationMargin;
 
+    /// <summary>The last moment a connect (Redirect or Originate) for a reservation ending at
+    /// <paramref name="deadline"/> may go on the wire: a ring timeout before it, and half the margin more for the
+    /// answer's news to reach the agent. A connect still queued then (its node's session moving, a member dead)
+    /// expires unsent: sent later it would ring an agent that released the reservation and may be on another call.</summary>
+    public DateTimeOffset ConnectSendBy(DateTimeOffset deadline) => deadline - RingTimeout - ReservationMargin / 2;
+
     /// <summary>Value errors, each naming its setting (the host prefixes the configuration path).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -94,7 +100,7 @@ public sealed record QueueSettings
         if (MaxLength < 0) errors.Add("MaxLength: must be 0 (no limit) or more");
         if (WrapUp < TimeSpan.Zero) errors.Add("WrapUp: must not be negative");
         if (ServiceLevel <= TimeSpan.Zero) errors.Add("ServiceLevel: must be positive");
-        if (ReservationMargin < TimeSpan.Zero) errors.Add("ReservationMargin: must not be negative");
+        if (ReservationMargin <= TimeSpan.Zero) errors.Add("ReservationMargin: must be positive (the time a connect has to reach Asterisk)");
         if (string.IsNullOrWhiteSpace(ConnectContext) || !QueueNames.IsSafeValue(ConnectContext))
             errors.Add("ConnectContext: must be a dialplan context name");
         if (Strategy == QueueStrategy.RingAll && Connect != ConnectMode.OriginateBridge)

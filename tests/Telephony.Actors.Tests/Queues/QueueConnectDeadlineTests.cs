@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Telephony.Actors.Actions;
+using Telephony.Actors.Queues;
+using Telephony.Domain.Actions;
+using Telephony.Domain.Queues;
+using Telephony.Domain.Queues.Agents;
+using Telephony.Domain.Queues.Calls;
+
+namespace Telephony.Actors.Tests.Queues;
+
+/// <summary>
+/// A connect that reaches Asterisk late must not ring an agent whose reservation is over: the agent lets go at its
+/// deadline and may take another call, so a Redirect sent after that would put it on two calls at once (the fleet
+/// soak saw it when a node's session moved between members with Redirects queued). The queue entity talks to probes
+/// that play the agent and the caller's node's action queue.
+/// </summary>
+public class QueueConnectDeadlineTests : TestKit
+{
+    private static readonly TimeSpan Ring = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+    private static readonly CallerKey Caller = new("pbx-a", "1700000000.1");
+
+    private readonly TestProbe _agents;
+    private readonly TestProbe _nodes;
+    private readonly IActorRef _queue;
+    private readonly AgentView _idle = new("1001", "sales", 0, AgentStatus.Available, AgentActivity.Idle, false,
+        DateTimeOffset.MinValue, null, 0, TimeSpan.Zero, "pbx-b", 1);
+
+    public QueueConnectDeadlineTests()
+    {
+        _agents = CreateTestProbe();
+        _nodes = CreateTestProbe();
+        var sales = new QueueSettings { Name = "sales", RingTimeout = Ring, ReservationMargin = Margin };
+        var agent = new AgentSettings
+        {
+            Id = "1001", Route = new AgentRoute("pbx-b", "b-1001", "PJSIP/1001"),
+            Queues = new Dictionary<string, int> { ["sales"] = 0 }, LoggedInAtStart = true,
+        };
+        _queue = Sys.ActorOf(QueueEntity.Props("sales", new QueueDirectory([sales], [agent]), QueueRuntimeSettings.Default,
+            _agents.Ref, _nodes.Ref, CreateTestProbe().Ref));
+        _agents.ExpectMsg<RequestAgentView>();
+        _queue.Tell(new AgentViewChanged("sales", _idle));
+    }
+
+    /// <summary>The caller joins and the agent grants the ask: returns the reservation, the grant's time and the
+    /// connect the queue submitted to the caller's node.</summary>
+    private (string Reservation, DateTimeOffset GrantedAt, ActionRecord Connect) JoinAndGrant()
+    {
+        _queue.Tell(new JoinQueue("sales", new JoinRequest(Caller, "PJSIP/trunk-00000001", null, "5551000", "Caller", 0)));
+        ExpectMsg<JoinAnswer>(a => a.Joined);
+        var ask = _agents.ExpectMsg<ReserveAgent>();
+        var grantedAt = DateTimeOffset.UtcNow;
+        _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+        var submit = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction);
+        var r = submit.Request;
+        var record = new ActionRecord
+        {
+            Id = "pbx-a:1", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
+            ExpiresAt = r.ExpiresAt, QueuedAt = DateTimeOffset.UtcNow,
+        };
+        _queue.Tell(new ActionSubmitted(record, Existing: false));
+        Assert.Equal(ReservationNewsKind.Ringing, _agents.ExpectMsg<ReservationNews>().Kind);
+        return (ask.Request.ReservationId, grantedAt, record);
+    }
+
+    [Fact]
+    public void A_Redirect_must_reach_Asterisk_early_enough_for_a_whole_ring_to_end_before_the_agents_reservation()
+    {
+        var (_, grantedAt, connect) = JoinAndGrant();
+
+        Assert.Equal("Redirect", connect.Action);
+        var sendBy = Assert.NotNull(connect.ExpiresAt);
+        var agentsDeadline = grantedAt + Ring + Margin; // the agent counts from its grant
+        Assert.True(sendBy > grantedAt, "the connect can be sent at all");
+        Assert.True(sendBy + Ring <= agentsDeadline - Margin / 2,
+            $"sent at {sendBy:HH:mm:ss.fff} the agent would ring until {sendBy + Ring:HH:mm:ss.fff}, too close to the reservation's end {agentsDeadline:HH:mm:ss.fff}");
+    }
+
+    [Fact]
+    public void A_connect_that_expired_unsent_frees_the_agent_at_once_without_counting_against_it_and_the_caller_is_offered_again()
+    {
+        var (reservation, _, connect) = JoinAndGrant();
+
+        _queue.Tell(new ActionChanged(connect with { Status = ActionStatus.Expired, UpdatedAt = DateTimeOffset.UtcNow }));
+
+        // The caller is back in line at once (its next ask may overtake the release: the queue plans before the
+        // release is journaled, and the agent refuses until it hears of it).
+        var told = _agents.ReceiveN(2).ToList();
+        var news = Assert.Single(told.OfType<ReservationNews>());
+        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
+        var again = Assert.Single(told.OfType<ReserveAgent>());
+        Assert.Equal(Caller, again.Request.Caller);
+        Assert.NotEqual(reservation, again.Request.ReservationId);
+    }
+
+    [Fact]
+    public void A_connect_whose_member_died_before_Asterisk_answered_keeps_the_agent_until_the_reservations_deadline()
+    {
+        var (reservation, grantedAt, connect) = JoinAndGrant();
+        var sent = connect with { Status = ActionStatus.Sent, SentAt = DateTimeOffset.UtcNow, Attempts = 1 };
+
+        _queue.Tell(new ActionChanged(sent with { Status = ActionStatus.Unknown, Message = "member died before the response" }));
+
+        // The Redirect may have rung the agent: nothing releases it before the deadline, whatever the queue is told.
+        var deadline = grantedAt + Ring + Margin;
+        _agents.ExpectNoMsg(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(300));
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(3));
+        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
+    }
+}
