@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (Debian packages) and starts on 127.0.0.1 the servers the tests use, idempotently (and iptables, which
-# the partition fault needs).
+# the partition fault needs, and Chromium with its WebDriver, which the dashboard's browser test drives).
 # Data lives under .local/ (ignored by git). Safe to run again: a server already answering is left alone.
 #   scripts/services.sh            start everything the tests need
 #   scripts/services.sh stop       stop what this script started
@@ -91,6 +91,8 @@ start_mariadb || status=1
 start_beanstalkd || status=1
 # The soak's partition fault cuts a member off with iptables (tests/Telephony.Testing/NetworkPartition.cs).
 ensure_packages iptables iproute2 || status=1
+# The dashboard's browser test drives Debian's Chromium headless through chromedriver (Selenium).
+ensure_packages chromium chromium-driver fonts-dejavu-core || status=1
 
 cat >"$local_dir/services.env" <<ENV
 export TELEPHONY_TEST_MARIADB="Server=127.0.0.1;Port=$MARIADB_PORT;User ID=telephony;Password=telephony;Database=telephony_test;Allow User Variables=true;SslMode=None;Pooling=true"

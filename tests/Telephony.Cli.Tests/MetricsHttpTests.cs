@@ -26,8 +26,12 @@ public class MetricsHttpTests(DemoHost demo) : IClassFixture<DemoHost>
 
         // The snapshot behind the instruments is refreshed every few seconds: the calls keep counting up.
         var before = Value(first, "telephony_events_journaled_total", "node=\"demo-1\"")!.Value;
-        var later = await ScrapeUntilAsync(m => Value(m, "telephony_events_journaled_total", "node=\"demo-1\"") > before);
+        var later = await ScrapeUntilAsync(m => Value(m, "telephony_events_journaled_total", "node=\"demo-1\"") > before
+                                                 && Value(m, "telephony_queue_decision_seconds_count") > 0);
         Assert.True(Value(later, "telephony_ami_events_received_total", "node=\"demo-1\"") >= Value(first, "telephony_ami_events_received_total", "node=\"demo-1\""));
+        // The demo's callers are connected: each queue's decisions (join to connect) are timed, by queue.
+        Assert.Contains("# TYPE telephony_queue_decision_seconds histogram", later);
+        Assert.Matches("telephony_queue_decision_seconds_bucket\\{[^}]*queue=\"(sales|support)\"", later);
     }
 
     [Fact]

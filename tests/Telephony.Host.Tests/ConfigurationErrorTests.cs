@@ -35,6 +35,8 @@ public class ConfigurationErrorTests
     // Remoting beyond loopback without TLS (nor AllowPlainText): cluster traffic would go in clear.
     [InlineData("TELEPHONY__CLUSTER__HOSTNAME", "10.20.30.40", "Telephony:Cluster:Tls:Certificate")]
     [InlineData("TELEPHONY__CLUSTER__TLS__CERTIFICATE", "/nonexistent/member.pfx", "Telephony:Cluster:Tls:Certificate")]
+    // A read-only token alone would leave every request free to act.
+    [InlineData("TELEPHONY__MANAGEMENT__READONLYTOKEN", "wallboard", "Telephony:Management:ReadOnlyToken")]
     public void A_bad_value_is_one_line_naming_its_key(string variable, string value, string key)
     {
         var work = Directory.CreateTempSubdirectory("telephony-config-");

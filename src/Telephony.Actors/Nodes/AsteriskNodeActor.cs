@@ -38,6 +38,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ChannelLinkedIds _channels = new();
+    private readonly LiveChannels _live = new();
     private readonly NodeEventRouter _router;
     private readonly CallOutboxes _outboxes;
     private readonly PendingJournalWrites _journalWrites;
@@ -113,6 +114,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<ResyncDone>(r =>
         {
             _liveAtResync = r.LiveChannels;
+            _live.Reset(r.Channels.Select(c => c.UniqueId));
             foreach (var (u, l) in r.Channels) _channels.Learn(u, l);
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
@@ -192,6 +194,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         {
             taken++;
             CollectForActions(message);
+            _live.Observe(message);
             ReadForQueues(message, now);
             var route = _router.Route(message, now);
             if (route.Kind == NodeRouteKind.Routed)
@@ -358,6 +361,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             CallsWaiting = _outboxes.CallsWaiting,
             Redeliveries = _redeliveries,
             LiveChannelsAtLastResync = _liveAtResync,
+            ChannelsUp = _live.Count,
         };
     }
 }

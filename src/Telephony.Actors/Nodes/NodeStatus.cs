@@ -48,4 +48,7 @@ public sealed record NodeStatus : ITelephonyMessage
     public int CallsWaiting { get; init; }
     public long Redeliveries { get; init; }
     public int LiveChannelsAtLastResync { get; init; }
+    /// <summary>Channels up now (Newchannel without its Hangup since the last resync).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ChannelsUp { get; init; }
 }

@@ -13,6 +13,6 @@ public sealed partial class AgentEntity
             r is null ? null : new AgentReservationInfo(r.ReservationId, r.Queue, r.Caller.ToString(), r.GrantedAt, r.Deadline, r.AnsweredAt),
             new Dictionary<string, int>(_agent.Queues), _agent.Calls, _agent.TalkTime.TotalSeconds, _agent.NoAnswers,
             _agent.ConsecutiveNoAnswers, _agent.PhoneInUse, availableFrom,
-            _agent.TimeInStates(now).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value.TotalSeconds, 3)));
+            _agent.TimeInStates(now).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value.TotalSeconds, 3)), _agent.StateSinceAt(now));
     }
 }

@@ -41,4 +41,4 @@ public sealed record AgentInfo(
     string AgentId, string? Name, string Node, string Extension, string Status, string? BreakReason, string Activity,
     string State, AgentReservationInfo? Reservation, IReadOnlyDictionary<string, int> Queues, int Calls, double TalkSeconds,
     int NoAnswers, int ConsecutiveNoAnswers, bool PhoneInUse, DateTimeOffset? AvailableFrom,
-    IReadOnlyDictionary<string, double> SecondsInState) : IQueueWire;
+    IReadOnlyDictionary<string, double> SecondsInState, DateTimeOffset? StateSince = null) : IQueueWire;

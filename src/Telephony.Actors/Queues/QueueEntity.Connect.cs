@@ -46,8 +46,12 @@ public sealed partial class QueueEntity
         });
     }
 
-    private void StartConnect(QueueCaller caller, AgentOffered offer)
+    private void StartConnect(QueueCaller caller, AgentOffered offer, bool firstRound = false)
     {
+        // Only a caller's first offers measure the decision: a caller back in line after a no-answer waited on a phone.
+        if (firstRound && caller.Attempts <= caller.LegCount)
+            QueueInstruments.DecisionSeconds.Record((DateTimeOffset.UtcNow - caller.JoinedAt).TotalSeconds,
+                new KeyValuePair<string, object?>("queue", _name));
         var agent = _directory.Agent(offer.AgentId);
         if (agent is null)
         {

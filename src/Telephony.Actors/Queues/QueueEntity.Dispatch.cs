@@ -150,7 +150,7 @@ public sealed partial class QueueEntity
         switch (e)
         {
             case AgentOffered o when _state.Find(o.Caller) is { } caller && caller.Offers.Any(x => x.ReservationId == o.ReservationId):
-                StartConnect(caller, o); // (a leg already ended by a later decision is not started at all)
+                StartConnect(caller, o, firstRound: true); // (a leg already ended by a later decision is not started at all)
                 break;
             case OfferEnded ended:
                 _agents.Tell(new ReservationNews(ended.AgentId, ended.ReservationId, ReservationNewsKind.Released, ended.Outcome));

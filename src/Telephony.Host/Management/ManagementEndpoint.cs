@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using Telephony.Host.Management.Dashboard;
 using Telephony.Host.Metrics;
 
 namespace Telephony.Host.Management;
@@ -27,7 +28,8 @@ public static class ManagementEndpoint
         builder.Services.AddSingleton<TelephonyMetrics>();
         builder.Services.AddHostedService<MetricsCollector>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(TelephonyMetrics.MeterName, Telephony.Actors.Persistence.JournalInstruments.MeterName)
+            .AddMeter(TelephonyMetrics.MeterName, Telephony.Actors.Persistence.JournalInstruments.MeterName,
+                Telephony.Actors.Queues.QueueInstruments.MeterName)
             .AddPrometheusExporter());
         return builder;
     }
@@ -43,9 +45,11 @@ public static class ManagementEndpoint
         app.Use(AnswerFailuresAsJson);
         if (settings.Token is { } token)
         {
-            var bearer = new BearerToken(token);
-            app.Use((context, next) => HealthRoutes.IsProbe(context.Request.Path) ? next(context) : bearer.InvokeAsync(context, next));
+            var bearer = new BearerToken(token, settings.ReadOnlyToken);
+            app.Use((context, next) => HealthRoutes.IsProbe(context.Request.Path) || DashboardRoutes.IsPublic(context.Request.Path)
+                ? next(context) : bearer.InvokeAsync(context, next));
         }
+        app.MapDashboardRoutes();
         app.MapHealthRoutes();
         app.MapClusterRoutes();
         app.MapShardingRoutes();
@@ -57,7 +61,7 @@ public static class ManagementEndpoint
         app.MapAgentRoutes();
         app.MapProjectionRoutes();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands)"));
+        app.MapFallback(() => ManagementResults.NotFound("no such management route (pbm --help lists the commands; the dashboard is at /)"));
 
         // Tests and operators read the bound address (port 0 picks a free one) from this line.
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -18,7 +18,7 @@ namespace Telephony.Host.Management;
 public static class NodeRoutes
 {
     /// <summary>One line of <c>node list</c>: the status, or why there is none.</summary>
-    public sealed record NodeEntry(string Node, NodeStatus? Status, string? Error);
+    public sealed record NodeEntry(string Node, NodeStatus? Status, string? Error, string? Region = null);
     public sealed record NodesView(IReadOnlyList<NodeEntry> Nodes);
 
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
@@ -31,14 +31,14 @@ public static class NodeRoutes
             var region = await nodes.GetAsync(cancel);
             var entries = await Task.WhenAll(settings.Telephony.Nodes.Select(async n =>
             {
-                if (NoMemberFor(system, settings, n) is { } none) return new NodeEntry(n.Name, null, none);
+                if (NoMemberFor(system, settings, n) is { } none) return new NodeEntry(n.Name, null, none, n.Region);
                 try
                 {
-                    return new NodeEntry(n.Name, await Ask(region, n.Name, cancel), null);
+                    return new NodeEntry(n.Name, await Ask(region, n.Name, cancel), null, n.Region);
                 }
                 catch (AskTimeoutException)
                 {
-                    return new NodeEntry(n.Name, null, $"no answer within {AskTimeout.TotalSeconds:0}s");
+                    return new NodeEntry(n.Name, null, $"no answer within {AskTimeout.TotalSeconds:0}s", n.Region);
                 }
             }));
             return new NodesView(entries);

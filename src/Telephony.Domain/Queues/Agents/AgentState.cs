@@ -69,6 +69,12 @@ public sealed class AgentState
         return totals;
     }
 
+    /// <summary>When the agent entered the state it is in at <paramref name="now"/> (of a wrap-up that ended by itself,
+    /// its end); null before any event.</summary>
+    public DateTimeOffset? StateSinceAt(DateTimeOffset now) =>
+        _stateSince is { } since && Reservation is null && since < _wrapUpUntil && now >= _wrapUpUntil && StateName(since) == "WrapUp"
+            ? _wrapUpUntil : _stateSince;
+
     public string StateName(DateTimeOffset now) => Status switch
     {
         AgentStatus.LoggedOut when Reservation is null => "LoggedOut",

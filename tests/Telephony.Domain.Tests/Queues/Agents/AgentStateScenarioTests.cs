@@ -192,6 +192,19 @@ public sealed class AgentStateScenarioTests
     }
 
     [Fact]
+    public void Given_a_call_with_wrap_up_the_time_in_state_counts_from_the_answer_then_from_the_end_of_the_wrap_up()
+    {
+        var agent = LoggedIn();
+        Grant(agent, Ask("r1", wrapUpSeconds: 30), 20);
+        Apply(agent, agent.Answer("r1", At(25)));
+
+        Assert.Equal(At(25), agent.StateSinceAt(At(60)));                // on call since the answer
+        Apply(agent, agent.EndCall("r1", At(85)));
+        Assert.Equal(At(85), agent.StateSinceAt(At(100)));               // in wrap-up since the call ended
+        Assert.Equal(("Idle", At(115)), (agent.StateName(At(130)), agent.StateSinceAt(At(130)))); // idle since wrap-up ended by itself
+    }
+
+    [Fact]
     public void Given_an_agent_that_logged_out_during_a_call_with_wrap_up_its_time_logged_out_does_not_depend_on_unrelated_events_in_between()
     {
         AgentState Day(bool membershipChangeDuringWrapUp)
