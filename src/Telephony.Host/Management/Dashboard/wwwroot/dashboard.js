@@ -86,7 +86,7 @@ function drawAgents(agents) {
     const set = (part, text) => { const p = card.querySelector("." + part); if (p.textContent !== text) p.textContent = text; };
     set("title", `${a.agentId} ${a.name || ""}`);
     set("state", a.state + (a.breakReason ? ` (${a.breakReason})` : ""));
-    set("since", `${since(a.stateSince)} in state · ${a.calls} calls`);
+    set("since", `${since(a.stateSince)} in state · ${a.calls} call${a.calls === 1 ? "" : "s"}`);
     set("call", a.reservation ? `${a.reservation.answeredAt ? "talking to" : "offered"} ${a.reservation.caller} (${a.reservation.queue})` : "");
     const key = a.status + "/" + role;
     if (card.dataset.status !== a.status || card.dataset.key !== key) {
