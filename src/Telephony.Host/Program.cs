@@ -71,7 +71,7 @@ if (demo is not null)
 {
     log.LogInformation(
         "demo mode: no Asterisk configured, so a simulated Asterisk on 127.0.0.1:{Port} makes {Rate} calls/s; journal: {Journal}",
-        demo.Node.Port, settings.DemoCallsPerSecond, settings.Telephony.JournalConnectionString);
+        demo.Node.Port, settings.DemoCallsPerSecond, RedactedConnectionString.Of(settings.Telephony.JournalConnectionString));
     log.LogInformation(
         "to use a real Asterisk set Telephony:Nodes:0:Name/Host/Port/Username/Secret (e.g. TELEPHONY__NODES__0__HOST); " +
         "for MySQL set TELEPHONY__JOURNAL__PROVIDER=mysql and TELEPHONY__JOURNAL__CONNECTIONSTRING (README.md)");
