@@ -24,8 +24,9 @@ public class SecretsInLogsTests(ITestOutputHelper output)
     private const string WrongDbPassword = "db-0c5a-wrong/+&";
     private const string Token = "tok-5b8e-mgmt/+&";
     private const string WrongToken = "tok-3e1d-guess/+&";
+    private const string ReadOnlyToken = "tok-9a4c-wallboard/+&";
 
-    private static readonly string[] Secrets = [AmiSecret, WrongAmiSecret, DbPassword, WrongDbPassword, Token, WrongToken];
+    private static readonly string[] Secrets = [AmiSecret, WrongAmiSecret, DbPassword, WrongDbPassword, Token, WrongToken, ReadOnlyToken];
 
     [Fact]
     public async Task A_failed_login_a_reconnect_bad_configurations_and_a_wrong_token_print_no_secret()
@@ -143,6 +144,7 @@ public class SecretsInLogsTests(ITestOutputHelper output)
         ["TELEPHONY__BILLING__SINKS__0__KIND"] = "mysql",
         ["TELEPHONY__BILLING__SINKS__0__CONNECTIONSTRING"] = ConnectionString(mariadb, "billing", DbPassword),
         ["TELEPHONY__MANAGEMENT__TOKEN"] = Token,
+        ["TELEPHONY__MANAGEMENT__READONLYTOKEN"] = ReadOnlyToken,
         ["TELEPHONY__PROGRESSINTERVAL"] = "00:00:01",
     };
 
@@ -186,6 +188,7 @@ public class SecretsInLogsTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Unauthorized, await Get("/nodes", "Bearer " + WrongToken));
         Assert.Equal(HttpStatusCode.OK, await Get("/nodes", Token));
         Assert.Equal(HttpStatusCode.OK, await Get("/projections", Token));
+        Assert.Equal(HttpStatusCode.OK, await Get("/session", ReadOnlyToken));
         await Get("/health/ready", null); // a probe needs no token; its journal check reports the database's answer
         Assert.Contains("rejected the login of 'admin'", answers.ToString());
         return answers.ToString();
