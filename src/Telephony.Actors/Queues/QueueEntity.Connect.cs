@@ -29,6 +29,9 @@ public sealed partial class QueueEntity
         public string? ChannelId { get; set; }
         public string? AgentLinkedId { get; set; }
         public bool Stopped { get; set; }
+        /// <summary>The connect as submitted (sent again, same key, until the action queue confirms it).</summary>
+        public SubmitAction? Connect { get; set; }
+        public ActionStatus? LastStatus { get; set; }
     }
 
     private const string BridgeSuffix = "/bridge";
@@ -39,7 +42,7 @@ public sealed partial class QueueEntity
         Command<ActionSubmitted>(OnSubmitted);
         Command<ActionRefused>(r => _log.Warning("queue {0}: action refused by node {1}: {2}", _name, r.Node, r));
         Command<ActionChanged>(c => OnActionChanged(c.Action));
-        Command<LegDeadline>(OnLegDeadline);
+        Command<WatchLeg>(OnWatchLeg);
         Command<AgentLegSeen>(seen =>
         {
             if (_legs.TryGetValue(seen.ReservationId, out var leg)) leg.AgentLinkedId ??= seen.LinkedId;
@@ -58,14 +61,15 @@ public sealed partial class QueueEntity
             Record([new OfferEnded(DateTimeOffset.UtcNow, offer.Caller, offer.ReservationId, offer.AgentId, OfferOutcome.Unavailable)]);
             return;
         }
-        _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode, offer.Deadline);
+        var leg = _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode, offer.Deadline);
+        StartWatch(leg);
         var sendBy = Settings!.ConnectSendBy(offer.Deadline);
         if (offer.Mode == ConnectMode.Redirect)
         {
             if (caller.Joined.CallerIdNum is { Length: > 0 } number && agent.Route.Node != caller.Key.Node)
                 _nodes.Tell(new ExpectAgentLeg(agent.Route.Node, _name, offer.ReservationId, offer.AgentId, number,
                     offer.Deadline));
-            Submit(caller.Key.Node, "Redirect", [new("Channel", caller.Joined.Channel), new("Context", Settings!.ConnectContext),
+            leg.Connect = Submit(caller.Key.Node, "Redirect", [new("Channel", caller.Joined.Channel), new("Context", Settings!.ConnectContext),
                 new("Exten", agent.Route.Extension), new("Priority", "1")], offer.ReservationId, sendBy);
             return;
         }
@@ -77,14 +81,18 @@ public sealed partial class QueueEntity
         };
         if (caller.Joined.CallerIdNum is { Length: > 0 } num)
             headers.Add(new("CallerID", $"\"{Clean(caller.Joined.CallerIdName)}\" <{num}>"));
-        Submit(caller.Key.Node, "Originate", headers, offer.ReservationId, sendBy);
+        leg.Connect = Submit(caller.Key.Node, "Originate", headers, offer.ReservationId, sendBy);
     }
 
     private static string Clean(string? name) => (name ?? "").Replace("\"", "", StringComparison.Ordinal);
 
-    private void Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key,
-        DateTimeOffset? expiresAt = null) =>
-        _nodes.Tell(new SubmitAction(new ActionRequest(node, action, headers, key, Priority: 0, ExpiresAt: expiresAt)));
+    private SubmitAction Submit(string node, string action, IReadOnlyList<KeyValuePair<string, string>> headers, string key,
+        DateTimeOffset? expiresAt = null)
+    {
+        var submit = new SubmitAction(new ActionRequest(node, action, headers, key, Priority: 0, ExpiresAt: expiresAt));
+        _nodes.Tell(submit);
+        return submit;
+    }
 
     private void OnSubmitted(ActionSubmitted s)
     {
@@ -117,6 +125,7 @@ public sealed partial class QueueEntity
         }
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
         var now = DateTimeOffset.UtcNow;
+        if (!key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) leg.LastStatus = a.Status;
         if (leg.Stopped)
         {
             // A leg given up while the agent rang (ring-all lost, caller gone): hang up if it answers after all.
@@ -208,27 +217,13 @@ public sealed partial class QueueEntity
         }
     }
 
-    /// <summary>
-    /// The connect went on the wire and its member died before Asterisk answered: the agent may be ringing or talking.
-    /// Ending the leg now would put the caller back in line (a second connect could pull a connected caller away) and
-    /// free the agent for another call while it may be on this one; the dialplan's result or the caller's hang-up
-    /// ends it as usual, and without news it ends at the reservation's deadline, when the agent lets go anyway.
-    /// </summary>
-    private void AwaitDeadline(Leg leg, DateTimeOffset now)
-    {
+    /// <summary>The connect went on the wire and its member died before Asterisk answered: the agent may be ringing
+    /// or talking. Ending the leg now would put the caller back in line (a second connect could pull a connected
+    /// caller away) and free the agent while it may be on this call: the dialplan's result or the caller's hang-up
+    /// ends it as usual, and without news the leg's watch ends it after the deadline, when the agent lets go anyway.</summary>
+    private void AwaitDeadline(Leg leg, DateTimeOffset now) =>
         _log.Warning("queue {0}: connect of {1} to agent {2} may have happened (its member died before the answer); " +
                      "held until the reservation's deadline {3:HH:mm:ss.fff}", _name, leg.Caller, leg.AgentId, leg.Deadline);
-        var left = leg.Deadline - now;
-        Timers.StartSingleTimer("leg-deadline/" + leg.ReservationId, new LegDeadline(leg.ReservationId),
-            left > TimeSpan.Zero ? left : TimeSpan.Zero);
-    }
-
-    private sealed record LegDeadline(string ReservationId);
-
-    private void OnLegDeadline(LegDeadline d)
-    {
-        if (_legs.TryGetValue(d.ReservationId, out var leg) && !leg.Stopped) EndLeg(leg, OfferOutcome.Expired, DateTimeOffset.UtcNow);
-    }
 
     private void EndLeg(Leg leg, OfferOutcome outcome, DateTimeOffset now) =>
         Record(_state.LegEnded(leg.ReservationId, outcome, now) is { } ended ? [ended] : []);

@@ -109,4 +109,47 @@ public class QueueConnectDeadlineTests : TestKit
         var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(3));
         Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
     }
+
+    [Fact]
+    public void A_connect_lost_with_the_member_of_its_node_is_submitted_again_with_the_same_key_until_the_node_confirms_it()
+    {
+        _queue.Tell(new JoinQueue("sales", new JoinRequest(Caller, "PJSIP/trunk-00000001", null, "5551000", "Caller", 0)));
+        var ask = _agents.ExpectMsg<ReserveAgent>();
+        _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+        var first = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction);
+
+        // Nobody answers (the node's member died before journaling it): the same request comes again.
+        var again = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction, TimeSpan.FromSeconds(3));
+        Assert.Equal(first.Request, again.Request);
+
+        var r = again.Request;
+        _queue.Tell(new ActionSubmitted(new ActionRecord
+        {
+            Id = "pbx-a:1", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
+            ExpiresAt = r.ExpiresAt, QueuedAt = DateTimeOffset.UtcNow,
+        }, Existing: false));
+        _nodes.FishForMessage(m => m is SubscribeAction);
+        _nodes.ExpectNoMsg(TimeSpan.FromMilliseconds(1500)); // confirmed: no more copies
+    }
+
+    [Fact]
+    public void A_connect_never_heard_of_again_ends_after_the_deadline_and_its_caller_is_offered_again()
+    {
+        _queue.Tell(new JoinQueue("sales", new JoinRequest(Caller, "PJSIP/trunk-00000001", null, "5551000", "Caller", 0)));
+        ExpectMsg<JoinAnswer>();
+        var ask = _agents.ExpectMsg<ReserveAgent>();
+        var grantedAt = DateTimeOffset.UtcNow;
+        _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+
+        _agents.ExpectNoMsg(grantedAt + Ring + Margin - DateTimeOffset.UtcNow); // held while the reservation lasts
+        var told = new List<object>();
+        _agents.FishForMessage(m =>
+        {
+            told.Add(m);
+            return told.OfType<ReservationNews>().Any() && told.OfType<ReserveAgent>().Any();
+        }, TimeSpan.FromSeconds(5));
+        var news = told.OfType<ReservationNews>().Single();
+        Assert.Equal((ask.Request.ReservationId, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
+        Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
+    }
 }
