@@ -13,6 +13,7 @@ return name switch
     "distribution" => await DistributionBenchmark.RunAsync(args.Skip(1).ToArray()),
     "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
     "memory" => await MemoryBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "dashboard" => await DashboardBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -36,6 +37,7 @@ static int Usage()
     Console.Error.WriteLine("                              three service processes on MariaDB, the simulator as N Asterisk nodes, callers,");
     Console.Error.WriteLine("                              agents and calls while members die; needs MariaDB (scripts/services.sh)");
     // The memory budget measured directly (heap per active call) rather than from a soak's RSS slope.
+    Console.Error.WriteLine("  dashboard [--loads N]       the dashboard's first paint and first data in Chromium headless vs the same HTML from a file");
     Console.Error.WriteLine("  memory [--calls N] [--nodes K] [--journal sqlite|mariadb] [--waves W] [--rate R] [--time-scale X] [--gcdump]");
     Console.Error.WriteLine("                              heap per active call and kept per completed call; simulator as a child process");
     return 2;

@@ -143,6 +143,8 @@ function draw(data) {
   const errors = ["nodes", "queues", "agents", "actions", "projections"].map((k) => data[k].error ? `${k}: ${data[k].error}` : null).filter(Boolean);
   if (errors.length) $("notice").textContent = errors.join(" · ");
   $("updated").textContent = "updated " + new Date().toLocaleTimeString();
+  // For the dashboard benchmark: when the first full picture was on screen.
+  if (performance.getEntriesByName("telephony-first-data").length === 0) performance.mark("telephony-first-data");
 }
 
 async function act(path, body) {
