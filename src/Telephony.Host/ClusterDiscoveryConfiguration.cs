@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Telephony.Actors.Hosting;
+using Telephony.Actors.Hosting.Kubernetes;
 
 namespace Telephony.Host;
 
@@ -32,10 +32,11 @@ public static class ClusterDiscoveryConfiguration
         if (seeds.Count > 0)
             throw new ConfigurationError("Telephony:Cluster:Seeds:0",
                 "not used with Telephony:Cluster:Discovery=kubernetes (members are found through the Kubernetes API): remove the seeds");
-        if (IsLoopback(hostname))
+        // The Kubernetes API lists pods by IP: a member finds itself among them, and is probed, at that address.
+        if (!System.Net.IPAddress.TryParse(hostname, out var ip) || System.Net.IPAddress.IsLoopback(ip))
             throw new ConfigurationError("Telephony:Cluster:Hostname",
-                $"'{hostname}' is loopback: with Telephony:Cluster:Discovery=kubernetes it must be the pod's IP, which the other pods reach " +
-                "(env TELEPHONY__CLUSTER__HOSTNAME from the field status.podIP)");
+                $"'{hostname}' is not the pod's IP address, which Telephony:Cluster:Discovery=kubernetes needs " +
+                "(set TELEPHONY__CLUSTER__HOSTNAME from the field status.podIP)");
         var portName = kubernetes["PortName"] is { Length: > 0 } p ? p.Trim() : "bootstrap";
         if (!IsPortName(portName))
             throw new ConfigurationError($"{KubernetesKey}:PortName",
@@ -57,7 +58,4 @@ public static class ClusterDiscoveryConfiguration
     private static bool IsPortName(string name) =>
         name.Length is >= 1 and <= 15 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-')
         && name.Any(char.IsLetter) && name[0] != '-' && name[^1] != '-' && !name.Contains("--");
-
-    private static bool IsLoopback(string hostname) =>
-        hostname is "localhost" || System.Net.IPAddress.TryParse(hostname, out var ip) && System.Net.IPAddress.IsLoopback(ip);
 }

@@ -8,6 +8,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
+using Telephony.Actors.Hosting.Kubernetes;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Nodes.HandOver;
 using Telephony.Actors.Queues;

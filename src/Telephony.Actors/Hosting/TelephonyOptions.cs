@@ -1,3 +1,4 @@
+using Telephony.Actors.Hosting.Kubernetes;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
 

@@ -1,19 +1,21 @@
-namespace Telephony.Actors.Hosting;
+namespace Telephony.Actors.Hosting.Kubernetes;
 
 /// <summary>
 /// Cluster formation inside Kubernetes: each member lists the pods matching <see cref="PodLabelSelector"/> through the
-/// Kubernetes API (Akka.Discovery.KubernetesApi), asks each of them over Akka.Management's HTTP port which cluster it
-/// is in (Akka.Management's cluster bootstrap), joins that cluster, or, when none is running, lets the pod with the
-/// lowest address form one — through the formation lease when the journal has one (<see cref="LeaseGuardedJoinDecider"/>).
+/// Kubernetes API (Akka.Discovery.KubernetesApi), asks each of them over HTTP (<see cref="BootstrapContactPoint"/>)
+/// which cluster it is in (Akka.Management's cluster bootstrap), joins that cluster, or, when none is running, lets
+/// the pod with the lowest address form one — through the formation lease when the journal has one
+/// (<see cref="LeaseGuardedJoinDecider"/>).
 /// </summary>
 /// <param name="PodLabelSelector">The label selector of every member's pod, across all regions
 /// (e.g. <c>app.kubernetes.io/name=telephony</c>).</param>
 public sealed record KubernetesBootstrap(string PodLabelSelector)
 {
-    /// <summary>The name of the container port Akka.Management's HTTP listens on in the pod spec.</summary>
+    /// <summary>The name of the contact point's container port in the pod spec (<see cref="BootstrapPort"/>).</summary>
     public string PortName { get; init; } = "bootstrap";
 
-    /// <summary>Akka.Management's HTTP port (the cluster bootstrap's contact point; read-only routes, no token).</summary>
+    /// <summary>The cluster bootstrap's contact point port (<see cref="BootstrapContactPoint"/>: read-only, no token),
+    /// on this member's address.</summary>
     public int BootstrapPort { get; init; } = 8558;
 
     /// <summary>Pods that must be found and answer before the first cluster is formed: the number of members the
