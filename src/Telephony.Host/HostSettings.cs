@@ -88,6 +88,7 @@ public sealed record HostSettings
         var cluster = section.GetSection("Cluster");
         var hostname = cluster["Hostname"] ?? "127.0.0.1";
         var tls = ClusterTlsFrom(cluster, hostname);
+        var seeds = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList();
         return new HostSettings
         {
             Telephony = new TelephonyOptions
@@ -99,7 +100,8 @@ public sealed record HostSettings
                 Hostname = hostname,
                 Tls = tls,
                 Port = ParseInt(cluster, "Port", "Telephony:Cluster:Port", 0),
-                SeedNodes = cluster.GetSection("Seeds").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
+                SeedNodes = seeds,
+                Kubernetes = ClusterDiscoveryConfiguration.Read(cluster, seeds, hostname),
                 Roles = cluster.GetSection("Roles").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList(),
                 AmiRole = cluster["AmiRole"] is { Length: > 0 } amiRole ? amiRole : null,
                 ExtraHocon = section["Hocon"],

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Telephony.Simulator;
 
 namespace Telephony.Host.Tests;
@@ -37,6 +38,9 @@ public class ConfigurationErrorTests
     [InlineData("TELEPHONY__CLUSTER__TLS__CERTIFICATE", "/nonexistent/member.pfx", "Telephony:Cluster:Tls:Certificate")]
     // A read-only token alone would leave every request free to act.
     [InlineData("TELEPHONY__MANAGEMENT__READONLYTOKEN", "wallboard", "Telephony:Management:ReadOnlyToken")]
+    [InlineData("TELEPHONY__CLUSTER__DISCOVERY", "consul", "Telephony:Cluster:Discovery")]
+    // Kubernetes discovery without the pod label selector it finds the other members by.
+    [InlineData("TELEPHONY__CLUSTER__DISCOVERY", "kubernetes", "Telephony:Cluster:Kubernetes:PodLabelSelector")]
     public void A_bad_value_is_one_line_naming_its_key(string variable, string value, string key)
     {
         var work = Directory.CreateTempSubdirectory("telephony-config-");
@@ -56,6 +60,37 @@ public class ConfigurationErrorTests
         Assert.StartsWith($"telephony: configuration error: {key}:", line);
         work.Delete(recursive: true);
     }
+
+    /// <summary>The Kubernetes discovery settings that need more than one variable to go wrong, read as the host reads
+    /// them (the theory above shows that a <see cref="ConfigurationError"/> is the one line and exit code 2).</summary>
+    [Theory]
+    [InlineData("Hostname=127.0.0.1", "Telephony:Cluster:Hostname")] // the other pods cannot reach a loopback address
+    [InlineData("Hostname=telephony-0.telephony", "Telephony:Cluster:Hostname")] // the Kubernetes API lists pods by IP
+    [InlineData("Seeds:0=akka.tcp://telephony@10.1.2.3:4053", "Telephony:Cluster:Seeds:0")]
+    [InlineData("Kubernetes:RequiredContactPoints=0", "Telephony:Cluster:Kubernetes:RequiredContactPoints")]
+    [InlineData("Kubernetes:RequiredContactPoints=three", "Telephony:Cluster:Kubernetes:RequiredContactPoints")]
+    [InlineData("Kubernetes:BootstrapPort=70000", "Telephony:Cluster:Kubernetes:BootstrapPort")]
+    [InlineData("Kubernetes:PortName=Akka_Management", "Telephony:Cluster:Kubernetes:PortName")]
+    [InlineData("Kubernetes:PodLabelSelector= ", "Telephony:Cluster:Kubernetes:PodLabelSelector")]
+    public void A_bad_Kubernetes_discovery_setting_names_its_key(string setting, string key)
+    {
+        var good = new Dictionary<string, string?>
+        {
+            ["Telephony:Cluster:Discovery"] = "kubernetes",
+            ["Telephony:Cluster:Kubernetes:PodLabelSelector"] = "app.kubernetes.io/name=telephony",
+            ["Telephony:Cluster:Hostname"] = "10.1.2.4",
+            ["Telephony:Cluster:AllowPlainText"] = "true",
+        };
+        Assert.NotNull(Read(good).Telephony.Kubernetes); // the error below is the setting's, not the rest's
+        var equals = setting.IndexOf('=');
+        var bad = new Dictionary<string, string?>(good) { ["Telephony:Cluster:" + setting[..equals]] = setting[(equals + 1)..] };
+
+        var error = Assert.Throws<ConfigurationError>(() => Read(bad));
+        Assert.Equal(key, error.Key);
+    }
+
+    private static HostSettings Read(Dictionary<string, string?> values) => HostSettings.From(
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build(), AppContext.BaseDirectory);
 
     [Fact]
     public void A_second_sqlite_sink_without_a_file_is_refused_naming_its_key()

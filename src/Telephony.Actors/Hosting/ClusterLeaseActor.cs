@@ -19,7 +19,8 @@ public sealed record LeaseSettings(TimeSpan TimeToLive, TimeSpan RenewInterval, 
 /// Joins the cluster the way <see cref="FormationLease"/> says (the seeds are not handed to Akka up front), then,
 /// once this member is up, keeps the lease alive with the cluster's members; a member that finds a live lease naming
 /// none of its cluster's members <see cref="LeaseSettings.ForeignLimit"/> times in a row is in a second cluster and
-/// shuts down.
+/// shuts down. Under cluster bootstrap (<see cref="ForBootstrap"/>) bootstrap joins, through the same lease
+/// (<see cref="LeaseGuardedJoinDecider"/>), and this actor only waits for this member to be up, then holds the lease.
 /// </summary>
 public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
 {
@@ -34,22 +35,30 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LeaseStore _store;
     private readonly IReadOnlyList<string> _seeds;
+    private readonly bool _joins;
     private readonly LeaseSettings _settings;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private IReadOnlyList<string>? _issued;
     private bool _issuedMayForm;
     private int _foreign;
 
-    public ClusterLeaseActor(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings)
+    public ClusterLeaseActor(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings, bool joins)
     {
         _store = store;
         _seeds = seeds;
         _settings = settings;
-        Joining();
+        _joins = joins;
+        if (joins) Joining();
+        else WaitingForUp();
     }
 
+    /// <summary>Joins through <paramref name="seeds"/> as the lease says, then holds the lease.</summary>
     public static Props Props(LeaseStore store, IReadOnlyList<string> seeds, LeaseSettings settings) =>
-        Akka.Actor.Props.Create(() => new ClusterLeaseActor(store, seeds, settings));
+        Akka.Actor.Props.Create(() => new ClusterLeaseActor(store, seeds, settings, true));
+
+    /// <summary>Holds the lease once cluster bootstrap has made this member part of a cluster.</summary>
+    public static Props ForBootstrap(LeaseStore store, LeaseSettings settings) =>
+        Akka.Actor.Props.Create(() => new ClusterLeaseActor(store, Array.Empty<string>(), settings, false));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -58,7 +67,7 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
-        Self.Tell(Tick.Instance);
+        if (_joins) Self.Tell(Tick.Instance);
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -82,13 +91,17 @@ public sealed class ClusterLeaseActor : ReceiveActor, IWithTimers
             Join(plan.Seeds, plan.MayForm, plan.Reason);
             Timers.StartSingleTimer("tick", Tick.Instance, _settings.JoinRetry);
         });
-        Receive<ClusterEvent.MemberUp>(up =>
-        {
-            if (up.Member.Address != _cluster.SelfAddress) return;
-            Timers.Cancel("tick");
-            Become(Holding);
-            Self.Tell(Tick.Instance);
-        });
+        Receive<ClusterEvent.MemberUp>(OnMemberUp);
+    }
+
+    private void WaitingForUp() => Receive<ClusterEvent.MemberUp>(OnMemberUp);
+
+    private void OnMemberUp(ClusterEvent.MemberUp up)
+    {
+        if (up.Member.Address != _cluster.SelfAddress) return;
+        Timers.Cancel("tick");
+        Become(Holding);
+        Self.Tell(Tick.Instance);
     }
 
     /// <summary>Hands Akka a seed list. Again only when that changes what may happen: a first list, one after an empty

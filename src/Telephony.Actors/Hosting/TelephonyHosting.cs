@@ -8,6 +8,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Telephony.Actors.Actions;
 using Telephony.Actors.Calls;
+using Telephony.Actors.Hosting.Kubernetes;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Nodes.HandOver;
 using Telephony.Actors.Queues;
@@ -40,7 +41,12 @@ public static class TelephonyHosting
             builder.AddSetup(ClusterTls.Setup(tls));
         }
         // With the formation lease the seeds go to ClusterLeaseActor, which hands them to Akka as the lease says.
-        var lease = options.SeedNodes.Count > 0 && options.JournalProvider != JournalProvider.Sqlite
+        // Under Kubernetes, cluster bootstrap joins instead of any seed list, and forms a new cluster only through the
+        // same lease (LeaseGuardedJoinDecider reads and claims it); ClusterLeaseActor then holds it as for seeds.
+        var bootstrap = options.Kubernetes;
+        if (bootstrap is not null && options.SeedNodes.Count > 0)
+            throw new ArgumentException("seed nodes and Kubernetes cluster bootstrap exclude each other", nameof(options));
+        var lease = (options.SeedNodes.Count > 0 || bootstrap is not null) && options.JournalProvider != JournalProvider.Sqlite
                     && config.GetBoolean("telephony.cluster.lease.enabled", true);
         builder.WithClustering(new ClusterOptions
         {
@@ -51,8 +57,13 @@ public static class TelephonyHosting
         {
             var store = new LeaseStore(options.JournalProvider, options.JournalConnectionString, "telephony");
             var leaseSettings = LeaseSettings.From(config);
-            builder.WithActors((system, _) => system.ActorOf(ClusterLeaseActor.Props(store, ClusterTls.Seeds(options), leaseSettings), "cluster-lease"));
+            if (bootstrap is not null) builder.AddSetup(new FormationGuardSetup(new FormationGuard(store, leaseSettings)));
+            var leaseProps = bootstrap is null
+                ? ClusterLeaseActor.Props(store, ClusterTls.Seeds(options), leaseSettings)
+                : ClusterLeaseActor.ForBootstrap(store, leaseSettings);
+            builder.WithActors((system, _) => system.ActorOf(leaseProps, "cluster-lease"));
         }
+        if (bootstrap is not null) builder.WithKubernetesBootstrap(options.Hostname, bootstrap);
 
         var shards = config.GetInt("telephony.shards", 50);
         var callSettings = CallSettings.From(config);
@@ -152,7 +163,7 @@ public static class TelephonyHosting
                     queueRuntime.KeeperInterval),
                 new ClusterSingletonOptions(), createProxyToo: false);
 
-        if (options.SeedNodes.Count == 0)
+        if (options.SeedNodes.Count == 0 && bootstrap is null)
         {
             builder.WithActors((system, _) =>
             {

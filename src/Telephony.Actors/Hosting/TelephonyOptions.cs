@@ -1,3 +1,4 @@
+using Telephony.Actors.Hosting.Kubernetes;
 using Telephony.Actors.Nodes;
 using Telephony.Actors.Persistence;
 
@@ -23,8 +24,13 @@ public sealed record TelephonyOptions
     /// <summary>Cluster traffic over mutual TLS when set (<see cref="ClusterTls"/>); plain TCP otherwise.</summary>
     public ClusterTlsOptions? Tls { get; init; }
 
-    /// <summary>Seed node addresses (<c>akka.tcp://telephony@host:port</c>). Empty: this member forms a cluster alone.</summary>
+    /// <summary>Seed node addresses (<c>akka.tcp://telephony@host:port</c>). Empty: this member forms a cluster alone
+    /// (unless <see cref="Kubernetes"/> is set).</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    /// <summary>Find the other members through the Kubernetes API and Akka.Management's cluster bootstrap instead of
+    /// <see cref="SeedNodes"/> (which must then be empty). Null: static seeds.</summary>
+    public KubernetesBootstrap? Kubernetes { get; init; }
 
     /// <summary>This member's roles. <c>region-R</c> lets it own the AMI connections of the nodes configured with
     /// region R (see <see cref="NodeRegions"/>).</summary>
