@@ -74,7 +74,6 @@ public static class DashboardBenchmark
             data.Add(d);
         }
         browser.Quit();
-        host.Dispose();
 
         double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
         Console.WriteLine($"loads {loads}: first paint median {Median(paint):0} ms (max {paint.Max():0}), first data drawn median {Median(data):0} ms " +
