@@ -90,6 +90,9 @@ internal static class QueueText
             ("Avg talk", Span(s, "averageTalk")),
         ];
         foreach (var (name, value) in statistics) yield return $"  {name + ":",-18}{value}";
+        if (q.TryGetProperty("today", out var t) && t.ValueKind == JsonValueKind.Object)
+            yield return $"  {"Today (" + q.Str("day") + "):",-18}offered {Count(t, "offered")}, answered {Count(t, "answered")}, " +
+                         $"abandoned {Count(t, "abandoned")}, SL {Percent(t, "serviceLevel")}";
     }
 
     /// <summary>12s, 4m05s, 2h03m: a wait or a time in state as an operator reads it; "-" when there is none.</summary>

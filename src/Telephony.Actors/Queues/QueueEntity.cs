@@ -224,6 +224,8 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
             v.Node, v.CallsTaken, v.TalkTime.TotalSeconds)).ToList();
         return new QueueInfo(_name, Settings is not null, (Settings?.Strategy ?? default).ToString(),
             (Settings?.Connect ?? default).ToString(), waiting, connected, agents, s,
-            Math.Round(_state.LongestWaitAt(now).TotalSeconds, 3), s.ServiceLevel, s.ServiceLevelCountingAbandons);
+            Math.Round(_state.LongestWaitAt(now).TotalSeconds, 3), s.ServiceLevel, s.ServiceLevelCountingAbandons,
+            Settings is null ? null : _state.TodayAt(now),
+            Settings is null ? null : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Settings.DayTimeZone).DateTime));
     }
 }

@@ -56,4 +56,5 @@ public sealed record QueueAgentInfo(string AgentId, string? Name, int Penalty, s
 public sealed record QueueInfo(
     string Queue, bool Configured, string Strategy, string Connect, IReadOnlyList<WaitingCallerInfo> Waiting,
     IReadOnlyList<ConnectedCallInfo> Connected, IReadOnlyList<QueueAgentInfo> Agents, QueueStatistics Statistics,
-    double LongestWaitSeconds, double? ServiceLevel, double? ServiceLevelCountingAbandons) : IQueueWire;
+    double LongestWaitSeconds, double? ServiceLevel, double? ServiceLevelCountingAbandons,
+    QueueStatistics? Today = null, DateOnly? Day = null) : IQueueWire;

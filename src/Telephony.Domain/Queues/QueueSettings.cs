@@ -70,6 +70,9 @@ public sealed record QueueSettings
     /// <summary>Answered within this counts towards the service level.</summary>
     public TimeSpan ServiceLevel { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Where a day starts and ends for today's statistics (the dashboard's "today"): UTC unless set.</summary>
+    public TimeZoneInfo DayTimeZone { get; init; } = TimeZoneInfo.Utc;
+
     /// <summary>Between queues that share an agent, the higher weight gets the agent first.</summary>
     public int Weight { get; init; }
 

@@ -56,7 +56,20 @@ public static class QueueConfiguration
             },
             ConnectContext = q["ConnectContext"] is { Length: > 0 } c ? c : defaults.ConnectContext,
             ReservationMargin = Seconds(q, "ReservationMargin", key) ?? defaults.ReservationMargin,
+            DayTimeZone = q["DayTimeZone"] is { Length: > 0 } zone ? Zone(zone, $"{key}:DayTimeZone") : defaults.DayTimeZone,
         };
+    }
+
+    private static TimeZoneInfo Zone(string id, string key)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ConfigurationError(key, $"unknown time zone '{id}' (an IANA id such as Europe/Paris)");
+        }
     }
 
     private static AgentSettings ReadAgent(IConfigurationSection a, IReadOnlyCollection<string> nodes)

@@ -30,6 +30,31 @@ public sealed class QueueState
 
     public QueueStatistics Statistics { get; private set; } = new();
 
+    /// <summary>The counters of <see cref="Day"/> alone (a supervisor's "today"): they start again with the first
+    /// event of a new day in <see cref="QueueSettings.DayTimeZone"/>.</summary>
+    public QueueStatistics Today { get; private set; } = new();
+
+    public DateOnly Day { get; private set; }
+
+    /// <summary>Today's counters as of <paramref name="now"/>: empty once its day is over, before any event of the new one.</summary>
+    public QueueStatistics TodayAt(DateTimeOffset now) => DayOf(now) > Day ? new QueueStatistics() : Today;
+
+    private DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Settings.DayTimeZone).DateTime);
+
+    /// <summary>Counts an event in the totals and, unless it belongs to an earlier day (a late event), in its day's.</summary>
+    private void Tally(DateTimeOffset at, Func<QueueStatistics, QueueStatistics> change)
+    {
+        Statistics = change(Statistics);
+        var day = DayOf(at);
+        if (day < Day) return;
+        if (day > Day)
+        {
+            Day = day;
+            Today = new QueueStatistics();
+        }
+        Today = change(Today);
+    }
+
     public long LastSequence { get; private set; }
 
     public string? LastOfferedAgent { get; private set; }
@@ -202,10 +227,10 @@ public sealed class QueueState
                 _callers[j.Caller] = caller;
                 _line.Add(caller);
                 LastSequence = Math.Max(LastSequence, j.Sequence);
-                Statistics = Statistics with { Offered = Statistics.Offered + 1 };
+                Tally(j.At, s => s with { Offered = s.Offered + 1 });
                 break;
-            case JoinRefused:
-                Statistics = Statistics with { Refused = Statistics.Refused + 1 };
+            case JoinRefused refused:
+                Tally(refused.At, s => s with { Refused = s.Refused + 1 });
                 break;
             case AgentOffered o when _callers.TryGetValue(o.Caller, out var c):
                 c.AddLeg(o);
@@ -215,32 +240,29 @@ public sealed class QueueState
             case OfferEnded oe:
                 if (_callers.TryGetValue(oe.Caller, out var ringing)) ringing.EndLeg(oe.ReservationId);
                 _legs.Remove(oe.ReservationId);
-                if (oe.Outcome == OfferOutcome.NoAnswer) Statistics = Statistics with { NoAnswers = Statistics.NoAnswers + 1 };
+                if (oe.Outcome == OfferOutcome.NoAnswer) Tally(oe.At, s => s with { NoAnswers = s.NoAnswers + 1 });
                 break;
             case CallerConnected cc when _callers.TryGetValue(cc.Caller, out var connected):
                 _line.Remove(connected);
                 connected.Connect(cc);
                 _legs.Remove(cc.ReservationId);
                 var wait = cc.At - connected.JoinedAt;
-                Statistics = Statistics with
+                var within = wait <= Settings.ServiceLevel ? 1 : 0;
+                Tally(cc.At, s => s with
                 {
-                    Answered = Statistics.Answered + 1,
-                    AnsweredWait = Statistics.AnsweredWait + wait,
-                    AnsweredWithinServiceLevel = Statistics.AnsweredWithinServiceLevel + (wait <= Settings.ServiceLevel ? 1 : 0),
-                };
+                    Answered = s.Answered + 1, AnsweredWait = s.AnsweredWait + wait, AnsweredWithinServiceLevel = s.AnsweredWithinServiceLevel + within,
+                });
                 break;
             case CallCompleted done when _callers.Remove(done.Caller, out var finished) && finished.Connection is { } conn:
-                Statistics = Statistics with
-                {
-                    Completed = Statistics.Completed + 1,
-                    TalkTime = Statistics.TalkTime + Max0(done.At - conn.At),
-                };
+                var talk = Max0(done.At - conn.At);
+                Tally(done.At, s => s with { Completed = s.Completed + 1, TalkTime = s.TalkTime + talk });
                 break;
             case CallerLeft left when _callers.Remove(left.Caller, out var gone):
                 _line.Remove(gone);
                 _asking.Remove(left.Caller);
                 foreach (var reservation in gone.Legs.Keys) _legs.Remove(reservation);
-                Statistics = Counted(Statistics, left, left.At - gone.JoinedAt);
+                var waited = left.At - gone.JoinedAt;
+                Tally(left.At, s => Counted(s, left, waited));
                 break;
         }
     }
@@ -271,7 +293,7 @@ public sealed class QueueState
     // ---------------------------------------------------------------- snapshots
 
     public QueueSnapshot Snapshot() => new(Name, LastSequence, LastOfferedAgent, Statistics,
-        _callers.Values.Select(c => new QueueCallerSnapshot(c.Joined, [.. c.Offers], c.Connection, c.Attempts)).ToList());
+        _callers.Values.Select(c => new QueueCallerSnapshot(c.Joined, [.. c.Offers], c.Connection, c.Attempts)).ToList(), Today, Day);
 
     public void Restore(QueueSnapshot snapshot)
     {
@@ -288,6 +310,9 @@ public sealed class QueueState
             _callers[c.Joined.Caller].Attempts = c.Attempts; // legs that ended before the snapshot count too
         }
         Statistics = snapshot.Statistics;
+        // A snapshot from before per-day counters has none: today counts from the next event.
+        Today = snapshot.Today ?? new QueueStatistics();
+        Day = snapshot.Day ?? default;
         LastSequence = snapshot.LastSequence;
         LastOfferedAgent = snapshot.LastOfferedAgent;
     }

@@ -56,10 +56,9 @@ function tile(label, value, id) {
 
 function drawQueues(queues, details) {
   fill("queues", queues.map((q) => {
-    const d = details[q.queue] || {};
-    const s = d.statistics || {};
-    return row([q.queue, q.strategy, q.waiting, seconds(q.longestWaitSeconds), q.connected, s.answered ?? "", s.abandoned ?? "",
-      percent(q.serviceLevel), `${q.agentsAvailable} / ${q.agentsLoggedIn}`], "queue-" + q.queue);
+    const t = (details[q.queue] || {}).today || {};
+    return row([q.queue, q.strategy, q.waiting, seconds(q.longestWaitSeconds), q.connected, t.answered ?? "", t.abandoned ?? "",
+      percent(t.serviceLevel), `${q.agentsAvailable} / ${q.agentsLoggedIn}`], "queue-" + q.queue);
   }));
   $("waiting").replaceChildren(...queues.filter((q) => (details[q.queue]?.waiting || []).length > 0).map((q) => {
     const callers = details[q.queue].waiting.map((c) => `${c.callerIdNum || c.caller} ${seconds(c.waitSeconds)}${c.phase === "Ringing" ? " (ringing)" : ""}`);
@@ -131,7 +130,7 @@ function draw(data) {
     tile("events/s", events.toFixed(1), "total-events"),
     tile("waiting", queues.reduce((sum, q) => sum + q.waiting, 0), "total-waiting"),
     tile("talking (queues)", queues.reduce((sum, q) => sum + q.connected, 0), "total-talking"),
-    tile("answered", Object.values(data.details).reduce((sum, d) => sum + (d.statistics?.answered || 0), 0), "total-answered"),
+    tile("answered today", Object.values(data.details).reduce((sum, d) => sum + (d.today?.answered || 0), 0), "total-answered"),
     tile("agents free", agents.filter((a) => a.state === "Idle").length, "total-free"));
   drawQueues(queues, data.details);
   drawAgents(agents);
