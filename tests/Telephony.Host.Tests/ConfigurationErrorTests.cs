@@ -38,7 +38,7 @@ public class ConfigurationErrorTests
     [InlineData("TELEPHONY__CLUSTER__TLS__CERTIFICATE", "/nonexistent/member.pfx", "Telephony:Cluster:Tls:Certificate")]
     // A read-only token alone would leave every request free to act.
     [InlineData("TELEPHONY__MANAGEMENT__READONLYTOKEN", "wallboard", "Telephony:Management:ReadOnlyToken")]
-    [InlineData("TELEPHONY__QUEUES__SALES__DAYTIMEZONE", "Mars/Olympus", "Telephony:Queues:sales:DayTimeZone")]
+    [InlineData("Telephony__Queues__sales__DayTimeZone", "Mars/Olympus", "Telephony:Queues:sales:DayTimeZone")]
     [InlineData("TELEPHONY__CLUSTER__DISCOVERY", "consul", "Telephony:Cluster:Discovery")]
     // Kubernetes discovery without the pod label selector it finds the other members by.
     [InlineData("TELEPHONY__CLUSTER__DISCOVERY", "kubernetes", "Telephony:Cluster:Kubernetes:PodLabelSelector")]
