@@ -132,7 +132,9 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
             }
             if (_pendingKeys.TryGetValue(key, out var waiting))
             {
-                waiting.Add(Sender); // the first submission is being journaled: same answer for both
+                // The first submission is being journaled: same answer for both (a sender asking again while the
+                // journal is slow, e.g. a queue's connect watch, is answered once).
+                if (!waiting.Contains(Sender)) waiting.Add(Sender);
                 return;
             }
         }

@@ -31,6 +31,7 @@ public sealed partial class QueueEntity
         public bool Stopped { get; set; }
         /// <summary>The connect as submitted (sent again, same key, until the action queue confirms it).</summary>
         public SubmitAction? Connect { get; set; }
+        public DateTimeOffset SubmittedAt { get; set; }
         public ActionStatus? LastStatus { get; set; }
     }
 
@@ -63,6 +64,7 @@ public sealed partial class QueueEntity
         }
         var leg = _legs[offer.ReservationId] = new Leg(offer.ReservationId, offer.Caller, offer.AgentId, offer.Mode, offer.Deadline);
         StartWatch(leg);
+        leg.SubmittedAt = DateTimeOffset.UtcNow;
         var sendBy = Settings!.ConnectSendBy(offer.Deadline);
         if (offer.Mode == ConnectMode.Redirect)
         {

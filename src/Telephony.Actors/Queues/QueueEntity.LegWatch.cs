@@ -9,7 +9,7 @@ namespace Telephony.Actors.Queues;
 /// caller's node dies before it journals or tells (the fleet soak lost callers that way: offered, never redirected,
 /// stuck "ringing" until the PBX's hold limit), and a dialplan's result can fall in a node's gap. So every leg is
 /// watched until it ends: its connect is submitted again (same idempotency key: the same action back, never a second
-/// one) until the action queue confirms it, and a leg with no outcome a second after its reservation's deadline —
+/// one) every 2 s until the action queue confirms it or its send-by time passes, and a leg with no outcome a second after its reservation's deadline —
 /// when the agent has let go anyway — ends as expired, its caller back in line. Its connect cannot go out after
 /// that: it expired at its send-by time.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed partial class QueueEntity
 {
     private static readonly TimeSpan LegWatchInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LegGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ResubmitAfter = TimeSpan.FromSeconds(2);
 
     private sealed record WatchLeg(string ReservationId);
 
@@ -41,6 +42,12 @@ public sealed partial class QueueEntity
             EndLeg(leg, OfferOutcome.Expired, now);
             return;
         }
-        if (leg.ActionId is null && leg.Connect is { } connect) _nodes.Tell(connect);
+        // Again only while it could still be sent, and not every second: during a journal outage every leg is
+        // unconfirmed, and a copy a second each kept the action queues busy long after the database was back.
+        if (leg.ActionId is null && leg.Connect is { } connect && now < connect.Request.ExpiresAt && now - leg.SubmittedAt >= ResubmitAfter)
+        {
+            leg.SubmittedAt = now;
+            _nodes.Tell(connect);
+        }
     }
 }
