@@ -109,6 +109,8 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         Receive<Redeliver>(_ => RedeliverAll());
         Receive<AmiConnectionNotification>(OnConnection);
         Receive<IActionQueueMessage>(ForwardToActionQueue);
+        Receive<Terminated>(t => t.ActorRef.Equals(_actions), _ => OnActionQueueStopped());
+        Receive<RestartActionQueue>(_ => EnsureActionQueue());
         Receive<WatchQueueCaller>(w => _queueSignals?.Watch(w.UniqueId, w.Queue));
         Receive<ExpectAgentLeg>(e => _queueSignals?.Expect(e));
         Receive<ResyncDone>(r =>

@@ -42,6 +42,40 @@ public class ActionQueueScenarioTests(ITestOutputHelper output)
         Assert.Equal(1, sim.Node.Actions["Originate"]);
     }
 
+    [Fact]
+    public async Task An_action_queue_that_stopped_is_started_again_by_its_node_and_takes_the_next_action()
+    {
+        await using var sim = await AsteriskSimulator.StartAsync(new SimulatorOptions { Port = 0, TimeScale = 0.05, TimeZone = TimeZoneInfo.Utc });
+        await using var host = await TelephonyHost.StartAsync(TelephonyHost.OptionsFor(await TestJournal.CreateAsync("sqlite"), TelephonyHost.NodeFor(sim.Node)));
+        var nodes = host.Registry.Get<NodeRegion>();
+        await IngestScenarioTests.WaitUntil(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+        var first = await nodes.Ask<ActionSubmitted>(new SubmitAction(Originate("Local/answer@test")), Ask);
+        await WaitForStatus(nodes, first.Action.Id, ActionStatus.Ended);
+
+        // The queue stops, as one whose recovery failed while the journal was down (its circuit breaker open) does.
+        var path = host.System.ActorSelection("/system/sharding/asterisk-node*/*/pbx1/actions");
+        var stopped = await path.ResolveOne(Ask);
+        stopped.Tell(PoisonPill.Instance);
+
+        IActorRef? again = null;
+        await IngestScenarioTests.WaitUntil(() =>
+        {
+            try
+            {
+                again = path.ResolveOne(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+                return !again.Equals(stopped);
+            }
+            catch (ActorNotFoundException)
+            {
+                return false;
+            }
+        }, "the node starts its action queue again");
+        var second = await nodes.Ask<ActionSubmitted>(new SubmitAction(Originate("Local/answer@test")), Ask);
+        await WaitForStatus(nodes, second.Action.Id, ActionStatus.Ended);
+        Assert.False(second.Existing);
+        Assert.Equal(2, sim.Node.Actions["Originate"]);
+    }
+
     internal static async Task<ActionRecord> WaitForStatus(IActorRef nodes, string id, ActionStatus status, int seconds = 30)
     {
         var node = ActionBook.NodeOf(id)!;
