@@ -11,7 +11,12 @@ public sealed partial class FleetSoak
         var sim = _scenario.Simulator;
         var ledger = sim.VirtualQueue.Ledger;
         var gaps = await _scenario.JournaledGapsAsync();
-        var handOverGaps = gaps.Count(g => g.Reason.StartsWith("node handed over", StringComparison.Ordinal));
+        // A hand-over's gap counts against the hand-over unless one of the soak's own AMI drops of that node cut the
+        // previous session during it (then the journal says the session "was lost": the fault's window, not the design's).
+        List<(string Node, DateTimeOffset At)> drops;
+        lock (_faultWindows) drops = [.. _dropsByNode];
+        var handOverGaps = gaps.Count(g => g.Reason.StartsWith("node handed over", StringComparison.Ordinal)
+            && !drops.Any(d => d.Node == g.Node && d.At >= g.From - TimeSpan.FromSeconds(2) && d.At <= g.To + TimeSpan.FromSeconds(1)));
         var connections = ledger.Connections;
         var byCaller = connections.GroupBy(c => (c.CallerNode, c.CallerUniqueid)).ToDictionary(g => g.Key, g => g.Count());
 

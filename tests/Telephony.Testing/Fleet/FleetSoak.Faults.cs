@@ -17,7 +17,11 @@ public sealed partial class FleetSoak
             if (times[i] > _clock.Elapsed) await Task.Delay(times[i] - _clock.Elapsed);
             targets[i].Faults.DropConnectionsMidMessage();
             _drops++;
-            lock (_faultWindows) _dropTimes.Add(DateTimeOffset.UtcNow);
+            lock (_faultWindows)
+            {
+                _dropTimes.Add(DateTimeOffset.UtcNow);
+                _dropsByNode.Add((targets[i].Name, DateTimeOffset.UtcNow));
+            }
             Note($"AMI connections of {targets[i].Name} dropped mid-message");
         }
     }

@@ -25,6 +25,7 @@ public sealed partial class FleetSoak
     private readonly List<(DateTimeOffset From, DateTimeOffset To)> _faultWindows = [];
     private readonly List<double> _recoveries = [];
     private readonly List<DateTimeOffset> _dropTimes = [];
+    private readonly List<(string Node, DateTimeOffset At)> _dropsByNode = [];
     private readonly List<string> _faultFailures = [];
     private readonly List<(DateTimeOffset From, DateTimeOffset To)> _outages = [];
     private readonly Random _random;
