@@ -226,6 +226,6 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
             (Settings?.Connect ?? default).ToString(), waiting, connected, agents, s,
             Math.Round(_state.LongestWaitAt(now).TotalSeconds, 3), s.ServiceLevel, s.ServiceLevelCountingAbandons,
             Settings is null ? null : _state.TodayAt(now),
-            Settings is null ? null : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Settings.DayTimeZone).DateTime));
+            Settings is null ? null : _state.DayOf(now));
     }
 }

@@ -39,7 +39,8 @@ public sealed class QueueState
     /// <summary>Today's counters as of <paramref name="now"/>: empty once its day is over, before any event of the new one.</summary>
     public QueueStatistics TodayAt(DateTimeOffset now) => DayOf(now) > Day ? new QueueStatistics() : Today;
 
-    private DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Settings.DayTimeZone).DateTime);
+    /// <summary>The day <paramref name="at"/> falls on in the queue's <see cref="QueueSettings.DayTimeZone"/>.</summary>
+    public DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Settings.DayTimeZone).DateTime);
 
     /// <summary>Counts an event in the totals and, unless it belongs to an earlier day (a late event), in its day's.</summary>
     private void Tally(DateTimeOffset at, Func<QueueStatistics, QueueStatistics> change)
