@@ -88,9 +88,10 @@ public sealed class CallEntity : PersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props made without an expression tree: <c>Props.Create(() => new ...)</c> builds and evaluates one per
-    /// call (reflection over the closure), and a node starts calls by the thousand.</summary>
+    /// call (reflection over the closure), and a node starts calls by the thousand. The compact mailbox saves ~0.9 KB
+    /// per live call (<see cref="Dispatch.CompactDequeMailbox"/>).</summary>
     public static Props Props(string entityId, CallSettings settings, Func<string, TimeZoneInfo> timeZoneOfNode) =>
-        Akka.Actor.Props.CreateBy(new Producer(entityId, settings, timeZoneOfNode));
+        Akka.Actor.Props.CreateBy(new Producer(entityId, settings, timeZoneOfNode)).WithMailbox(Dispatch.CompactDequeMailbox.ConfigPath);
 
     private sealed class Producer(string entityId, CallSettings settings, Func<string, TimeZoneInfo> timeZoneOfNode)
         : IIndirectActorProducer

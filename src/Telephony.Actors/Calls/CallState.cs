@@ -44,7 +44,8 @@ internal sealed class CallState
         foreach (var e in recorded.Events)
         {
             if (!_identities.Add(IdentityKey.Of(e.Identity))) continue; // cannot happen for journaled data; keeps replays idempotent
-            _events.Add(e);
+            // A call in progress keeps a parsed CEL without its bytes (they are in the journal): about half its memory.
+            _events.Add(e.Slim());
             EventsSinceCompletion++;
             if (e.Kind == RecordedEventKind.Cdr)
             {

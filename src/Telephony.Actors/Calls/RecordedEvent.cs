@@ -39,6 +39,28 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
         Message = message ?? throw new ArgumentNullException(nameof(message));
     }
 
+    /// <summary>A journaled CEL kept by its call only for billing: its parsed form, without the bytes and headers it
+    /// arrived in (see <see cref="Slim"/>).</summary>
+    private RecordedEvent(string identity, DateTimeOffset receivedAt, Telephony.Domain.Cel.CelEvent parsed)
+    {
+        Kind = RecordedEventKind.Cel;
+        Identity = identity;
+        ReceivedAt = receivedAt;
+        ParsedCel = parsed;
+        _eventName = parsed.EventName;
+    }
+
+    /// <summary>What a call in progress keeps of this event once it is journaled: a CEL already parsed keeps only its
+    /// parsed form (billing reads nothing else; the bytes went to the journal), about half of what the event held.
+    /// Anything else is kept whole.</summary>
+    public RecordedEvent Slim() =>
+        Kind == RecordedEventKind.Cel && ParsedCel is { } parsed && (Message is not null || _headers is not null)
+            ? new RecordedEvent(Identity, ReceivedAt, parsed)
+            : this;
+
+    /// <summary>Slimmed (<see cref="Slim"/>): no headers, only the parsed CEL.</summary>
+    public bool IsSlim => Message is null && _headers is null;
+
     /// <summary>The typed view of a CEL, once parsed (by the node that routed it, or by the first billing derivation):
     /// in-process only, never serialized, not part of equality. Deriving a call's billing reads every CEL of the call,
     /// and again for each amendment; parsing each once is a fifth of the pipeline's CPU saved.</summary>
@@ -54,11 +76,12 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
 
     /// <summary>Every header in order. Decoded on each call for an event that keeps its message: read it once per
     /// use.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers ?? Message!.Headers;
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers ?? Message?.Headers ?? throw SlimError();
 
     public string? Header(string key)
     {
         if (Message is not null) return Message[key];
+        if (_headers is null) throw SlimError();
         foreach (var (k, v) in _headers!)
             if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) return v;
         return null;
@@ -72,9 +95,12 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
 
     private string? _eventName;
 
+    private InvalidOperationException SlimError() =>
+        new($"event {Identity} was slimmed after journaling: only its parsed CEL is kept");
+
     public bool Equals(RecordedEvent? other) =>
         other is not null && Kind == other.Kind && Identity == other.Identity && ReceivedAt.Equals(other.ReceivedAt) &&
-        Headers.SequenceEqual(other.Headers);
+        (IsSlim || other.IsSlim ? ReferenceEquals(ParsedCel, other.ParsedCel) : Headers.SequenceEqual(other.Headers));
 
     public override bool Equals(object? obj) => Equals(obj as RecordedEvent);
 

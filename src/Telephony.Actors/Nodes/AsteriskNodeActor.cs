@@ -117,7 +117,8 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         {
             _liveAtResync = r.LiveChannels;
             _live.Reset(r.Channels.Select(c => c.UniqueId));
-            foreach (var (u, l) in r.Channels) _channels.Learn(u, l);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (u, l) in r.Channels) _channels.Learn(u, l, now);
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));

@@ -74,7 +74,8 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
                     return rejected is null ? NodeRoute.Ignored : new NodeRoute(NodeRouteKind.Quarantined, null, default, rejected);
                 }
                 linkedId = linkedId.Trim();
-                channels.Learn(uniqueId.Trim(), linkedId);
+                channels.Learn(uniqueId.Trim(), linkedId, now);
+                if (message.GetSharedValue("EventName") == "CHAN_END") channels.Ended(uniqueId.Trim(), now);
                 return new NodeRoute(NodeRouteKind.Routed, linkedId, new HeldEvent(null, message, now), null);
             }
             case "Cdr":
@@ -92,7 +93,7 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
                     return Quarantine(now,
                         $"Cdr for channel {cdr.UniqueId} has no LinkedID and no CEL of that channel was seen " +
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
-                var identity = _repeats.Number(message.Session, EventIdentity.ForCdr(cdr)).Value;
+                var identity = _repeats.Number(message.Session, EventIdentity.ForCdr(cdr), now).Value;
                 return new NodeRoute(NodeRouteKind.Routed, linkedId,
                     new HeldEvent(new RecordedEvent(RecordedEventKind.Cdr, identity, now, message), null, now), null);
             }
@@ -101,8 +102,13 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
                 var u = message["Uniqueid"];
                 var l = message["Linkedid"];
                 if (string.IsNullOrEmpty(u) || string.IsNullOrEmpty(l)) return NodeRoute.Ignored;
-                channels.Learn(u, l);
+                channels.Learn(u, l, now);
                 return NodeRoute.Learned;
+            }
+            case "Hangup":
+            {
+                if (message["Uniqueid"] is { Length: > 0 } u) channels.Ended(u, now);
+                return NodeRoute.Ignored;
             }
         }
         return NodeRoute.Ignored;
@@ -117,16 +123,16 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
         if (held.Event is not null) return held.Event;
         if (ParseCel(held.Cel!, held.At, out quarantined) is not { } cel) return null;
         // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
-        var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel)).Value;
+        var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel), held.At).Value;
         return new RecordedEvent(RecordedEventKind.Cel, identity, held.At, held.Cel!) { ParsedCel = cel };
     }
 
     private CelEvent? ParseCel(AmiMessage message, DateTimeOffset at, out EventQuarantined? quarantined)
     {
-        // Decoded into the scratch array; the CEL keeps a view over its message as its raw headers (the message is
-        // kept anyway), not a decoded array of its own (~450 bytes per event, kept until the call completes).
+        // Decoded into the scratch array. The parsed CEL keeps no headers: the event keeps its message until it is
+        // journaled, and then its call keeps only the parsed CEL (RecordedEvent.Slim), which must not pin the bytes.
         var headers = Decode(message);
-        var parsed = CelEventFactory.Parse(headers, timeZone, keep: message.HeaderView);
+        var parsed = CelEventFactory.Parse(headers, timeZone, keep: []);
         if (parsed.IsValid)
         {
             quarantined = null;

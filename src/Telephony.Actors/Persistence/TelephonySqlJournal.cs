@@ -33,6 +33,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private readonly int _groupParallelism;
     private int _groupsInFlight;
     private readonly JournalGroupWriter? _writer;
+    private readonly SemaphoreSlim _pluginReplays;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
@@ -40,6 +41,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
         _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
         _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
+        _pluginReplays = new SemaphoreSlim(Math.Max(1, journalConfig.GetInt("plugin-replay-parallelism", 8)));
         var provider = journalConfig.GetString("provider-name", "");
         if (journalConfig.GetBoolean("direct-sqlite-writes", false) && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
             _writer = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
@@ -168,5 +170,27 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         // entities with long histories, which keep the plugin's paged replay.
         persistenceId.StartsWith(_batchedReplayPrefix, StringComparison.Ordinal)
             ? _reader.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback)
-            : base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
+            : PluginReplayAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
+
+    /// <summary>
+    /// The plugin's replay takes a pooled connection per entity. When a member takes over a few thousand agents at once
+    /// (max-concurrent-recoveries is 1000 for the calls' sake), that many replays asked the pool (100 connections by
+    /// default) at the same moment; those still waiting after the connection timeout failed, ten failures opened the
+    /// journal's circuit breaker, and every recovery and write of the member failed fast for a minute, the nodes'
+    /// journals and action queues among them (soak run 10: ten callers never connected). At most
+    /// <c>plugin-replay-parallelism</c> run at once; the rest wait here, where no timeout but the call's runs.
+    /// </summary>
+    private async Task PluginReplayAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
+        long max, Action<IPersistentRepresentation> recoveryCallback)
+    {
+        await _pluginReplays.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pluginReplays.Release();
+        }
+    }
 }

@@ -8,6 +8,7 @@ namespace Telephony.Actors.Persistence;
 /// (<see cref="SqliteGroupWriter"/>: one writer per file, no lock contention between journal and snapshots). The rows
 /// are the plugin's (its "default" mapping, serialized as it does), so loading stays the plugin's. With no journal
 /// writer running for the same connection string (another database, or direct writes off), everything is the plugin's.
+/// On every database, at most <c>load-parallelism</c> loads run at once (see <see cref="LoadAsync"/>).
 /// </summary>
 public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
 {
@@ -15,6 +16,7 @@ public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
     private readonly string _table;
     private readonly string? _defaultSerializer;
     private readonly Akka.Serialization.Serialization _serialization;
+    private readonly SemaphoreSlim _loads;
 
     public TelephonySqlSnapshotStore(Akka.Configuration.Config snapshotConfig) : base(snapshotConfig)
     {
@@ -22,6 +24,24 @@ public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
         _table = snapshotConfig.GetString("default.snapshot.table-name", "snapshot");
         _defaultSerializer = snapshotConfig.GetString("serializer", null);
         _serialization = Context.System.Serialization;
+        _loads = new SemaphoreSlim(Math.Max(1, snapshotConfig.GetInt("load-parallelism", 8)));
+    }
+
+    /// <summary>Every recovering entity asks for its snapshot first, each load on a pooled connection: a member taking
+    /// over thousands of entities at once must not ask the pool for thousands (those still waiting after its connection
+    /// timeout fail their recovery; see TelephonySqlJournal's replays). The rest wait here.</summary>
+    protected override async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria,
+        CancellationToken cancellationToken)
+    {
+        await _loads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await base.LoadAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loads.Release();
+        }
     }
 
     private SqliteGroupWriter? Writer => SqliteGroupWriter.For(_connectionString);

@@ -16,33 +16,61 @@ namespace Telephony.Domain.Identity;
 /// <para>
 /// Scope and bound: a stream is one manager session (<paramref name="session"/>: Asterisk never replays a session's
 /// events, and a new session — a reconnect, another source — starts counting again). Only identities seen in the last
-/// <c>window</c> events of the stream are remembered: identical events share their whole-second time and their call, so
-/// they arrive a few events apart; two identical events further apart than the window would both be numbered 0 (the
-/// second taken for a copy) — at 100,000 events that is seconds of a large server's full output.
+/// <c>window</c> events of the stream, and within <c>horizon</c> of the newest, are remembered: identical events share
+/// their whole-second time and their call, so they arrive a few events and well under a second apart; two identical
+/// events further apart than that would both be numbered 0 (the second taken for a copy). The time bound is what keeps
+/// a quiet node from holding the identities of calls that ended hours ago; each is kept as its 128 bits (the identity's
+/// text is the event's to keep), ~90 bytes an entry.
 /// </para>
 /// </summary>
-public sealed class RepeatNumbering(int window = 100_000)
+public sealed class RepeatNumbering(int window = 100_000, TimeSpan? horizon = null)
 {
-    private readonly Dictionary<(int Session, string Identity), int> _seen = new();
-    private readonly Queue<((int Session, string Identity) Key, int Occurrence)> _order = new();
+    /// <summary>How long an identity is remembered when nothing else pushes it out.</summary>
+    public static readonly TimeSpan DefaultHorizon = TimeSpan.FromMinutes(2);
+
+    private readonly Dictionary<Key, int> _seen = new();
+    private readonly Queue<(Key Key, int Occurrence, DateTimeOffset At)> _order = new();
     private readonly int _window = Math.Max(1, window);
+    private readonly TimeSpan _horizon = horizon ?? DefaultHorizon;
 
     /// <summary>Identities remembered now (at most the window).</summary>
     public int Count => _seen.Count;
 
-    /// <summary>The identity of the next event with this content in <paramref name="session"/>'s stream.</summary>
-    public EventIdentity Number(int session, EventIdentity content)
+    /// <summary>The identity of the next event with this content in <paramref name="session"/>'s stream, received at
+    /// <paramref name="at"/> (default: no time bound for this one).</summary>
+    public EventIdentity Number(int session, EventIdentity content, DateTimeOffset at = default)
     {
-        var key = (session, content.Value);
+        // What fell out of the horizon goes first, so that it is not counted as an earlier occurrence.
+        while (at != default && _order.Count > 0 && _order.Peek().At != default && _order.Peek().At < at - _horizon) Forget();
+        var key = Key.Of(session, content.Value);
         var occurrence = _seen.TryGetValue(key, out var last) ? last + 1 : 0;
         _seen[key] = occurrence;
-        _order.Enqueue((key, occurrence));
-        if (_order.Count > _window)
-        {
-            var (oldKey, oldOccurrence) = _order.Dequeue();
-            // Forgotten only when no later occurrence is still in the window: numbers never go back down.
-            if (_seen.TryGetValue(oldKey, out var current) && current == oldOccurrence) _seen.Remove(oldKey);
-        }
+        _order.Enqueue((key, occurrence, at));
+        if (_order.Count > _window) Forget();
         return occurrence == 0 ? content : content.Occurrence(occurrence);
+    }
+
+    private void Forget()
+    {
+        var (key, occurrence, _) = _order.Dequeue();
+        // Forgotten only when no later occurrence is still remembered: numbers never go back down.
+        if (_seen.TryGetValue(key, out var current) && current == occurrence) _seen.Remove(key);
+    }
+
+    /// <summary>An identity as its session and 128 bits; a text that is not <c>xxx1:</c> and 32 lower-case hex digits
+    /// (only tests make those) is kept as text.</summary>
+    private readonly record struct Key(int Session, ulong High, ulong Low, char Kind, string? Text)
+    {
+        public static Key Of(int session, string identity)
+        {
+            if (identity.Length == 37 &&
+                (identity.StartsWith("cel1:", StringComparison.Ordinal) || identity.StartsWith("cdr1:", StringComparison.Ordinal)) &&
+                !identity.AsSpan(5).ContainsAnyExcept(LowerHex))
+                return new Key(session, ulong.Parse(identity.AsSpan(5, 16), System.Globalization.NumberStyles.AllowHexSpecifier),
+                    ulong.Parse(identity.AsSpan(21, 16), System.Globalization.NumberStyles.AllowHexSpecifier), identity[1], null);
+            return new Key(session, 0, 0, '\0', identity);
+        }
+
+        private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
     }
 }

@@ -32,4 +32,27 @@ public class ChannelLinkedIdsTests
         Assert.Equal("call-1", map.LinkedIdOf("b"));
         Assert.Equal("call-3", map.LinkedIdOf("c"));
     }
+
+    [Fact]
+    public void A_channel_is_forgotten_a_horizon_after_it_hung_up_while_a_long_call_is_kept()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+        var map = new ChannelLinkedIds(horizon: TimeSpan.FromMinutes(15));
+        map.Learn("long", "call-long", t0);              // a conference that lasts all afternoon
+        map.Learn("short-a", "call-short", t0.AddSeconds(5));
+        map.Learn("short-b", "call-short", t0.AddSeconds(6));
+        map.Ended("short-a", t0.AddMinutes(2));
+        map.Ended("short-b", t0.AddMinutes(2));
+
+        // Ten minutes after the hang-up a batched Cdr without LinkedID still finds its call.
+        map.Learn("other", "call-other", t0.AddMinutes(12));
+        Assert.Equal("call-short", map.LinkedIdOf("short-a"));
+
+        // An hour on, the short call's channels are gone; the long call, still up, is not.
+        for (var minute = 20; minute <= 60; minute += 5) map.Learn($"later-{minute}", $"call-{minute}", t0.AddMinutes(minute));
+        Assert.Null(map.LinkedIdOf("short-a"));
+        Assert.Null(map.LinkedIdOf("short-b"));
+        Assert.Equal("call-long", map.LinkedIdOf("long"));
+        Assert.Equal("call-other", map.LinkedIdOf("other")); // never seen to end: only the capacity bounds it
+    }
 }

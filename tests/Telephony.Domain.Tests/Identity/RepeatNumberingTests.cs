@@ -84,6 +84,25 @@ public sealed class RepeatNumberingTests
     }
 
     [Fact]
+    public void A_node_that_goes_quiet_forgets_identities_older_than_the_horizon()
+    {
+        var a = EventIdentity.FromValue("cel1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        var b = EventIdentity.FromValue("cel1:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        var t0 = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+        var numbering = new RepeatNumbering(horizon: TimeSpan.FromMinutes(2));
+
+        Assert.Equal(a, numbering.Number(1, a, t0));
+        Assert.Equal(a.Occurrence(1), numbering.Number(1, a, t0.AddSeconds(0.4))); // a digit dialled twice
+        Assert.Equal(b, numbering.Number(1, b, t0.AddMinutes(1)));
+        Assert.Equal(2, numbering.Count);
+
+        // Three minutes on, what is older than two minutes is gone: "a" counts from the start again, "b" is still known.
+        Assert.Equal(a, numbering.Number(1, a, t0.AddMinutes(3)));
+        Assert.Equal(b.Occurrence(1), numbering.Number(1, b, t0.AddMinutes(3)));
+        Assert.Equal(2, numbering.Count);
+    }
+
+    [Fact]
     public void Sessions_count_apart()
     {
         var a = EventIdentity.FromValue("cel1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
