@@ -46,6 +46,8 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
     // Repeated identical events (a DTMF digit twice in a second) numbered per session: a CEL when its delivery leaves
     // (a call's events leave in stream order), a Cdr when routed.
     private readonly RepeatNumbering _repeats = new();
+    // Cdr apart: they are numbered without a time of their own (window only), which would hold up the CEL's time bound.
+    private readonly RepeatNumbering _cdrRepeats = new();
     private readonly KeyValuePair<string, string>[]?[] _scratch = new KeyValuePair<string, string>[]?[128];
     private readonly Dictionary<string, long> _byType = new(StringComparer.Ordinal);
 
@@ -93,7 +95,7 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
                     return Quarantine(now,
                         $"Cdr for channel {cdr.UniqueId} has no LinkedID and no CEL of that channel was seen " +
                         "(map linkedid in cdr_manager.conf [mappings])", headers);
-                var identity = _repeats.Number(message.Session, EventIdentity.ForCdr(cdr), now).Value;
+                var identity = _cdrRepeats.Number(message.Session, EventIdentity.ForCdr(cdr)).Value;
                 return new NodeRoute(NodeRouteKind.Routed, linkedId,
                     new HeldEvent(new RecordedEvent(RecordedEventKind.Cdr, identity, now, message), null, now), null);
             }
@@ -123,7 +125,7 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
         if (held.Event is not null) return held.Event;
         if (ParseCel(held.Cel!, held.At, out quarantined) is not { } cel) return null;
         // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
-        var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel), held.At).Value;
+        var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel), cel.EventTime.Utc).Value;
         return new RecordedEvent(RecordedEventKind.Cel, identity, held.At, held.Cel!) { ParsedCel = cel };
     }
 

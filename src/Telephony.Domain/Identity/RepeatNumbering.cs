@@ -15,37 +15,40 @@ namespace Telephony.Domain.Identity;
 /// </para>
 /// <para>
 /// Scope and bound: a stream is one manager session (<paramref name="session"/>: Asterisk never replays a session's
-/// events, and a new session — a reconnect, another source — starts counting again). Only identities seen in the last
-/// <c>window</c> events of the stream, and within <c>horizon</c> of the newest, are remembered: identical events share
-/// their whole-second time and their call, so they arrive a few events and well under a second apart; two identical
-/// events further apart than that would both be numbered 0 (the second taken for a copy). The time bound is what keeps
-/// a quiet node from holding the identities of calls that ended hours ago; each is kept as its 128 bits (the identity's
-/// text is the event's to keep), ~90 bytes an entry.
+/// events, and a new session — a reconnect, another source — starts counting again). An identity is remembered while it
+/// is among the last <c>window</c> events of the stream and, when events come with their own time (a CEL's
+/// <c>EventTime</c>), until an event <c>horizon</c> younger than it arrives. Identical events share their whole-second
+/// time exactly, so the time bound cannot part them however late they are read (a reading stall moves the time of
+/// reading, not theirs); it only assumes a stream is never out of order by more than the horizon. It is what keeps a
+/// node from holding every identity of its last 100,000 events (hours on a quiet node). Each is kept as 128 bits with
+/// its session folded in, 64 bytes an entry.
 /// </para>
 /// </summary>
 public sealed class RepeatNumbering(int window = 100_000, TimeSpan? horizon = null)
 {
-    /// <summary>How long an identity is remembered when nothing else pushes it out.</summary>
-    public static readonly TimeSpan DefaultHorizon = TimeSpan.FromMinutes(2);
+    /// <summary>How far behind the newest event's own time an identity is still remembered.</summary>
+    public static readonly TimeSpan DefaultHorizon = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<Key, int> _seen = new();
-    private readonly Queue<(Key Key, int Occurrence, DateTimeOffset At)> _order = new();
+    private readonly Queue<(Key Key, int Occurrence, long Ticks)> _order = new();
     private readonly int _window = Math.Max(1, window);
-    private readonly TimeSpan _horizon = horizon ?? DefaultHorizon;
+    private readonly long _horizon = (horizon ?? DefaultHorizon).Ticks;
 
     /// <summary>Identities remembered now (at most the window).</summary>
     public int Count => _seen.Count;
 
-    /// <summary>The identity of the next event with this content in <paramref name="session"/>'s stream, received at
-    /// <paramref name="at"/> (default: no time bound for this one).</summary>
-    public EventIdentity Number(int session, EventIdentity content, DateTimeOffset at = default)
+    /// <summary>The identity of the next event with this content in <paramref name="session"/>'s stream;
+    /// <paramref name="eventTime"/> is the event's own time (default: none, bounded by the window alone).</summary>
+    public EventIdentity Number(int session, EventIdentity content, DateTimeOffset eventTime = default)
     {
-        // What fell out of the horizon goes first, so that it is not counted as an earlier occurrence.
-        while (at != default && _order.Count > 0 && _order.Peek().At != default && _order.Peek().At < at - _horizon) Forget();
+        var ticks = eventTime == default ? 0 : eventTime.UtcTicks;
+        // What fell behind the horizon goes first, so that it is not counted as an earlier occurrence. Measured from this
+        // event's time, not the newest seen: a clock that goes back (a DST fold) keeps more, never less.
+        while (ticks != 0 && _order.TryPeek(out var head) && head.Ticks != 0 && head.Ticks < ticks - _horizon) Forget();
         var key = Key.Of(session, content.Value);
         var occurrence = _seen.TryGetValue(key, out var last) ? last + 1 : 0;
         _seen[key] = occurrence;
-        _order.Enqueue((key, occurrence, at));
+        _order.Enqueue((key, occurrence, ticks));
         if (_order.Count > _window) Forget();
         return occurrence == 0 ? content : content.Occurrence(occurrence);
     }
@@ -57,18 +60,20 @@ public sealed class RepeatNumbering(int window = 100_000, TimeSpan? horizon = nu
         if (_seen.TryGetValue(key, out var current) && current == occurrence) _seen.Remove(key);
     }
 
-    /// <summary>An identity as its session and 128 bits; a text that is not <c>xxx1:</c> and 32 lower-case hex digits
-    /// (only tests make those) is kept as text.</summary>
-    private readonly record struct Key(int Session, ulong High, ulong Low, char Kind, string? Text)
+    /// <summary>An identity and its session as 128 bits: the identity's own (it is a SHA-256 prefix) with the session
+    /// mixed in; a text of another form (only tests make those) hashed with its session.</summary>
+    private readonly record struct Key(ulong High, ulong Low)
     {
         public static Key Of(int session, string identity)
         {
+            var mix = (ulong)(uint)session * 0x9E3779B97F4A7C15UL;
             if (identity.Length == 37 &&
                 (identity.StartsWith("cel1:", StringComparison.Ordinal) || identity.StartsWith("cdr1:", StringComparison.Ordinal)) &&
                 !identity.AsSpan(5).ContainsAnyExcept(LowerHex))
-                return new Key(session, ulong.Parse(identity.AsSpan(5, 16), System.Globalization.NumberStyles.AllowHexSpecifier),
-                    ulong.Parse(identity.AsSpan(21, 16), System.Globalization.NumberStyles.AllowHexSpecifier), identity[1], null);
-            return new Key(session, 0, 0, '\0', identity);
+                return new Key(ulong.Parse(identity.AsSpan(5, 16), System.Globalization.NumberStyles.AllowHexSpecifier) ^ mix,
+                    ulong.Parse(identity.AsSpan(21, 16), System.Globalization.NumberStyles.AllowHexSpecifier) ^ (identity[1] == 'd' ? 1UL : 0UL));
+            var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{session}|{identity}"));
+            return new Key(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
         }
 
         private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
