@@ -31,7 +31,8 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _queueRegion;
     private IActorRef _queues => MemberShutdown.RegionWhileUp(_queueRegion, Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly AgentState _agent;
+    private AgentState _agent;
+    private int _sinceSnapshot;
     private long _viewVersion;
     private DateTimeOffset _confirmedAt = DateTimeOffset.MinValue;
 
@@ -44,7 +45,15 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
         _settings = directory.Agent(agentId);
         _agent = new AgentState(agentId);
 
-        Recover<IAgentEvent>(e => _agent.Apply(e));
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is AgentSnapshot snapshot) _agent = AgentState.FromSnapshot(snapshot);
+        });
+        Recover<IAgentEvent>(e =>
+        {
+            _agent.Apply(e);
+            _sinceSnapshot++;
+        });
         Recover<RecoveryCompleted>(_ => Recovered());
 
         if (_settings is null)
@@ -73,6 +82,10 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
         Command<Tick>(_ => OnTick());
         Command<Refresh>(_ => PushViews());
         Command<WakeAgent>(_ => { });
+        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("agent {0}: snapshot failed: {1}", _agentId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("agent {0}: old snapshots not deleted: {1}", _agentId, f.Cause.Message));
     }
 
     public static Props Props(string agentId, QueueDirectory directory, QueueRuntimeSettings runtime, IActorRef queueRegion) =>
@@ -114,11 +127,17 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
         {
             var e = (IAgentEvent)t.Payload;
             _agent.Apply(e);
+            _sinceSnapshot++;
             if (e is AgentPaused { Automatic: true } p) _log.Info("agent {0}: {1}", _agentId, p.Reason);
             if (--left == 0)
             {
                 then?.Invoke();
                 PushViews();
+                if (_sinceSnapshot >= _runtime.AgentSnapshotEvery)
+                {
+                    _sinceSnapshot = 0;
+                    SaveSnapshot(_agent.Snapshot());
+                }
             }
         });
     }

@@ -31,7 +31,7 @@ public sealed class QueueSerializer(ExtendedActorSystem system) : SerializerWith
         (typeof(AgentLoggedIn), "gi1"), (typeof(AgentLoggedOut), "go1"), (typeof(AgentPaused), "gp1"),
         (typeof(AgentUnpaused), "gu1"), (typeof(AgentMembershipChanged), "gm1"), (typeof(ReservationGranted), "gr1"),
         (typeof(AgentRinging), "grg1"), (typeof(AgentAnswered), "ga1"), (typeof(AgentCallEnded), "ge1"),
-        (typeof(ReservationReleased), "grl1"),
+        (typeof(ReservationReleased), "grl1"), (typeof(AgentSnapshot), "gs1"),
         // queue messages
         (typeof(JoinQueue), "mjq1"), (typeof(JoinAnswer), "mja1"), (typeof(CallerHungUp), "mch1"),
         (typeof(CallerDialAnswered), "mcd1"), (typeof(ConnectResultReported), "mcr1"), (typeof(QueueSignalTaken), "mqt1"), (typeof(NodeRestarted), "mnr1"),

@@ -6,7 +6,7 @@ namespace Telephony.Domain.Queues.Agents;
 /// a recovered agent is exactly the one that journaled. The invariant the whole call queue rests on lives here: at
 /// most one reservation (and so one call) at a time, across every queue and node.
 /// </summary>
-public sealed class AgentState
+public sealed partial class AgentState
 {
     private readonly Dictionary<string, int> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AgentQueueTotals> _perQueue = new(StringComparer.Ordinal);
