@@ -33,7 +33,8 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private readonly int _groupParallelism;
     private int _groupsInFlight;
     private readonly JournalGroupWriter? _writer;
-    private readonly SemaphoreSlim _pluginReplays;
+    private readonly ReplayGate _pluginReplays;
+    private readonly string[] _urgentReplayPrefixes;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
@@ -41,7 +42,10 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
         _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
         _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
-        _pluginReplays = new SemaphoreSlim(Math.Max(1, journalConfig.GetInt("plugin-replay-parallelism", 8)));
+        _pluginReplays = new ReplayGate(journalConfig.GetInt("plugin-replay-parallelism", 8));
+        _urgentReplayPrefixes = journalConfig.HasPath("urgent-replay-persistence-id-prefixes")
+            ? journalConfig.GetStringList("urgent-replay-persistence-id-prefixes").ToArray()
+            : ["node/", "actions/", "queue/"];
         var provider = journalConfig.GetString("provider-name", "");
         if (journalConfig.GetBoolean("direct-sqlite-writes", false) && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
             _writer = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
@@ -178,19 +182,23 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     /// default) at the same moment; those still waiting after the connection timeout failed, ten failures opened the
     /// journal's circuit breaker, and every recovery and write of the member failed fast for a minute, the nodes'
     /// journals and action queues among them (soak run 10: ten callers never connected). At most
-    /// <c>plugin-replay-parallelism</c> run at once; the rest wait here, where no timeout but the call's runs.
+    /// <c>plugin-replay-parallelism</c> run at once; the rest wait here, where no timeout but the call's runs. Nodes'
+    /// journals, action queues and queues (<c>urgent-replay-persistence-id-prefixes</c>) go ahead of the agents.
     /// </summary>
     private async Task PluginReplayAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
         long max, Action<IPersistentRepresentation> recoveryCallback)
     {
-        await _pluginReplays.WaitAsync().ConfigureAwait(false);
+        var urgent = false;
+        foreach (var prefix in _urgentReplayPrefixes)
+            if (persistenceId.StartsWith(prefix, StringComparison.Ordinal)) urgent = true;
+        await _pluginReplays.EnterAsync(urgent).ConfigureAwait(false);
         try
         {
             await base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback).ConfigureAwait(false);
         }
         finally
         {
-            _pluginReplays.Release();
+            _pluginReplays.Leave();
         }
     }
 }
