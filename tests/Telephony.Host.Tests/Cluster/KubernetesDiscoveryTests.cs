@@ -105,8 +105,16 @@ public class KubernetesDiscoveryTests
         Assert.Equal(404, (int)(await http.GetAsync($"http://127.0.0.1:{port}/cluster/members")).StatusCode);
 
         // Once this member is up, the contact point names it to the pods that probe it.
+        // (The contact point reads the cluster's state, which can lag the join's own completion by a gossip round.)
         await cluster.JoinAsync(cluster.SelfAddress);
-        var member = Assert.Single((await SeedNodesAsync(http, port)).Nodes);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var named = await SeedNodesAsync(http, port);
+        while (named.Nodes.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            named = await SeedNodesAsync(http, port);
+        }
+        var member = Assert.Single(named.Nodes);
         Assert.Equal(cluster.SelfAddress, member.Node);
     }
 
