@@ -77,7 +77,6 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
                 }
                 linkedId = linkedId.Trim();
                 channels.Learn(uniqueId.Trim(), linkedId, now);
-                if (message.GetSharedValue("EventName") == "CHAN_END") channels.Ended(uniqueId.Trim(), now);
                 return new NodeRoute(NodeRouteKind.Routed, linkedId, new HeldEvent(null, message, now), null);
             }
             case "Cdr":
@@ -126,6 +125,7 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
         if (ParseCel(held.Cel!, held.At, out quarantined) is not { } cel) return null;
         // The event keeps the message (its bytes), not the decoded headers, and the parsed CEL for billing.
         var identity = _repeats.Number(held.Cel!.Session, EventIdentity.ForCel(cel), cel.EventTime.Utc).Value;
+        if (cel.Type == CelEventType.ChanEnd) channels.Ended(cel.UniqueId, held.At); // parsed here anyway
         return new RecordedEvent(RecordedEventKind.Cel, identity, held.At, held.Cel!) { ParsedCel = cel };
     }
 

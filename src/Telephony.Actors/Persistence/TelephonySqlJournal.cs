@@ -34,7 +34,6 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private int _groupsInFlight;
     private readonly JournalGroupWriter? _writer;
     private readonly ReplayGate _pluginReplays;
-    private readonly string[] _urgentReplayPrefixes;
 
     public TelephonySqlJournal(Akka.Configuration.Config journalConfig) : base(journalConfig)
     {
@@ -42,10 +41,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
         _batchedReplayPrefix = journalConfig.GetString("batched-replay-persistence-id-prefix", "call/");
         _groupRows = Math.Max(1, journalConfig.GetInt("group-commit-max-rows", 1000));
         _groupParallelism = Math.Max(1, journalConfig.GetInt("group-commit-parallelism", 1));
-        _pluginReplays = new ReplayGate(journalConfig.GetInt("plugin-replay-parallelism", 8));
-        _urgentReplayPrefixes = journalConfig.HasPath("urgent-replay-persistence-id-prefixes")
-            ? journalConfig.GetStringList("urgent-replay-persistence-id-prefixes").ToArray()
-            : ["node/", "actions/", "queue/"];
+        _pluginReplays = ReplayGate.From(journalConfig, "plugin-replay-parallelism");
         var provider = journalConfig.GetString("provider-name", "");
         if (journalConfig.GetBoolean("direct-sqlite-writes", false) && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
             _writer = new SqliteGroupWriter(journalConfig, (ExtendedActorSystem)Context.System);
@@ -188,10 +184,7 @@ public sealed class TelephonySqlJournal : SqlWriteJournal
     private async Task PluginReplayAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
         long max, Action<IPersistentRepresentation> recoveryCallback)
     {
-        var urgent = false;
-        foreach (var prefix in _urgentReplayPrefixes)
-            if (persistenceId.StartsWith(prefix, StringComparison.Ordinal)) urgent = true;
-        await _pluginReplays.EnterAsync(urgent).ConfigureAwait(false);
+        await _pluginReplays.EnterAsync(persistenceId).ConfigureAwait(false);
         try
         {
             await base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback).ConfigureAwait(false);

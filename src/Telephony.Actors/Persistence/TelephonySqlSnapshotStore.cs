@@ -16,7 +16,7 @@ public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
     private readonly string _table;
     private readonly string? _defaultSerializer;
     private readonly Akka.Serialization.Serialization _serialization;
-    private readonly SemaphoreSlim _loads;
+    private readonly ReplayGate _loads;
 
     public TelephonySqlSnapshotStore(Akka.Configuration.Config snapshotConfig) : base(snapshotConfig)
     {
@@ -24,23 +24,24 @@ public sealed class TelephonySqlSnapshotStore : SqlSnapshotStore
         _table = snapshotConfig.GetString("default.snapshot.table-name", "snapshot");
         _defaultSerializer = snapshotConfig.GetString("serializer", null);
         _serialization = Context.System.Serialization;
-        _loads = new SemaphoreSlim(Math.Max(1, snapshotConfig.GetInt("load-parallelism", 8)));
+        _loads = ReplayGate.From(snapshotConfig, "load-parallelism");
     }
 
     /// <summary>Every recovering entity asks for its snapshot first, each load on a pooled connection: a member taking
     /// over thousands of entities at once must not ask the pool for thousands (those still waiting after its connection
-    /// timeout fail their recovery; see TelephonySqlJournal's replays). The rest wait here.</summary>
+    /// timeout fail their recovery; see TelephonySqlJournal's replays). The rest wait here, nodes and queues first.</summary>
     protected override async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria,
         CancellationToken cancellationToken)
     {
-        await _loads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Not cancelled while waiting: a place handed to a waiter that left would never be given back.
+        await _loads.EnterAsync(persistenceId).ConfigureAwait(false);
         try
         {
             return await base.LoadAsync(persistenceId, criteria, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _loads.Release();
+            _loads.Leave();
         }
     }
 
