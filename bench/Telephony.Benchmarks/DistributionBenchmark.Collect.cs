@@ -202,7 +202,7 @@ internal static partial class DistributionBenchmark
             }
         }
         var region = host.Registry.Get<QueueRegion>();
-        var infos = await Task.WhenAll(QueueList.Select(q => region.Ask<QueueInfo>(new GetQueue(q), TimeSpan.FromSeconds(30))));
+        var infos = await Task.WhenAll(QueueList.Select(q => QueueInfoAsk.AskAsync(host.System, region, q, TimeSpan.FromSeconds(30))));
         return new Run(arrivals.Callers, redirects, receiptsTotal, outOfWindow, offers, joined, offerEnds, connects, completions, lefts,
             listener.Joins, listener.Results, infos, queueRows, agentRows, started) { AgentEvents = agentEvents, QueueEventTimes = queueTimes };
     }

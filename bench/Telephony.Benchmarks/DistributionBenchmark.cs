@@ -213,7 +213,7 @@ internal static partial class DistributionBenchmark
         var sw = Stopwatch.StartNew();
         while (true)
         {
-            var infos = await Task.WhenAll(QueueList.Select(q => region.Ask<QueueInfo>(new GetQueue(q), TimeSpan.FromSeconds(30))));
+            var infos = await Task.WhenAll(QueueList.Select(q => QueueInfoAsk.AskAsync(host.System, region, q, TimeSpan.FromSeconds(30))));
             var ok = infos.All(i => i.Agents.Count(x => x.Status == nameof(AgentStatus.Available) && x.Activity == "Idle")
                                     == directory.ConfiguredMembers(i.Queue).Count);
             if (ok) return;

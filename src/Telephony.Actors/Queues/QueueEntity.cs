@@ -62,7 +62,10 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => Recovered());
 
         Command<JoinQueue>(Join);
-        Command<GetQueue>(_ => Sender.Tell(Info()));
+        Command<GetQueue>(_ =>
+        {
+            foreach (var part in QueueInfoParts.Split(Info())) Sender.Tell(part);
+        });
         Command<AgentViewChanged>(OnView);
         Command<ReservationAnswer>(OnReservationAnswer);
         Command<ConfirmReservation>(c => Sender.Tell(new ReservationConfirmed(c.AgentId, c.ReservationId, Holds(c.ReservationId))));

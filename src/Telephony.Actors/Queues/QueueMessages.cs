@@ -40,8 +40,12 @@ public sealed record ConfirmReservation(string Queue, string ReservationId, stri
 
 public sealed record RemoveCaller(string Queue, CallerKey Caller) : IQueueMessage;
 
-/// <summary>Answered with <see cref="QueueInfo"/>.</summary>
+/// <summary>Answered with every <see cref="QueueInfoPart"/> of one view (ask it with <see cref="QueueInfoAsk"/>).</summary>
 public sealed record GetQueue(string Queue) : IQueueMessage;
+
+/// <summary>Part <paramref name="Part"/> (from 0) of <paramref name="Parts"/> of one answer to <see cref="GetQueue"/>:
+/// the view's scalars and a slice of its lists (<see cref="QueueInfoParts"/>).</summary>
+public sealed record QueueInfoPart(string Queue, int Part, int Parts, QueueInfo Info) : IQueueWire;
 
 public sealed record WaitingCallerInfo(
     string Caller, string Node, string Channel, string? CallerIdNum, string? CallerIdName, int Priority, int Position,

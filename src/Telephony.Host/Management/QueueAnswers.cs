@@ -73,6 +73,20 @@ public static class QueueAnswers
         }
     }
 
+    /// <summary>A queue's whole view among many (a list), or why there is none.</summary>
+    public static async Task<(QueueInfo? Answer, string? Error)> TryAskQueue(ActorSystem system, IActorRef region, string queue,
+        CancellationToken cancel)
+    {
+        try
+        {
+            return (await QueueInfoAsk.AskAsync(system, region, queue, AskTimeout, cancel), null);
+        }
+        catch (AskTimeoutException)
+        {
+            return (null, ActionAnswers.NoAnswer(AskTimeout));
+        }
+    }
+
     public static IResult Unavailable(string what, TimeSpan timeout, string more = "") =>
         ManagementResults.Error(StatusCodes.Status503ServiceUnavailable, $"{what} did not answer within {timeout.TotalSeconds:0}s{more}");
 

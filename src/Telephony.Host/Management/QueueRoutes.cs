@@ -38,13 +38,14 @@ public static class QueueRoutes
         app.MapPost("/queues/{name}/callers", Join);
     }
 
-    private static async Task<IResult> List(HostSettings settings, IRequiredActor<QueueRegion> queues, CancellationToken cancel)
+    private static async Task<IResult> List(HostSettings settings, ActorSystem system, IRequiredActor<QueueRegion> queues,
+        CancellationToken cancel)
     {
         var names = QueueAnswers.Directory(settings).Queues.Select(q => q.Name).Order(StringComparer.Ordinal).ToList();
         var region = await queues.GetAsync(cancel);
         var answers = await Task.WhenAll(names.Select(async n =>
         {
-            var (info, error) = await QueueAnswers.TryAsk<QueueInfo>(region, new GetQueue(n), cancel);
+            var (info, error) = await QueueAnswers.TryAskQueue(system, region, n, cancel);
             return (Queue: n, Info: info, Error: error);
         }));
         if (names.Count > 0 && answers.All(a => a.Info is null))
@@ -59,7 +60,7 @@ public static class QueueRoutes
         q.Agents.Count(a => a.Status == "Available" && a.Activity == "Idle"));
 
     /// <summary>The queue as its entity tells it, each agent on break with its reason (the agent's, asked beside).</summary>
-    private static async Task<IResult> Show(string name, HostSettings settings, IRequiredActor<QueueRegion> queues,
+    private static async Task<IResult> Show(string name, HostSettings settings, ActorSystem system, IRequiredActor<QueueRegion> queues,
         IRequiredActor<AgentRegion> agents, IOptions<JsonOptions> json, CancellationToken cancel)
     {
         if (QueueAnswers.UnknownQueue(settings, name) is { } notFound) return notFound;
@@ -67,7 +68,7 @@ public static class QueueRoutes
         QueueInfo info;
         try
         {
-            info = await region.Ask<QueueInfo>(new GetQueue(name), QueueAnswers.AskTimeout, cancel);
+            info = await QueueInfoAsk.AskAsync(system, region, name, QueueAnswers.AskTimeout, cancel);
         }
         catch (AskTimeoutException)
         {

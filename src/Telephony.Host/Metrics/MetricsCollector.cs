@@ -56,7 +56,7 @@ public sealed class MetricsCollector(
         var snapshot = new MetricsSnapshot { Nodes = statuses, ActionsByNode = actions };
         if (!IsOldest(cluster)) return snapshot;
         var queueInfos = registry.TryGet<QueueRegion>(out var queueRegion)
-            ? (await Task.WhenAll(settings.Telephony.QueueDirectory.Queues.Select(q => TryAsk<QueueInfo>(queueRegion, new GetQueue(q.Name), cancel))))
+            ? (await Task.WhenAll(settings.Telephony.QueueDirectory.Queues.Select(q => TryAskQueue(queueRegion, q.Name, cancel))))
                 .OfType<QueueInfo>().ToList()
             : [];
         var projections = registry.TryGet<BillingProjections>(out var billing)
@@ -69,6 +69,18 @@ public sealed class MetricsCollector(
     {
         var up = cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).ToList();
         return up.Count > 0 && up.Aggregate((a, b) => a.IsOlderThan(b) ? a : b).Address == cluster.SelfAddress;
+    }
+
+    private async Task<QueueInfo?> TryAskQueue(IActorRef region, string queue, CancellationToken cancel)
+    {
+        try
+        {
+            return await QueueInfoAsk.AskAsync(system, region, queue, AskTimeout, cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
     }
 
     private static async Task<T?> TryAsk<T>(IActorRef target, object message, CancellationToken cancel) where T : class

@@ -40,7 +40,7 @@ public class QueueOutcomeScenarioTests(ITestOutputHelper output)
         }
 
         public async Task<QueueInfo> Queue(string name) =>
-            await Host.Registry.Get<QueueRegion>().Ask<QueueInfo>(new GetQueue(name), Ask);
+            await QueueInfoAsk.AskAsync(Host.System, Host.Registry.Get<QueueRegion>(), name, Ask);
 
         public async Task<AgentInfo> Agent(string id) =>
             await Host.Registry.Get<AgentRegion>().Ask<AgentInfo>(new GetAgent(id), Ask);

@@ -45,7 +45,7 @@ public class QueueScenarioTests(ITestOutputHelper output)
         new() { Name = "sales", Strategy = strategy, RingTimeout = TimeSpan.FromSeconds(3) };
 
     private static async Task<QueueInfo> Queue(TelephonyHost host) =>
-        await host.Registry.Get<QueueRegion>().Ask<QueueInfo>(new GetQueue("sales"), Ask);
+        await QueueInfoAsk.AskAsync(host.System, host.Registry.Get<QueueRegion>(), "sales", Ask);
 
     private static async Task<AgentInfo> AgentInfo(TelephonyHost host, string id) =>
         await host.Registry.Get<AgentRegion>().Ask<AgentInfo>(new GetAgent(id), Ask);
