@@ -57,8 +57,13 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(o =>
         {
             if (o.Snapshot is QueueSnapshot s) _state.Restore(s);
+            _recoveredFromSnapshot = o.Metadata.SequenceNr;
         });
-        Recover<IQueueEvent>(e => _state.Apply(e));
+        Recover<IQueueEvent>(e =>
+        {
+            _state.Apply(e);
+            _replayed++;
+        });
         Recover<RecoveryCompleted>(_ => Recovered());
 
         Command<JoinQueue>(Join);
@@ -110,7 +115,10 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
             _nodes.Tell(new WatchQueueCaller(caller.Key.Node, caller.Key.UniqueId, _name));
             foreach (var offer in caller.Offers) StartConnect(caller, offer); // same keys: the action queue returns the same actions
         }
-        if (_state.Count > 0) _log.Info("queue {0}: recovered with {1} caller(s) at {2:O}", _name, _state.Count, now);
+        // How long a takeover kept the queue from serving, and why (a snapshot too far back, a journal under load).
+        if (_state.Count > 0 || _replayed > 0)
+            _log.Info("queue {0}: recovered with {1} caller(s) at {2:O} in {3:0} ms (snapshot at {4}, {5} events replayed)",
+                _name, _state.Count, now, _recovering.Elapsed.TotalMilliseconds, _recoveredFromSnapshot, _replayed);
         Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(500));
         StartChecks();
         Dispatch();
@@ -210,6 +218,9 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
     }
 
     private int _unwritten;
+    private readonly System.Diagnostics.Stopwatch _recovering = System.Diagnostics.Stopwatch.StartNew();
+    private long _recoveredFromSnapshot;
+    private int _replayed;
 
     private QueueInfo Info()
     {
