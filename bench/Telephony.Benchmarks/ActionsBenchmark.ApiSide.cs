@@ -151,7 +151,7 @@ internal static partial class ActionsBenchmark
 
         private async Task<Dictionary<string, ActionRecord>> Records()
         {
-            var lists = await Task.WhenAll(_nodes.Select(n => _region.Ask<ActionList>(new ListActions(n, null, int.MaxValue), AskTimeout)));
+            var lists = await Task.WhenAll(_nodes.Select(async n => (ActionList)await ActionListAsk.AskAsync(_region, n, null, int.MaxValue, AskTimeout)));
             return lists.SelectMany(l => l.Actions).ToDictionary(r => r.Id, StringComparer.Ordinal);
         }
 

@@ -133,7 +133,7 @@ internal static partial class DistributionBenchmark
         {
             var receipts = node.ActionRate.Timestamps("Redirect");
             receiptsTotal += receipts.Count;
-            var list = await nodes.Ask<ActionList>(new ListActions(node.Name, null, int.MaxValue), TimeSpan.FromSeconds(60));
+            var list = (ActionList)await ActionListAsk.AskAsync(nodes, node.Name, null, int.MaxValue, TimeSpan.FromSeconds(60));
             // One AMI session per node writes in the order of the action numbers: the k-th Redirect received is the
             // k-th Redirect sent (checked: its receipt lies between the action's SentAt and RespondedAt).
             var sent = list.Actions.Where(r => r.Action == "Redirect" && r.SentAt is not null)

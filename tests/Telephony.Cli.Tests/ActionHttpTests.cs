@@ -143,4 +143,20 @@ public sealed class ActionHttpTests(DemoHost host) : IDisposable
         Assert.True(list.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32()) >= 3);
         Assert.Empty(list.GetProperty("unanswered").EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_list_of_hundreds_of_actions_comes_back_whole_newest_first_although_the_node_answers_it_in_pages()
+    {
+        // ~700 bytes each: 300 are several of the pages a node's queue cuts its answer into (ActionPages, 40 KB).
+        for (var i = 0; i < 300; i++) Assert.Equal(HttpStatusCode.Accepted, (await Post("""{"node": "demo-1", "action": "Ping"}""")).Status);
+
+        var list = JsonDocument.Parse(await _http.GetStringAsync("actions?node=demo-1&limit=1000")).RootElement;
+
+        var numbers = list.GetProperty("actions").EnumerateArray().Select(a => long.Parse(a.GetProperty("id").GetString()!.Split(':')[1])).ToList();
+        var held = list.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32());
+        Assert.True(numbers.Count >= 300, $"{numbers.Count} actions listed");
+        Assert.Equal(Math.Min(1000, held), numbers.Count);
+        Assert.Equal(numbers.OrderDescending(), numbers);
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+    }
 }

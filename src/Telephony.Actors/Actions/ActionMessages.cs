@@ -40,12 +40,15 @@ public sealed record GetAction(string Node, string Id) : IActionQueueMessage;
 
 public sealed record ActionFound(ActionRecord Action) : IActionMessage;
 
-/// <summary>The newest actions first, optionally of one status; answered with <see cref="ActionList"/>.</summary>
-public sealed record ListActions(string Node, ActionStatus? Status, int Limit) : IActionQueueMessage;
+/// <summary>The newest actions first, optionally of one status and older than number <paramref name="Before"/>;
+/// answered with <see cref="ActionList"/>.</summary>
+public sealed record ListActions(string Node, ActionStatus? Status, int Limit, long? Before = null) : IActionQueueMessage;
 
 /// <param name="Counts">Actions the queue holds by status (finished ones as far back as it keeps them).</param>
-public sealed record ActionList(string Node, IReadOnlyList<ActionRecord> Actions, IReadOnlyDictionary<ActionStatus, int> Counts)
-    : IActionMessage;
+/// <param name="More">Set when the answer stopped short of the limit to fit one remoting frame
+/// (<see cref="ActionPages"/>): ask again with it as <c>Before</c> for the next page.</param>
+public sealed record ActionList(string Node, IReadOnlyList<ActionRecord> Actions, IReadOnlyDictionary<ActionStatus, int> Counts,
+    long? More = null) : IActionMessage;
 
 /// <summary>Cancel a queued action: answered with <see cref="ActionFound"/> (now Cancelled) or <see cref="ActionRefused"/>
 /// (NotFound, or Conflict when it was already sent or finished).</summary>

@@ -62,8 +62,14 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
 
         Command<SubmitAction>(Submit);
         Command<GetAction>(g => Sender.Tell(_book.Find(g.Id) is { } a ? new ActionFound(a) : NotFound(g.Id)));
-        Command<ListActions>(l => Sender.Tell(new ActionList(_node, _book.List(l.Status, l.Limit),
-            _book.Counts.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value))));
+        Command<ListActions>(l =>
+        {
+            var page = _book.List(l.Status, l.Limit, l.Before);
+            var fit = ActionPages.Fitting(page);
+            Sender.Tell(new ActionList(_node, fit < page.Count ? page[..fit] : page,
+                _book.Counts.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value),
+                fit < page.Count ? ActionBook.NumberOf(page[fit - 1].Id) : null));
+        });
         Command<CancelAction>(Cancel);
         Command<SubscribeAction>(Subscribe);
         Command<Terminated>(t => { foreach (var s in _subscribers.Values) s.Remove(t.ActorRef); });

@@ -64,8 +64,9 @@ public sealed class ActionBook(int keepFinished)
     }
 
     /// <summary>Newest first.</summary>
-    public List<ActionRecord> List(ActionStatus? status, int limit) =>
-        _byId.Values.Where(a => status is null || a.Status == status)
+    /// <summary>The newest first, optionally of one status and older than number <paramref name="before"/> (a page).</summary>
+    public List<ActionRecord> List(ActionStatus? status, int limit, long? before = null) =>
+        _byId.Values.Where(a => (status is null || a.Status == status) && (before is null || NumberOf(a.Id) < before))
             .OrderByDescending(a => NumberOf(a.Id)).Take(Math.Max(0, limit)).ToList();
 
     private void Finished(string id)

@@ -98,7 +98,7 @@ public static class ActionRoutes
         {
             try
             {
-                var reply = await region.Ask<object>(new ListActions(n, wanted, max), ActionAnswers.AskTimeout, cancel);
+                var reply = await ActionListAsk.AskAsync(region, n, wanted, max, ActionAnswers.AskTimeout, cancel);
                 return (Node: n, List: reply as ActionList, Error: reply is ActionList ? null : $"unexpected answer {reply.GetType().Name}");
             }
             catch (AskTimeoutException)

@@ -38,7 +38,8 @@ public class ActionDisconnectScenarioTests(ITestOutputHelper output)
             await Task.Delay(100); // a dialer trickling in over the outage
         }
         var waiting = await nodes.Ask<ActionList>(new ListActions("pbx1", ActionStatus.Queued, 1000), Ask);
-        Assert.Equal(100, waiting.Actions.Count); // nothing sent, nothing lost while down
+        Assert.Equal(100, waiting.Counts[ActionStatus.Queued]); // nothing sent, nothing lost while down
+        Assert.All(waiting.Actions, a => Assert.Contains(a.Id, ids)); // (the first page of them: ActionPages)
         Assert.Equal(0, sim.Node.Actions["Originate"]);
 
         await restart;
