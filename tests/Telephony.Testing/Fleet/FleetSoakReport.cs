@@ -122,7 +122,7 @@ public sealed record FleetSoakReport
                          $" (max {RecoverySeconds.Max():0.0} s)");
         yield return $"peak RSS: {string.Join(", ", PeakRssKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / 1024} MB"))}; " +
                      $"peak active calls {PeakActiveCalls}; memory per active call " +
-                     (BytesPerActiveCall is { } b ? $"{b / 1024:0.0} KB (slope of members' RSS over active calls)" : "not measurable");
+                     (BytesPerActiveCall is { } b ? $"{b / 1024:0.0} KB (slope of members' RSS over active calls)" : "not measurable here (RSS follows restarts and collections more than a few hundred calls; the memory benchmark measures it)");
         yield return "RSS per member process, first vs last quarter of its life: " + string.Join(", ",
             RssFlatness.Select(f => $"{f.Member}/{f.Pid} {f.FirstKb / 1024}->{f.LastKb / 1024} MB"));
         foreach (var problem in Problems) yield return "PROBLEM: " + problem;
