@@ -86,7 +86,9 @@ public sealed class VirtualQueueBehaviourTests
     {
         // One scaled clock for the node's queue calls: with a clock per call, two callers started a few milliseconds
         // apart under load had connection times the ledger could not compare (a flaky miss in CI).
-        await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes with { SubSecondTimes = true });
+        // A tenth of real time, not the fast tests' hundredth: at 100x the two Redirects raced the first call's progress
+        // on a loaded machine (the second connect sometimes never came, or the clocks could not be compared).
+        await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes with { SubSecondTimes = true, TimeScale = 0.1 });
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         sim.VirtualQueue.SetAgent(AgentBehavior.Answers("2001", 2, 1, TimeSpan.FromDays(1).TotalSeconds));
         var first = sim.Nodes[0].StartQueueCaller()!;
@@ -98,12 +100,16 @@ public sealed class VirtualQueueBehaviourTests
             await nodeA.ActionAsync(("Action", "Redirect"), ("ActionID", c.Channel), ("Channel", c.Channel),
                 ("Context", "vq-connect"), ("Exten", "asterisk-2-2001"), ("Priority", "1"));
         await nodeA.WaitUntilAsync(_ => sim.VirtualQueue.Ledger.Connections.Count == 2);
+        // Both talk a while before the hang-ups: the ledger compares each call's own clock, and their random sub-second
+        // wait fractions leave them up to a second or two apart; 500 ms of wall clock is 5 simulated seconds here.
+        await Task.Delay(500);
         foreach (var c in new[] { first, second })
             await nodeA.ActionAsync(("Action", "Hangup"), ("ActionID", "h" + c.Channel), ("Channel", c.Channel));
         await Task.WhenAll(first.Completion, second.Completion);
 
         var ledger = sim.VirtualQueue.Ledger;
         Assert.Equal(2, ledger.Connections.Count);
+        Assert.True(ledger.Overlaps().Count == 1, string.Join("; ", ledger.Connections.Select(c => $"{c.CallerUniqueid} {c.Start:HH:mm:ss.ffffff}-{c.End:HH:mm:ss.ffffff}")));
         var (one, other) = Assert.Single(ledger.Overlaps());
         Assert.Equal(("2001", "2001"), (one.AgentId, other.AgentId));
         Assert.Empty(ledger.CallersConnectedMoreThanOnce());
