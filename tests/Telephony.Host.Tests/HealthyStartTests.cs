@@ -28,7 +28,7 @@ public partial class HealthyStartTests(ITestOutputHelper output)
         Assert.DoesNotContain("ClusterSingletonProxy failed to find", host.Output);
         var warnings = WarningLines(host.Output).ToList();
         foreach (var w in warnings) output.WriteLine($"allowed: {w}");
-        Assert.All(warnings, w => Assert.Contains(MachineStarvedWarning, w));
+        Assert.All(warnings, w => Assert.True(w.Contains(MachineStarvedWarning) || w.Contains(LastMemberHandOffDrop), w));
         // The demo's dialer sent Originates through the action queue, and the default sink reported them in ami_action.
         using (var billing = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(work.FullName, "data", "billing.db")};Pooling=false"))
         {
@@ -66,6 +66,12 @@ public partial class HealthyStartTests(ITestOutputHelper output)
     /// <summary>Akka's heartbeat sender reports a scheduler that ran late: true when the test machine's cores are
     /// starved (several hosts and the test runner on 2 cores), so not a false alarm of the service.</summary>
     private const string MachineStarvedWarning = "Scheduled sending of heartbeat was delayed";
+
+    /// <summary>Akka's shard dropping a message that reached it while it was handed off: at the SIGTERM of the only
+    /// member a call event read in the stop's last moment can meet its shard stopping (once in ~10 CI runs). Nothing
+    /// takes the node over, so what it read and did not journal is the gap the next start journals from the node's
+    /// last heartbeat, as for any stop of the last member.</summary>
+    private const string LastMemberHandOffDrop = "buffered messages to shard";
 
     /// <summary>Lines at warning level or worse: the console logger's <c>warn:</c>, <c>fail:</c>, <c>crit:</c>, and
     /// the host's own <c>telephony: warning:</c> on stderr.</summary>
