@@ -50,14 +50,7 @@ public static class QueueInfoParts
             info with { Waiting = p.W, Connected = p.C, Agents = p.A })).ToList();
     }
 
-    /// <summary>Bytes of a string in the serializer's JSON, at most: anything but printable ASCII is escaped (\uXXXX).</summary>
-    private static int Text(string? s)
-    {
-        if (s is null) return 0;
-        var n = 0;
-        foreach (var c in s) n += c is >= ' ' and <= '~' ? 1 : 6;
-        return n;
-    }
+    private static int Text(string? s) => Telephony.Domain.Actions.ActionPages.Text(s);
 
     /// <summary>The whole view again, from every part of one answer (in any order).</summary>
     public static QueueInfo Join(IReadOnlyCollection<QueueInfoPart> parts)

@@ -38,7 +38,9 @@ public static class ActionPages
         return n;
     }
 
-    private static int Text(string? s)
+    /// <summary>Bytes of a string in System.Text.Json's output, at most: anything but printable ASCII is escaped
+    /// (\uXXXX). Shared with the queue's view parts.</summary>
+    public static int Text(string? s)
     {
         if (s is null) return 0;
         var n = 0;
