@@ -44,7 +44,7 @@ public class JsonlProjectionTests(ITestOutputHelper output)
             for (var i = 0; i < 8; i++) sim.Node.StartCall(ProjectionScenarioTests.Scripts[i % ProjectionScenarioTests.Scripts.Length]);
             await Wait.Until(async () => (await host.ReadTagAsync(CallTags.Billing)).Count >= 28, "every call is billed", 60);
             await ProjectionScenarioTests.WaitCaughtUpAsync(host);
-            await AssertFilesMatchJournalAsync(host, files);
+            await AssertFilesMatchJournalAsync(host, files, folder, "after the restart");
             output.WriteLine($"{files.FilesOf("files:cel").Count} cel files, {files.FilesOf("files:cdr").Count} cdr files");
             Assert.True(files.FilesOf("files:cel").Count > 1, "the cel lines were rotated into several files");
 
@@ -52,7 +52,7 @@ public class JsonlProjectionTests(ITestOutputHelper output)
             Assert.IsType<RebuildAccepted>(reply);
             await Wait.Until(async () => (await host.StatusAsync()).Rebuilds.Any(r => r.Phase == RebuildPhase.Completed), "the rebuild completes", 60);
             await ProjectionScenarioTests.WaitCaughtUpAsync(host);
-            await AssertFilesMatchJournalAsync(host, files);
+            await AssertFilesMatchJournalAsync(host, files, folder, "after the rebuild");
             Assert.False(Directory.Exists(folder + ".rebuild") || Directory.Exists(folder + ".old"), "the rebuild folders are gone");
         }
     }
@@ -64,7 +64,7 @@ public class JsonlProjectionTests(ITestOutputHelper output)
     /// Asterisk sends a call's Cdr after its LINKEDID_END, so the journal may still grow for a moment after the calls
     /// are billed and the projections reported caught up: compare until both agree (or time runs out, then show the
     /// difference). A line written twice never agrees.</summary>
-    private static async Task AssertFilesMatchJournalAsync(BillingHost host, JsonlFileSink files)
+    private async Task AssertFilesMatchJournalAsync(BillingHost host, JsonlFileSink files, string folder, string when)
     {
         List<(List<string> Journal, List<string> Files)> last;
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -73,6 +73,17 @@ public class JsonlProjectionTests(ITestOutputHelper output)
             last = await CompareAsync(host, files);
             if (last.All(pair => pair.Journal.SequenceEqual(pair.Files)) || DateTime.UtcNow > deadline) break;
             await Task.Delay(200);
+        }
+        if (!last.All(pair => pair.Journal.SequenceEqual(pair.Files)))
+        {
+            // Seen once in a full CI run (a Cdr journaled, not in the files) and not again in 40 runs alone or under
+            // load: say exactly what differs and where each projection stood, so the next occurrence can be traced.
+            foreach (var (journal, written) in last)
+                output.WriteLine($"{when}: missing from the files [{string.Join(", ", journal.Except(written))}], " +
+                                 $"not in the journal [{string.Join(", ", written.Except(journal))}]");
+            foreach (var p in (await host.StatusAsync()).Projections)
+                output.WriteLine($"{p.Name}: offset {p.Offset}, head {p.JournalHead}, lag {p.LagEvents}, state {p.State}, failures {p.Failures}, restarts {p.Restarts}, last error {p.LastError}");
+            foreach (var state in Directory.GetFiles(folder, "*.offset")) output.WriteLine($"{Path.GetFileName(state)}: {File.ReadAllText(state)}");
         }
         foreach (var (journal, written) in last) Assert.Equal(journal, written);
     }
