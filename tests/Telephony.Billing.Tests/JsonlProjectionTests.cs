@@ -57,6 +57,44 @@ public class JsonlProjectionTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Projections_that_start_again_report_no_lag_before_they_know_their_offset_and_none_when_caught_up()
+    {
+        await using var sim = await ProjectionScenarioTests.StartSimulatorAsync();
+        var journal = TestJournal.Sqlite();
+        var folder = Path.Combine(TestDatabases.TempFolder(), "billing");
+        BillingSinkOptions Files(Func<IBillingSink, IBillingSink>? wrap = null) => new()
+        {
+            Name = "files", Kind = BillingSinkKind.Jsonl, ConnectionString = folder, Wrap = wrap,
+        };
+
+        await using (var host = await BillingHost.StartAsync(journal, BillingHost.Options(Files()), BillingHost.NodeFor(sim.Node)))
+        {
+            await Wait.Until(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+            for (var i = 0; i < 12; i++) sim.Node.StartCall(ProjectionScenarioTests.Scripts[i % ProjectionScenarioTests.Scripts.Length]);
+            await Wait.Until(async () => (await host.ReadTagAsync(CallTags.Billing)).Count >= 12, "every call is billed", 60);
+            await ProjectionScenarioTests.WaitCaughtUpAsync(host);
+        }
+
+        // Everything journaled is projected and nothing new happens: whatever the new projections report as lag while
+        // they start (their offsets take 2 s to read) must be "not measured yet" (-1) or 0, never the journal's history.
+        var slow = BillingHost.Options(Files(inner => new SlowOffsetSink(inner) { Delay = TimeSpan.FromSeconds(2) }));
+        await using (var host = await BillingHost.StartAsync(journal, slow, BillingHost.NodeFor(sim.Node)))
+        {
+            var seen = new List<string>();
+            var until = DateTime.UtcNow.AddSeconds(5);
+            while (DateTime.UtcNow < until)
+            {
+                foreach (var p in (await host.StatusAsync()).Projections)
+                    if (p.LagEvents > 0) seen.Add($"{p.Name}: lag {p.LagEvents} events / {p.LagSeconds:F1} s at offset {p.Offset} ({p.State})");
+                await Task.Delay(50);
+            }
+            foreach (var line in seen.Distinct()) output.WriteLine(line);
+            Assert.Empty(seen);
+            Assert.All((await host.StatusAsync()).Projections, p => Assert.Equal(0, p.LagEvents));
+        }
+    }
+
     private static List<string> Lines(JsonlFileSink files, string projection) =>
         JsonlFileSinkTests.Lines(files, projection).Select(l => l.ToString()).ToList();
 

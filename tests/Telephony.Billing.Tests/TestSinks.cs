@@ -46,3 +46,16 @@ public sealed class ThrottledSink(IBillingSink inner) : BillingSinkDecorator(inn
         await base.WriteAsync(batch, ct);
     }
 }
+
+/// <summary>A sink slow to say where its projections stopped: every offset read waits <see cref="Delay"/> first (a
+/// billing database far away, or busy, when the projections start on another member).</summary>
+public sealed class SlowOffsetSink(IBillingSink inner) : BillingSinkDecorator(inner)
+{
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public override async Task<long> ReadOffsetAsync(string projection, CancellationToken ct)
+    {
+        await Task.Delay(Delay, ct);
+        return await base.ReadOffsetAsync(projection, ct);
+    }
+}

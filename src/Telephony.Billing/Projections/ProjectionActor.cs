@@ -31,7 +31,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     private sealed record Resumed(long Offset);
     private sealed record Failed(Exception Error);
     private sealed record StreamEnded(Exception? Error);
-    private sealed record LagMeasured(JournalLag Lag, DateTimeOffset StartedAt);
+    private sealed record LagMeasured(JournalLag Lag, DateTimeOffset StartedAt, int Epoch);
     private sealed record MeasureLag
     {
         public static readonly MeasureLag Instance = new();
@@ -56,6 +56,11 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     private string? _lastError;
     private DateTimeOffset? _lastWriteAt, _lagMeasuredAt;
     private bool _measuring;
+    // The lag is measured from the offset the sink stored: not before it is read, and a measurement begun before the
+    // latest read is dropped. (A projection that had just moved measured from offset 0 and reported the age of the
+    // journal's oldest events, 200-830 s, as its lag: the fleet soak's "max lag" samples.)
+    private bool _offsetKnown;
+    private int _offsetEpoch;
     private DateTime _lastLog = DateTime.MinValue;
     private IActorRef? _stopRequester;
 
@@ -90,6 +95,8 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             if (_state != ProjectionState.Starting) _restarts++;
             _offset = r.Offset;
+            _offsetKnown = true;
+            _offsetEpoch++;
             if (_state != ProjectionState.Stopping) _state = ProjectionState.Running;
             _log.Info("projection {0}: reading tag '{1}' after offset {2} into {3}", _name, _tag, r.Offset, _sink.Tables);
         });
@@ -102,15 +109,17 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         });
         Receive<MeasureLag>(_ =>
         {
-            if (_lagProbe is null || _measuring) return;
+            if (_lagProbe is null || _measuring || !_offsetKnown) return;
             _measuring = true;
             var startedAt = DateTimeOffset.UtcNow;
-            _lagProbe.MeasureAsync(_tag, _offset).PipeTo(Self, success: lag => new LagMeasured(lag, startedAt), failure: ex => new Status.Failure(ex));
+            var epoch = _offsetEpoch;
+            _lagProbe.MeasureAsync(_tag, _offset).PipeTo(Self, success: lag => new LagMeasured(lag, startedAt, epoch), failure: ex => new Status.Failure(ex));
         });
         Receive<LagMeasured>(m =>
         {
             var lag = m.Lag;
             _measuring = false;
+            if (m.Epoch != _offsetEpoch) return;
             _head = lag.Head;
             var caughtUpNow = lag.Events == 0 && _lagEvents != 0;
             _lagEvents = lag.Events;
