@@ -59,8 +59,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     // The lag is measured from the offset the sink stored: not before it is read, and a measurement begun before the
     // latest read is dropped. (A projection that had just moved measured from offset 0 and reported the age of the
     // journal's oldest events, 200-830 s, as its lag: the fleet soak's "max lag" samples.)
-    private bool _offsetKnown;
-    private int _offsetEpoch;
+    private int _offsetEpoch; // offset reads so far: 0 until the first
     private DateTime _lastLog = DateTime.MinValue;
     private IActorRef? _stopRequester;
 
@@ -95,7 +94,6 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             if (_state != ProjectionState.Starting) _restarts++;
             _offset = r.Offset;
-            _offsetKnown = true;
             _offsetEpoch++;
             if (_state != ProjectionState.Stopping) _state = ProjectionState.Running;
             _log.Info("projection {0}: reading tag '{1}' after offset {2} into {3}", _name, _tag, r.Offset, _sink.Tables);
@@ -109,7 +107,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         });
         Receive<MeasureLag>(_ =>
         {
-            if (_lagProbe is null || _measuring || !_offsetKnown) return;
+            if (_lagProbe is null || _measuring || _offsetEpoch == 0) return;
             _measuring = true;
             var startedAt = DateTimeOffset.UtcNow;
             var epoch = _offsetEpoch;
