@@ -94,6 +94,10 @@ public sealed partial class ActionQueueActor : ReceivePersistentActor, IWithTime
 
     public override string PersistenceId => "actions/" + _node;
 
+    // While the journal database is down: one error and a summary per window, not a stack trace per start.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Telephony.Actors.Persistence.RecoveryFailures.Get(Context.System).Report(PersistenceId, reason, message);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string node, ActionQueueSettings settings, IActorRef callRegion) =>

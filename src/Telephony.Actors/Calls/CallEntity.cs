@@ -85,6 +85,10 @@ public sealed class CallEntity : PersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    // While the journal database is down: one error and a summary per window, not a stack trace per start.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Telephony.Actors.Persistence.RecoveryFailures.Get(Context.System).Report(PersistenceId, reason, message);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props made without an expression tree: <c>Props.Create(() => new ...)</c> builds and evaluates one per

@@ -99,5 +99,9 @@ internal sealed class NodeJournal : ReceivePersistentActor
     public long Quarantined { get; private set; }
     public override string PersistenceId { get; }
 
+    // While the journal database is down: one error and a summary per window, not a stack trace per start.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Telephony.Actors.Persistence.RecoveryFailures.Get(Context.System).Report(PersistenceId, reason, message);
+
     public static Props Props(string node) => Akka.Actor.Props.Create(() => new NodeJournal(node));
 }

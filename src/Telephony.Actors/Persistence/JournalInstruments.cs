@@ -15,4 +15,10 @@ public static class JournalInstruments
         description: "a group of journal writes, from its first insert to its commit",
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+
+    /// <summary>Entity recoveries that failed (label <c>kind</c>: agent, call, queue, node, actions), each a start
+    /// that stopped at once; they pile up while the journal database is down.</summary>
+    public static readonly Counter<long> RecoveryFailures = Meter.CreateCounter<long>(
+        "telephony_entity_recovery_failures", unit: null,
+        description: "entity recoveries that failed (the entity stopped and starts again with its next message)");
 }

@@ -93,6 +93,10 @@ public sealed partial class AgentEntity : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId => "agent/" + _agentId;
 
+    // While the journal database is down: one error and a summary per window, not a stack trace per start.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Telephony.Actors.Persistence.RecoveryFailures.Get(Context.System).Report(PersistenceId, reason, message);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     private AgentSettings Settings => _settings!;
