@@ -38,9 +38,9 @@ public sealed class JournalOutageRecoveryTests(ITestOutputHelper output)
         for (var i = 0; i < woken; i++) agents.Tell(new WakeAgent($"outage-{i}"));
 
         var failures = RecoveryFailures.Get(host.System);
-        await Eventually(() => failures.Total >= woken, TimeSpan.FromSeconds(60), "every woken agent tried to recover and failed");
+        await IngestScenarioTests.WaitUntil(() => failures.Total >= woken, "every woken agent tried to recover and failed", 60);
         // The summary comes when the 10 s window ends.
-        await Eventually(() => Lines(seen).Any(l => l.Contains("more entity recoveries failed")), TimeSpan.FromSeconds(30), "the window's summary");
+        await IngestScenarioTests.WaitUntil(() => Lines(seen).Any(l => l.Contains("more entity recoveries failed")), "the window's summary");
 
         var lines = Lines(seen);
         foreach (var line in lines) output.WriteLine(line);
@@ -53,43 +53,24 @@ public sealed class JournalOutageRecoveryTests(ITestOutputHelper output)
 
         await mariadb.StartServerAsync();
         // Not configured, so it answers that it is unknown: an answer comes only from an entity that has recovered.
-        var answer = await Eventually(async () =>
+        AgentUnknown? answer = null;
+        await IngestScenarioTests.WaitUntil(async () =>
         {
             try
             {
-                return await agents.Ask<AgentUnknown>(new GetAgent("outage-7"), TimeSpan.FromSeconds(3));
+                answer = await agents.Ask<AgentUnknown>(new GetAgent("outage-7"), TimeSpan.FromSeconds(3));
+                return true;
             }
             catch (AskTimeoutException)
             {
-                return null;
+                return false;
             }
-        }, TimeSpan.FromSeconds(60), "agent outage-7 answers once the journal is back");
-        Assert.Equal("outage-7", answer.AgentId);
+        }, "agent outage-7 answers once the journal is back", 60);
+        Assert.Equal("outage-7", answer!.AgentId);
     }
 
     private static List<string> Lines(List<LogEvent> seen)
     {
         lock (seen) return seen.Select(e => $"{e.GetType().Name}: {e.Message}").ToList();
-    }
-
-    private static async Task Eventually(Func<bool> done, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("waited for " + what);
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T?>> attempt, TimeSpan within, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            if (await attempt() is { } value) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("waited for " + what);
-            await Task.Delay(250);
-        }
     }
 }
