@@ -55,10 +55,5 @@ public class PbmUsageTests
         Assert.StartsWith($"pbm: cannot reach the management endpoint at 127.0.0.1:{port}: ", line);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Telephony.Testing.TestPorts.Free();
 }

@@ -33,6 +33,28 @@ public sealed class VirtualQueueBehaviourTests
     }
 
     [Fact]
+    public async Task Getvar_BRIDGEPEER_of_a_caller_is_empty_on_music_and_names_the_trunk_leg_while_it_talks_to_the_agent()
+    {
+        // What a queue asks when it missed a connect's answer (vq-remote-answer sets BRIDGEPEER on the caller ;2).
+        await using var sim = await AsteriskSimulator.StartAsync(VirtualQueueParityTests.TwoNodes with { TimeScale = 0.1 });
+        await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
+        var caller = sim.Nodes[0].StartQueueCaller("sales", 2)!;
+        await caller.Joined;
+        var onMusic = await nodeA.ActionAsync(("Action", "Getvar"), ("ActionID", "g1"), ("Channel", caller.Channel), ("Variable", "BRIDGEPEER"));
+
+        await nodeA.ActionAsync(("Action", "Redirect"), ("ActionID", "r"), ("Channel", caller.Channel),
+            ("Context", "vq-connect"), ("Exten", "b-1001"), ("Priority", "1"));
+        var answered = await nodeA.NextAsync(m => m.EventName == "DialEnd" && m["DialStatus"] == "ANSWER");
+        await nodeA.NextAsync(m => m.EventName == "VarSet" && m["Variable"] == "BRIDGEPEER" && m["Channel"] == caller.Channel);
+        var talking = await nodeA.ActionAsync(("Action", "Getvar"), ("ActionID", "g2"), ("Channel", caller.Channel), ("Variable", "BRIDGEPEER"));
+
+        Assert.Equal(("Success", ""), (onMusic["Response"]!, onMusic["Value"]!));
+        Assert.Equal("Success", talking["Response"]);
+        Assert.Equal(answered["DestChannel"], talking["Value"]);
+        Assert.StartsWith("IAX2/asterisk-2-", talking["Value"]);
+    }
+
+    [Fact]
     public async Task A_caller_hung_up_while_the_agent_rings_is_a_CANCEL_on_both_nodes()
     {
         // No Dial timeout, and 1002's own Wait(120) lasts 12 s of wall time: the Hangup comes while it rings.

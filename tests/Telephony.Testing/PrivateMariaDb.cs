@@ -85,12 +85,7 @@ public sealed class PrivateMariaDb : IDisposable
         try { _dir.Delete(recursive: true); } catch (IOException) { }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Telephony.Testing.TestPorts.Free();
 
     private static void Run(string file, string arguments)
     {

@@ -33,9 +33,12 @@ public sealed partial class QueueEntity
         public SubmitAction? Connect { get; set; }
         public DateTimeOffset SubmittedAt { get; set; }
         public ActionStatus? LastStatus { get; set; }
+        /// <summary>Asked whether the caller is bridged (once, near the deadline, with no result heard).</summary>
+        public bool BridgeChecked { get; set; }
     }
 
     private const string BridgeSuffix = "/bridge";
+    private const string BridgedSuffix = "/bridged";
     private readonly Dictionary<string, Leg> _legs = new(StringComparer.Ordinal);
 
     private void ConnectCommands()
@@ -105,7 +108,7 @@ public sealed partial class QueueEntity
             return;
         }
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
-        if (!key.EndsWith(BridgeSuffix, StringComparison.Ordinal))
+        if (key == leg.ReservationId)
         {
             leg.ActionId = s.Action.Id;
             leg.ChannelId = s.Action.ChannelId;
@@ -115,7 +118,8 @@ public sealed partial class QueueEntity
     }
 
     private static string ReservationOf(string key) =>
-        key.EndsWith(BridgeSuffix, StringComparison.Ordinal) ? key[..^BridgeSuffix.Length] : key;
+        key.EndsWith(BridgeSuffix, StringComparison.Ordinal) ? key[..^BridgeSuffix.Length]
+        : key.EndsWith(BridgedSuffix, StringComparison.Ordinal) ? key[..^BridgedSuffix.Length] : key;
 
     private void OnActionChanged(ActionRecord a)
     {
@@ -127,7 +131,7 @@ public sealed partial class QueueEntity
         }
         if (!_legs.TryGetValue(ReservationOf(key), out var leg)) return;
         var now = DateTimeOffset.UtcNow;
-        if (!key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) leg.LastStatus = a.Status;
+        if (key == leg.ReservationId) leg.LastStatus = a.Status;
         if (leg.Stopped)
         {
             // A leg given up while the agent rang (ring-all lost, caller gone): hang up if it answers after all.
@@ -139,7 +143,8 @@ public sealed partial class QueueEntity
             if (a.IsDone || a.Status == ActionStatus.Ended) _legs.Remove(leg.ReservationId);
             return;
         }
-        if (key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) OnBridge(leg, a, now);
+        if (key.EndsWith(BridgedSuffix, StringComparison.Ordinal)) OnBridgeChecked(leg, a, now);
+        else if (key.EndsWith(BridgeSuffix, StringComparison.Ordinal)) OnBridge(leg, a, now);
         else if (leg.Mode == ConnectMode.Redirect) OnRedirect(leg, a, now);
         else OnOriginate(leg, a, now);
     }

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
+using Telephony.Domain.Actions;
+using Telephony.Domain.Queues;
 using Telephony.Domain.Queues.Agents;
 
 namespace Telephony.Actors.Queues;
@@ -21,8 +23,14 @@ public sealed partial class QueueEntity
 
     private sealed record WatchLeg(string ReservationId);
 
-    private void StartWatch(Leg leg) =>
+    private void StartWatch(Leg leg)
+    {
         Timers.StartPeriodicTimer("leg/" + leg.ReservationId, new WatchLeg(leg.ReservationId), LegWatchInterval);
+        if (leg.Mode != ConnectMode.Redirect) return;
+        var checkIn = BridgeCheckAt(leg) - DateTimeOffset.UtcNow; // on time, not at the next tick
+        Timers.StartSingleTimer("leg-check/" + leg.ReservationId, new WatchLeg(leg.ReservationId),
+            checkIn > TimeSpan.Zero ? checkIn : TimeSpan.Zero);
+    }
 
     private void OnWatchLeg(WatchLeg w)
     {
@@ -33,6 +41,7 @@ public sealed partial class QueueEntity
             return;
         }
         var now = DateTimeOffset.UtcNow;
+        if (NeedsBridgeCheck(leg, now)) CheckBridged(leg);
         if (now >= leg.Deadline + LegGrace)
         {
             Timers.Cancel("leg/" + w.ReservationId);
@@ -49,5 +58,43 @@ public sealed partial class QueueEntity
             leg.SubmittedAt = now;
             _nodes.Tell(connect);
         }
+    }
+
+    /// <summary>
+    /// A Redirect Asterisk accepted (or may have: its member died before the answer) with no dialplan result close to
+    /// the deadline: the agent answered while nobody read the caller's node (a member's death, a dropped session), or
+    /// the ring is over. Expiring it blind would put a talking caller back in line — its next connect would pull it
+    /// out of the conversation — and free an agent that is on the call. So, once any ring must be over (a quarter of
+    /// the reservation's margin before its deadline, the agent still holding it), the queue asks the caller's node
+    /// for the caller's <c>BRIDGEPEER</c>: set while it is bridged to the agent, empty on music.
+    /// </summary>
+    private bool NeedsBridgeCheck(Leg leg, DateTimeOffset now) =>
+        leg.Mode == ConnectMode.Redirect && !leg.BridgeChecked
+        && leg.LastStatus is ActionStatus.Succeeded or ActionStatus.Unknown
+        && now >= BridgeCheckAt(leg);
+
+    private DateTimeOffset BridgeCheckAt(Leg leg) => leg.Deadline - Settings!.ReservationMargin / 4;
+
+    private void CheckBridged(Leg leg)
+    {
+        if (_state.FindByReservation(leg.ReservationId) is not { } caller) return;
+        leg.BridgeChecked = true;
+        Submit(leg.Caller.Node, "Getvar", [new("Channel", caller.Joined.Channel), new("Variable", "BRIDGEPEER")],
+            leg.ReservationId + BridgedSuffix);
+    }
+
+    private void OnBridgeChecked(Leg leg, ActionRecord a, DateTimeOffset now)
+    {
+        if (a.Status == ActionStatus.Failed && a.Message?.Contains("No such channel", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            Record(_state.CallerHungUp(leg.Caller, now)); // gone unseen: whether it talked is lost with the events
+            return;
+        }
+        if (a.Status != ActionStatus.Succeeded || _state.FindByReservation(leg.ReservationId) is null) return;
+        var peer = a.Returned?.FirstOrDefault(h => h.Key.Equals("Value", StringComparison.OrdinalIgnoreCase)).Value;
+        if (string.IsNullOrEmpty(peer)) return; // not bridged: the deadline ends the leg as usual
+        _log.Warning("queue {0}: caller {1} is talking to agent {2} ({3}) though its answer was never seen: connected now",
+            _name, leg.Caller, leg.AgentId, peer);
+        Record(_state.Answered(leg.ReservationId, now, leg.AgentLinkedId));
     }
 }

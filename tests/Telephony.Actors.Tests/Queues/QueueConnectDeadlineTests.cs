@@ -161,4 +161,75 @@ public class QueueConnectDeadlineTests : TestKit
         Assert.Equal((ask.Request.ReservationId, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
         Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
     }
+    /// <summary>Asterisk accepted the Redirect; then nothing (the member reading the caller's node died, the agent
+    /// answered unseen): near the deadline the queue asks whether the caller is bridged, and answers the Getvar.</summary>
+    private (string Reservation, SubmitAction Check) RedirectAcceptedThenSilence()
+    {
+        var (reservation, grantedAt, connect) = JoinAndGrant();
+        _queue.Tell(new ActionChanged(connect with { Status = ActionStatus.Succeeded, Message = "Redirect successful", UpdatedAt = DateTimeOffset.UtcNow }));
+        var check = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction { Request.Action: "Getvar" }, TimeSpan.FromSeconds(4));
+        Assert.True(DateTimeOffset.UtcNow < grantedAt + Ring + Margin, "asked while the agent still holds the reservation");
+        Assert.Equal(new KeyValuePair<string, string>[] { new("Channel", "PJSIP/trunk-00000001"), new("Variable", "BRIDGEPEER") },
+            check.Request.Headers);
+        return (reservation, check);
+    }
+
+    private void Answer(SubmitAction check, ActionStatus status, string? message, string? value)
+    {
+        var r = check.Request;
+        var record = new ActionRecord
+        {
+            Id = "pbx-a:2", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
+            QueuedAt = DateTimeOffset.UtcNow,
+        };
+        _queue.Tell(new ActionSubmitted(record, Existing: false));
+        _queue.Tell(new ActionChanged(record with
+        {
+            Status = status, Message = message, UpdatedAt = DateTimeOffset.UtcNow,
+            Returned = value is null ? null : [new("Variable", "BRIDGEPEER"), new("Value", value)],
+        }));
+    }
+
+    [Fact]
+    public void A_caller_found_bridged_to_its_agent_after_an_unseen_answer_is_connected_and_the_agent_kept_on_the_call()
+    {
+        var (reservation, check) = RedirectAcceptedThenSilence();
+
+        Answer(check, ActionStatus.Succeeded, null, "IAX2/pbx-b-12016");
+
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
+        Assert.Equal((reservation, ReservationNewsKind.Answered), (news.ReservationId, news.Kind));
+        // Past the deadline nothing releases the agent and the caller is not offered again: it is talking.
+        _agents.ExpectNoMsg(TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public void A_caller_found_on_music_near_the_deadline_is_offered_again_once_the_reservation_ends()
+    {
+        var (reservation, check) = RedirectAcceptedThenSilence();
+
+        Answer(check, ActionStatus.Succeeded, null, "");
+
+        var told = new List<object>();
+        _agents.FishForMessage(m =>
+        {
+            told.Add(m);
+            return told.OfType<ReservationNews>().Any() && told.OfType<ReserveAgent>().Any();
+        }, TimeSpan.FromSeconds(4));
+        var news = told.OfType<ReservationNews>().Single();
+        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
+        Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
+    }
+
+    [Fact]
+    public void A_caller_whose_channel_is_gone_near_the_deadline_leaves_the_queue_and_frees_the_agent()
+    {
+        var (reservation, check) = RedirectAcceptedThenSilence();
+
+        Answer(check, ActionStatus.Failed, "No such channel", null);
+
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
+        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.CallerGone), (news.ReservationId, news.Kind, news.Outcome));
+        _agents.ExpectNoMsg(TimeSpan.FromSeconds(1)); // nobody left to offer
+    }
 }

@@ -166,12 +166,7 @@ public class KubernetesDiscoveryTests
         return (builder.Configuration.Value, builder.Setups.ToList());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Telephony.Testing.TestPorts.Free();
 
     private static async Task<string> PollAsync(Func<Task<string>> get)
     {

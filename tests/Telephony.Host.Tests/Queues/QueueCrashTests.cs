@@ -126,7 +126,8 @@ public class QueueCrashTests(ITestOutputHelper output)
         var killed = Stopwatch.StartNew();
         output.WriteLine($"at the kill: host {atKill.Statistics}; {atKill.Connected.Count} connected, {atKill.Waiting.Count} waiting " +
                          $"({atKill.Waiting.Count(w => w.Phase != "Waiting")} with an agent ringing); simulator: {talkingAtKill.Count} talking, " +
-                         $"{ledger.Waiting} on music, {goneBeforeKill} callers already gone");
+                         $"{ledger.Waiting} on music, {goneBeforeKill} callers already gone; ringing at the kill: " +
+                         string.Join(", ", atKill.Waiting.Where(w => w.Phase != "Waiting").Select(w => $"{w.Key} (agent {w.Agent})")));
 
         // ---------------------------------------------------------------- while the host is dead
         // Calls keep arriving: half hang up after 4-12 s (1-3 s wall), before the host is back; the other half wait.
@@ -203,6 +204,12 @@ public class QueueCrashTests(ITestOutputHelper output)
         File.WriteAllText(logs, first.Output);
         File.WriteAllText(Path.Combine(work.FullName, "host-after-restart.log"), second.Output);
         output.WriteLine($"host output: {logs} and host-after-restart.log beside it (kept when the test fails)");
+        // A talk answered after the kill and over before the host read its nodes again left no trace it could read:
+        // for the host that caller hung up while its agent rang (abandoned). Up to half a second before the kill the
+        // answer may or may not have been read.
+        var unseenTalks = seen.Where(c => c.Up > killedAt - TimeSpan.FromSeconds(0.5) && c.Over is { } over && over <= seeingAgainAt).ToList();
+        output.WriteLine($"talks answered and over while the host was blind: {unseenTalks.Count}" +
+                         string.Concat(unseenTalks.Select(c => $" {c.Connection.CallerNode}/{c.Connection.CallerUniqueid} (agent {c.Connection.AgentId})")));
         var wallOverlaps = watch.Overlaps();
         output.WriteLine($"overlaps on the wall clock: {wallOverlaps.Count}");
         foreach (var (a, b) in wallOverlaps.Take(10))
@@ -243,14 +250,16 @@ public class QueueCrashTests(ITestOutputHelper output)
         Assert.InRange(seenOfDowntime, 0, DowntimeCallers - downtimeGoneBeforeRestart.Count);
         Assert.Equal(0, s.Refused);
         Assert.Equal(s.Offered, s.Left);
-        // Answered: one per connection in the ledger (the host connected every one of them, before or after the kill).
-        Assert.Equal(connections.Count, s.Answered);
+        // Answered: one per connection in the ledger (the host connected every one of them, before or after the kill),
+        // less those it could not see at all.
+        Assert.InRange(s.Answered, connections.Count - unseenTalks.Count, connections.Count);
         Assert.Equal(s.Answered, s.Completed);
         // The others hung up (no MaxWait on the queue, no node restarted): abandoned, for the host.
         Assert.Equal(s.Offered - s.Answered, s.Abandoned);
         Assert.Equal(0, s.TimedOut + s.LeftEmpty + s.Dropped);
         // Each agent's own count of calls is its connections in the ledger.
-        Assert.All(agentInfos!, a => Assert.Equal(perAgent.GetValueOrDefault(a.Id), a.Calls));
+        Assert.All(agentInfos!, a => Assert.InRange(a.Calls,
+            perAgent.GetValueOrDefault(a.Id) - unseenTalks.Count(c => c.Connection.AgentId == a.Id), perAgent.GetValueOrDefault(a.Id)));
         work.Delete(recursive: true);
     }
 
