@@ -281,6 +281,12 @@ public sealed partial class ActionQueueActor
             case ReconcileOutcome.Sent when a.Status == ActionStatus.Sent:
                 Move(new ActionTransition(a.Id, ActionStatus.Succeeded, now) { Message = message, Channel = r.Channel });
                 break;
+            case ReconcileOutcome.Up when a.Status != ActionStatus.Up && r.Channel is { } gone && _ended.HasEnded(gone):
+                // Listed live, then hung up before this answer came back: its Hangup found the action not yet Up and
+                // passed by, so moving it Up now would leave it Up for ever (a CI run of ActionCrashTests saw two).
+                Move(new ActionTransition(a.Id, ActionStatus.Ended, now)
+                    { Message = message + "; ended before it was reconciled", Channel = gone, UniqueId = a.ChannelId, LinkedId = a.ChannelId });
+                break;
             case ReconcileOutcome.Up when a.Status != ActionStatus.Up:
                 Move(new ActionTransition(a.Id, ActionStatus.Up, now) { Message = message, Channel = r.Channel, UniqueId = a.ChannelId, LinkedId = a.ChannelId });
                 break;

@@ -34,7 +34,8 @@ public sealed partial class QueueEntity
         public DateTimeOffset SubmittedAt { get; set; }
         public ActionStatus? LastStatus { get; set; }
         /// <summary>Asked whether the caller is bridged (once, near the deadline, with no result heard).</summary>
-        public bool BridgeChecked { get; set; }
+        public DateTimeOffset? BridgeAskedAt { get; set; }
+        public bool BridgeAnswered { get; set; }
     }
 
     private const string BridgeSuffix = "/bridge";

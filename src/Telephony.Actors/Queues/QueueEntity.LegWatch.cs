@@ -44,6 +44,9 @@ public sealed partial class QueueEntity
         if (NeedsBridgeCheck(leg, now)) CheckBridged(leg);
         if (now >= leg.Deadline + LegGrace)
         {
+            // A member that came back after the deadline asks late: the answer decides, for a few seconds more (the
+            // agent has let go by now, but a talking caller must not go back in line).
+            if (leg.BridgeAskedAt is { } asked && !leg.BridgeAnswered && now < asked + BridgeAnswerWait) return;
             Timers.Cancel("leg/" + w.ReservationId);
             _log.Warning("queue {0}: no outcome for the connect of {1} to agent {2} by the reservation's deadline " +
                          "(connect {3}, last heard {4}): the offer ends and the caller is back in line",
@@ -69,7 +72,7 @@ public sealed partial class QueueEntity
     /// for the caller's <c>BRIDGEPEER</c>: set while it is bridged to the agent, empty on music.
     /// </summary>
     private bool NeedsBridgeCheck(Leg leg, DateTimeOffset now) =>
-        leg.Mode == ConnectMode.Redirect && !leg.BridgeChecked
+        leg.Mode == ConnectMode.Redirect && leg.BridgeAskedAt is null
         && leg.LastStatus is ActionStatus.Succeeded or ActionStatus.Unknown
         && now >= BridgeCheckAt(leg);
 
@@ -78,13 +81,19 @@ public sealed partial class QueueEntity
     private void CheckBridged(Leg leg)
     {
         if (_state.FindByReservation(leg.ReservationId) is not { } caller) return;
-        leg.BridgeChecked = true;
+        leg.BridgeAskedAt = DateTimeOffset.UtcNow;
         Submit(leg.Caller.Node, "Getvar", [new("Channel", caller.Joined.Channel), new("Variable", "BRIDGEPEER")],
             leg.ReservationId + BridgedSuffix);
     }
 
+    /// <summary>How long a bridge check may hold a leg past its deadline (a Getvar answers in milliseconds; a node
+    /// nobody reads does not answer at all).</summary>
+    private static readonly TimeSpan BridgeAnswerWait = TimeSpan.FromSeconds(3);
+
     private void OnBridgeChecked(Leg leg, ActionRecord a, DateTimeOffset now)
     {
+        if (!a.Status.IsFinal() && a.Status != ActionStatus.Succeeded) return;
+        leg.BridgeAnswered = true;
         if (a.Status == ActionStatus.Failed && a.Message?.Contains("No such channel", StringComparison.OrdinalIgnoreCase) == true)
         {
             Record(_state.CallerHungUp(leg.Caller, now)); // gone unseen: whether it talked is lost with the events

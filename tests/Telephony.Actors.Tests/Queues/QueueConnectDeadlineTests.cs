@@ -110,10 +110,11 @@ public class QueueConnectDeadlineTests : TestKit
 
         _queue.Tell(new ActionChanged(sent with { Status = ActionStatus.Unknown, Message = "member died before the response" }));
 
-        // The Redirect may have rung the agent: nothing releases it before the deadline, whatever the queue is told.
+        // The Redirect may have rung the agent: nothing releases it before the deadline, whatever the queue is told
+        // (and its question whether the caller is bridged, which nobody answers here, holds it up to 3 s more).
         var deadline = grantedAt + Ring + Margin;
         _agents.ExpectNoMsg(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(300));
-        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(3));
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(6));
         Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
     }
 
@@ -231,5 +232,22 @@ public class QueueConnectDeadlineTests : TestKit
         var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
         Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.CallerGone), (news.ReservationId, news.Kind, news.Outcome));
         _agents.ExpectNoMsg(TimeSpan.FromSeconds(1)); // nobody left to offer
+    }
+    [Fact]
+    public void A_bridge_check_asked_only_after_the_deadline_keeps_the_caller_out_of_line_until_it_is_answered()
+    {
+        var (reservation, grantedAt, connect) = JoinAndGrant();
+        // The member that sent the Redirect died; the one that took its node over tells of it only after the deadline.
+        _agents.ExpectNoMsg(grantedAt + Ring + Margin + TimeSpan.FromMilliseconds(200) - DateTimeOffset.UtcNow);
+        _queue.Tell(new ActionChanged(connect with { Status = ActionStatus.Succeeded, Message = "Redirect successful", UpdatedAt = DateTimeOffset.UtcNow }));
+        var check = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction { Request.Action: "Getvar" }, TimeSpan.FromSeconds(2));
+
+        // Past the deadline and its grace the caller is held while the question is out (not offered again)...
+        _agents.ExpectNoMsg(TimeSpan.FromSeconds(2));
+        Answer(check, ActionStatus.Succeeded, null, "IAX2/pbx-b-12016");
+
+        // ... and found talking, it is connected.
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
+        Assert.Equal((reservation, ReservationNewsKind.Answered), (news.ReservationId, news.Kind));
     }
 }
