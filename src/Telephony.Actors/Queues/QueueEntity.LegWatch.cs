@@ -64,16 +64,17 @@ public sealed partial class QueueEntity
     }
 
     /// <summary>
-    /// A Redirect Asterisk accepted (or may have: its member died before the answer) with no dialplan result close to
-    /// the deadline: the agent answered while nobody read the caller's node (a member's death, a dropped session), or
-    /// the ring is over. Expiring it blind would put a talking caller back in line — its next connect would pull it
-    /// out of the conversation — and free an agent that is on the call. So, once any ring must be over (a quarter of
-    /// the reservation's margin before its deadline, the agent still holding it), the queue asks the caller's node
-    /// for the caller's <c>BRIDGEPEER</c>: set while it is bridged to the agent, empty on music.
+    /// A Redirect that may have reached Asterisk (accepted, sent with its answer lost, or confirmed by the action
+    /// queue and never heard of again — a soak run had 7 such legs) with no dialplan result close to the deadline: the
+    /// agent answered while nobody read the caller's node (a member's death, a dropped session), or the ring is over.
+    /// Expiring it blind would put a talking caller back in line — its next connect would pull it out of the
+    /// conversation — and free an agent that is on the call. So, once any ring must be over (a quarter of the
+    /// reservation's margin before its deadline, the agent still holding it), the queue asks the caller's node for
+    /// the caller's <c>BRIDGEPEER</c>: set while it is bridged to the agent, empty on music.
     /// </summary>
     private bool NeedsBridgeCheck(Leg leg, DateTimeOffset now) =>
         leg.Mode == ConnectMode.Redirect && leg.BridgeAskedAt is null
-        && leg.LastStatus is ActionStatus.Succeeded or ActionStatus.Unknown
+        && leg.LastStatus is not (ActionStatus.Queued or ActionStatus.Expired or ActionStatus.Refused or ActionStatus.Cancelled)
         && now >= BridgeCheckAt(leg);
 
     private DateTimeOffset BridgeCheckAt(Leg leg) => leg.Deadline - Settings!.ReservationMargin / 4;
