@@ -64,6 +64,9 @@ public sealed partial class AsteriskNodeActor
         _gaps++;
         _log.Warning("node {0}: gap from {1:O} to {2:O}: {3}", _settings.Name, from, to, reason);
         WriteToJournal([new GapRecorded(_settings.Name, from, to, reason, lost)]);
+        // Hang-ups of queue callers may be among what went unread: their queues check the channels now.
+        if (_queueSignals is not null && _queueLinks is not null)
+            foreach (var unobserved in _queueSignals.Unobserved(from, to)) Queues.Tell(unobserved);
     }
 
     /// <summary>Learns which channels are up (and their LinkedIDs) so Cdr of calls that started unseen can be routed.</summary>

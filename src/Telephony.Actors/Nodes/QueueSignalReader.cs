@@ -64,6 +64,10 @@ public sealed class QueueSignalReader(string node, QueueDirectory directory)
         return directory.Queues.Select(q => new NodeRestarted(q.Name, node, now)).ToList();
     }
 
+    /// <summary>This node went unread from <paramref name="from"/> to <paramref name="to"/>: every queue checks its callers here.</summary>
+    public IReadOnlyList<NodeUnobserved> Unobserved(DateTimeOffset from, DateTimeOffset to) =>
+        directory.Queues.Select(q => new NodeUnobserved(q.Name, node, from, to)).ToList();
+
     private object? ReadUserEvent(AmiMessage m, DateTimeOffset now)
     {
         var name = m["UserEvent"];

@@ -11,7 +11,9 @@ namespace Telephony.Actors.Queues;
 /// Hang-ups the queue may have missed: a member that died (or a node session that was down) does not see a caller's
 /// channel end, so the queue asks the caller's node whether the channel is still there — a read-only <c>Getvar</c>
 /// through the action queue, which Asterisk answers <c>No such channel</c> for a channel that is gone. Every caller is
-/// checked when the queue recovers, connected calls again every minute.
+/// checked when the queue recovers, connected calls again every minute, and a node's callers as soon as the node was
+/// unread for a while (a short soak lost two callers waiting behind agents "on" calls whose hang-ups a dead member
+/// had missed: the minute's check came after the phones had given up).
 /// </summary>
 public sealed partial class QueueEntity
 {
@@ -27,6 +29,10 @@ public sealed partial class QueueEntity
         {
             var now = DateTimeOffset.UtcNow;
             foreach (var c in _state.Connected.Where(c => now - c.Connection!.At >= CheckInterval).ToList()) Check(c);
+        });
+        Command<NodeUnobserved>(n =>
+        {
+            foreach (var c in _state.Line.Concat(_state.Connected).Where(c => c.Key.Node == n.Node).ToList()) Check(c);
         });
     }
 

@@ -28,6 +28,10 @@ public sealed record QueueSignalTaken(string Queue, CallerKey Caller, string Sig
 /// <summary>A node restarted (its channels are gone): its callers leave the queue.</summary>
 public sealed record NodeRestarted(string Queue, string Node, DateTimeOffset At) : IQueueMessage;
 
+/// <summary>A node went unread for a while (its member died, its AMI connection dropped): its callers' hang-ups may
+/// have been missed, so the queue asks whether their channels are still there.</summary>
+public sealed record NodeUnobserved(string Queue, string Node, DateTimeOffset From, DateTimeOffset To) : IQueueMessage;
+
 /// <summary>An agent's view of itself for this queue; <paramref name="Member"/> false when it left the queue.</summary>
 public sealed record AgentViewChanged(string Queue, AgentView View, bool Member = true) : IQueueMessage;
 

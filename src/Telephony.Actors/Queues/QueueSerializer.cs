@@ -34,7 +34,7 @@ public sealed class QueueSerializer(ExtendedActorSystem system) : SerializerWith
         (typeof(ReservationReleased), "grl1"), (typeof(AgentSnapshot), "gs1"),
         // queue messages
         (typeof(JoinQueue), "mjq1"), (typeof(JoinAnswer), "mja1"), (typeof(CallerHungUp), "mch1"),
-        (typeof(CallerDialAnswered), "mcd1"), (typeof(ConnectResultReported), "mcr1"), (typeof(QueueSignalTaken), "mqt1"), (typeof(NodeRestarted), "mnr1"),
+        (typeof(CallerDialAnswered), "mcd1"), (typeof(ConnectResultReported), "mcr1"), (typeof(QueueSignalTaken), "mqt1"), (typeof(NodeRestarted), "mnr1"), (typeof(NodeUnobserved), "mnu1"),
         (typeof(AgentViewChanged), "mav1"), (typeof(ReservationAnswer), "mra1"), (typeof(ConfirmReservation), "mcf1"),
         (typeof(RemoveCaller), "mrc1"), (typeof(WatchQueueCaller), "mwq1"), (typeof(WakeQueue), "mwk1"), (typeof(ExpectAgentLeg), "mxl1"), (typeof(AgentLegSeen), "mls1"), (typeof(WakeAgent), "mwk2"), (typeof(GetQueue), "mgq1"), (typeof(QueueInfo), "mqi1"), (typeof(QueueInfoPart), "mqp1"),
         // agent messages

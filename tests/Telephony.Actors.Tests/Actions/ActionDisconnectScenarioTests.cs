@@ -52,9 +52,14 @@ public class ActionDisconnectScenarioTests(ITestOutputHelper output)
         // attempt); what counts is what Asterisk received: each Originate once.
         Assert.Equal(100, sim.Node.Actions["Originate"]);
         Assert.Empty(sim.Node.OriginatesByChannelId.DuplicateChannelIds);
+        // The limit holds where the queue writes; what Asterisk reads can bunch up behind a pause of its reader (the
+        // simulator shares this process: a CI run read 19 in one second while the writes kept to the limit).
+        var sent = final.Select(a => a.SentAt!.Value).Order().ToList();
+        var peakSent = sent.Select((t, i) => sent.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
         var peak = sim.Node.ActionRate.Peak(TimeSpan.FromSeconds(1), "Originate");
-        output.WriteLine($"peak Originates received in any 1 s: {peak} (limit {Rate}/s, burst {Burst})");
-        Assert.InRange(peak, 1, (int)Rate + Burst);
+        output.WriteLine($"peak Originates written in any 1 s: {peakSent}, received: {peak} (limit {Rate}/s, burst {Burst})");
+        Assert.InRange(peakSent, 1, (int)Rate + Burst);
+        Assert.InRange(peak, 1, 2 * ((int)Rate + Burst));
         var span = final.Max(a => a.SentAt!.Value) - final.Min(a => a.SentAt!.Value);
         Assert.True(span >= TimeSpan.FromSeconds((100 - Burst) / Rate - 1), $"100 sent in {span.TotalSeconds:F1} s: faster than {Rate}/s");
     }

@@ -11,7 +11,7 @@ using Telephony.Domain.Queues.Calls;
 namespace Telephony.Actors.Tests.Queues;
 
 /// <summary>
-/// A connect that reaches Asterisk late must not ring an agent whose reservation is over: the agent lets go at its
+/// What the queue does about what it could not see. A connect that reaches Asterisk late must not ring an agent whose reservation is over: the agent lets go at its
 /// deadline and may take another call, so a Redirect sent after that would put it on two calls at once (the fleet
 /// soak saw it when a node's session moved between members with Redirects queued). The queue entity talks to probes
 /// that play the agent and the caller's node's action queue.
@@ -249,5 +249,27 @@ public class QueueConnectDeadlineTests : TestKit
         // ... and found talking, it is connected.
         var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
         Assert.Equal((reservation, ReservationNewsKind.Answered), (news.ReservationId, news.Kind));
+    }
+    [Fact]
+    public void A_node_that_went_unread_has_its_callers_checked_at_once_and_one_whose_channel_is_gone_leaves_the_queue()
+    {
+        _queue.Tell(new JoinQueue("sales", new JoinRequest(Caller, "PJSIP/trunk-00000001", null, "5551000", "Caller", 0)));
+        ExpectMsg<JoinAnswer>(a => a.Joined);
+        var ask = _agents.ExpectMsg<ReserveAgent>(); // left unanswered for now: the caller waits
+
+        // Another node's blind spot is not this caller's.
+        _queue.Tell(new NodeUnobserved("sales", "pbx-b", DateTimeOffset.UtcNow.AddSeconds(-12), DateTimeOffset.UtcNow));
+        _nodes.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        // Its own node was unread for 12 s (a member died): the queue asks at once whether the channel is still there.
+        _queue.Tell(new NodeUnobserved("sales", "pbx-a", DateTimeOffset.UtcNow.AddSeconds(-12), DateTimeOffset.UtcNow));
+        var check = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction { Request.Action: "Getvar" }, TimeSpan.FromSeconds(1));
+        Assert.Equal(("pbx-a", "PJSIP/trunk-00000001"), (check.Request.Node, check.Request.Headers.First(h => h.Key == "Channel").Value));
+        Answer(check, ActionStatus.Failed, "No such channel", null);
+
+        // Gone: the agent's grant that comes now is given back instead of ringing the agent for nobody.
+        _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+        var news = (ReservationNews)_agents.FishForMessage(m => m is ReservationNews, TimeSpan.FromSeconds(2));
+        Assert.Equal((ask.Request.ReservationId, ReservationNewsKind.Released, OfferOutcome.Withdrawn), (news.ReservationId, news.Kind, news.Outcome));
+        Assert.DoesNotContain(_nodes.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m), m => m is SubmitAction { Request.Action: "Redirect" });
     }
 }
