@@ -62,14 +62,30 @@ public class QueueConnectDeadlineTests : TestKit
         _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
         var submit = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction);
         var r = submit.Request;
-        var record = new ActionRecord
-        {
-            Id = "pbx-a:1", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
-            ExpiresAt = r.ExpiresAt, QueuedAt = DateTimeOffset.UtcNow,
-        };
+        var record = RecordOf(r, "pbx-a:1");
         _queue.Tell(new ActionSubmitted(record, Existing: false));
         Assert.Equal(ReservationNewsKind.Ringing, _agents.ExpectMsg<ReservationNews>().Kind);
         return (ask.Request.ReservationId, grantedAt, record);
+    }
+
+    private static ActionRecord RecordOf(ActionRequest r, string id) => new()
+    {
+        Id = id, Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
+        ExpiresAt = r.ExpiresAt, QueuedAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>The agent hears its reservation expired and the caller is asked for again (in either order).</summary>
+    private void ExpectExpiredAndCallerOfferedAgain(string reservation, TimeSpan within)
+    {
+        var told = new List<object>();
+        _agents.FishForMessage(m =>
+        {
+            told.Add(m);
+            return told.OfType<ReservationNews>().Any() && told.OfType<ReserveAgent>().Any();
+        }, within);
+        var news = told.OfType<ReservationNews>().Single();
+        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
+        Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
     }
 
     [Fact]
@@ -133,11 +149,7 @@ public class QueueConnectDeadlineTests : TestKit
         Assert.Equal(first.Request, again.Request);
 
         var r = again.Request;
-        queue.Tell(new ActionSubmitted(new ActionRecord
-        {
-            Id = "pbx-a:1", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
-            ExpiresAt = r.ExpiresAt, QueuedAt = DateTimeOffset.UtcNow,
-        }, Existing: false));
+        queue.Tell(new ActionSubmitted(RecordOf(r, "pbx-a:1"), Existing: false));
         _nodes.FishForMessage(m => m is SubscribeAction);
         _nodes.ExpectNoMsg(TimeSpan.FromMilliseconds(2500)); // confirmed: no more copies
     }
@@ -152,15 +164,7 @@ public class QueueConnectDeadlineTests : TestKit
         _queue.Tell(new ReservationAnswer("sales", ask.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
 
         _agents.ExpectNoMsg(grantedAt + Ring + Margin - DateTimeOffset.UtcNow); // held while the reservation lasts
-        var told = new List<object>();
-        _agents.FishForMessage(m =>
-        {
-            told.Add(m);
-            return told.OfType<ReservationNews>().Any() && told.OfType<ReserveAgent>().Any();
-        }, TimeSpan.FromSeconds(5));
-        var news = told.OfType<ReservationNews>().Single();
-        Assert.Equal((ask.Request.ReservationId, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
-        Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
+        ExpectExpiredAndCallerOfferedAgain(ask.Request.ReservationId, TimeSpan.FromSeconds(5));
     }
     /// <summary>Asterisk accepted the Redirect; then nothing (the member reading the caller's node died, the agent
     /// answered unseen): near the deadline the queue asks whether the caller is bridged, and answers the Getvar.</summary>
@@ -178,11 +182,7 @@ public class QueueConnectDeadlineTests : TestKit
     private void Answer(SubmitAction check, ActionStatus status, string? message, string? value)
     {
         var r = check.Request;
-        var record = new ActionRecord
-        {
-            Id = "pbx-a:2", Node = r.Node, Action = r.Action, Headers = r.Headers, IdempotencyKey = r.IdempotencyKey,
-            QueuedAt = DateTimeOffset.UtcNow,
-        };
+        var record = RecordOf(r, "pbx-a:2");
         _queue.Tell(new ActionSubmitted(record, Existing: false));
         _queue.Tell(new ActionChanged(record with
         {
@@ -211,15 +211,7 @@ public class QueueConnectDeadlineTests : TestKit
 
         Answer(check, ActionStatus.Succeeded, null, "");
 
-        var told = new List<object>();
-        _agents.FishForMessage(m =>
-        {
-            told.Add(m);
-            return told.OfType<ReservationNews>().Any() && told.OfType<ReserveAgent>().Any();
-        }, TimeSpan.FromSeconds(4));
-        var news = told.OfType<ReservationNews>().Single();
-        Assert.Equal((reservation, ReservationNewsKind.Released, OfferOutcome.Expired), (news.ReservationId, news.Kind, news.Outcome));
-        Assert.Equal(Caller, told.OfType<ReserveAgent>().Single().Request.Caller);
+        ExpectExpiredAndCallerOfferedAgain(reservation, TimeSpan.FromSeconds(4));
     }
 
     [Fact]
