@@ -46,6 +46,12 @@ for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
         print("FAILED " + html.unescape(m.group(1)))
         for line in first:
             print("    " + line[:300])
+        # What the test wrote (its diagnostics) is only in the trx: its last lines, so a CI log alone can be traced.
+        out = re.search(r'<StdOut>(.*?)</StdOut>', m.group(0), re.S)
+        if out:
+            print("    --- the test's output, last lines:")
+            for line in html.unescape(out.group(1)).strip().splitlines()[-25:]:
+                print("    | " + line[:300])
 PY
 fi
 

@@ -58,6 +58,45 @@ public class JsonlProjectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_host_that_stops_finishes_the_write_in_flight_and_writes_nothing_after_it_has_stopped()
+    {
+        await using var sim = await ProjectionScenarioTests.StartSimulatorAsync();
+        var journal = TestJournal.Sqlite();
+        var folder = Path.Combine(TestDatabases.TempFolder(), "billing");
+        var files = new JsonlFileSink("files", folder);
+        var slow = new List<ThrottledSink>();
+        var options = BillingHost.Options(new BillingSinkOptions
+        {
+            Name = "files", Kind = BillingSinkKind.Jsonl, ConnectionString = folder,
+            Wrap = inner =>
+            {
+                var sink = new ThrottledSink(inner) { Delay = TimeSpan.FromSeconds(1) };
+                lock (slow) slow.Add(sink);
+                return sink;
+            },
+        }) with { BatchSize = 2 };
+
+        await using (var host = await BillingHost.StartAsync(journal, options, BillingHost.NodeFor(sim.Node)))
+        {
+            await Wait.Until(() => sim.Node.Sessions.LoggedInNow > 0, "the node logs in");
+            for (var i = 0; i < 6; i++) sim.Node.StartCall(ProjectionScenarioTests.Scripts[i % ProjectionScenarioTests.Scripts.Length]);
+            await Wait.Until(() => Lines(files, "files:cel").Count > 0, "the projection has written some lines", 60);
+            // Stop while a 1 s write is on its way (one begins right after the last one ends).
+            await Wait.Until(() => slow.Sum(s => s.Begun) > slow.Sum(s => s.Finished), "a write is under way");
+        }
+
+        var begun = slow.Sum(s => s.Begun);
+        var finished = slow.Sum(s => s.Finished);
+        var offsets = Directory.GetFiles(folder, "*.offset").Order().Select(File.ReadAllText).ToList();
+        output.WriteLine($"after the stop: {begun} writes begun, {finished} finished; {offsets.Count} offset files");
+        Assert.Equal(begun, finished);
+        // A write that outlived its host would land now, beside whatever runs next on these files.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(begun, slow.Sum(s => s.Begun));
+        Assert.Equal(offsets, Directory.GetFiles(folder, "*.offset").Order().Select(File.ReadAllText).ToList());
+    }
+
+    [Fact]
     public async Task Projections_that_start_again_report_no_lag_before_they_know_their_offset_and_none_when_caught_up()
     {
         await using var sim = await ProjectionScenarioTests.StartSimulatorAsync();

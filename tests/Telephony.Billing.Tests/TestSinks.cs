@@ -35,15 +35,26 @@ public sealed class MisconfiguredSink(IBillingSink broken, IBillingSink good) : 
     public override Task WriteAsync(ProjectionBatch batch, CancellationToken ct) => Current.WriteAsync(batch, ct);
 }
 
-/// <summary>A slow sink: every write waits <see cref="Delay"/> first.</summary>
+/// <summary>A slow sink: every write waits <see cref="Delay"/> first. Counts the writes begun and finished.</summary>
 public sealed class ThrottledSink(IBillingSink inner) : BillingSinkDecorator(inner)
 {
+    private int _begun, _finished;
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(400);
+    public int Begun => Volatile.Read(ref _begun);
+    public int Finished => Volatile.Read(ref _finished);
 
     public override async Task WriteAsync(ProjectionBatch batch, CancellationToken ct)
     {
-        await Task.Delay(Delay, ct);
-        await base.WriteAsync(batch, ct);
+        Interlocked.Increment(ref _begun);
+        try
+        {
+            await Task.Delay(Delay, ct);
+            await base.WriteAsync(batch, ct);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _finished);
+        }
     }
 }
 

@@ -31,7 +31,8 @@ public static class BillingHosting
             return builder.WithSingletonProxy<BillingProjections>("billing-projections", new ClusterSingletonOptions { Role = role });
         return builder.WithSingleton<BillingProjections>("billing-projections",
             BillingProjectionsActor.Props(options),
-            new ClusterSingletonOptions { Role = options.Role },
+            // Drained, not killed: see StopAllProjections.
+            new ClusterSingletonOptions { Role = options.Role, TerminationMessage = StopAllProjections.Instance },
             createProxyToo: true);
     }
 }

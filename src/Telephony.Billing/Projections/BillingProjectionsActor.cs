@@ -36,12 +36,35 @@ public sealed class BillingProjectionsActor : ReceiveActor
                     t.IsCompletedSuccessfully ? t.Result.SelectMany(s => s.Rebuilds).ToList() : []), TaskScheduler.Default)
                 .PipeTo(Sender);
         });
+        Receive<StopAllProjections>(_ =>
+        {
+            _stopping = _sinks.Count;
+            if (_stopping == 0)
+            {
+                Context.Stop(Self);
+                return;
+            }
+            foreach (var sink in _sinks.Values) sink.Tell(StopAllProjections.Instance);
+            Become(Stopping);
+        });
         Receive<RebuildSink>(r =>
         {
             if (_sinks.TryGetValue(r.Sink, out var sink)) sink.Forward(r);
             else Sender.Tell(new RebuildRejected(r.Sink, $"no billing sink named '{r.Sink}' (configured: {string.Join(", ", _sinks.Keys)})"));
         });
     }
+
+    private void Stopping()
+    {
+        Receive<AllProjectionsStopped>(_ =>
+        {
+            if (--_stopping == 0) Context.Stop(Self);
+        });
+        Receive<GetProjectionStatus>(_ => Sender.Tell(new BillingStatus([], [])));
+        Receive<RebuildSink>(r => Sender.Tell(new RebuildRejected(r.Sink, "the billing projections are stopping")));
+    }
+
+    private int _stopping;
 
     public static Props Props(BillingOptions options) => Akka.Actor.Props.Create(() => new BillingProjectionsActor(options));
 }

@@ -8,7 +8,7 @@ namespace Telephony.Billing.Projections;
 /// <summary>
 /// One billing database: a <see cref="ProjectionActor"/> per journal tag, each its own stream with its own offset.
 /// A rebuild runs a second set of projections from offset zero into fresh tables beside the live ones; once they have
-/// caught up with the live projections (or the journal), both sets are stopped after their current batch, the tables
+/// caught up with the live projections (or the journal), both sets are stopped (each after its write in flight), the tables
 /// (offsets included) are swapped in one step, and live projections start again from the rebuilt offsets.
 /// </summary>
 public sealed class BillingSinkActor : ReceiveActor, IWithTimers
@@ -103,6 +103,19 @@ public sealed class BillingSinkActor : ReceiveActor, IWithTimers
             Task.WhenAll(all.Select(a => a.Ask<ProjectionStopped>(StopProjection.Instance, TimeSpan.FromSeconds(30))))
                 .PipeTo(Self, success: _ => new StoppedForSwap(), failure: ex => new RebuildError(ex));
         });
+        Receive<StopAllProjections>(_ =>
+        {
+            Timers.Cancel("rebuild-check");
+            var all = _live.Values.Concat(_rebuild.Values).ToList();
+            _live.Clear();
+            _rebuild.Clear();
+            var replyTo = Sender;
+            var name = _sink.Name;
+            Task.WhenAll(all.Select(a => a.Ask<ProjectionStopped>(StopProjection.Instance, TimeSpan.FromSeconds(30))))
+                .ContinueWith(_ => new AllProjectionsStopped(name), TaskScheduler.Default)
+                .PipeTo(replyTo);
+            Become(Stopping);
+        });
         Receive<StoppedForSwap>(_ =>
         {
             _sink.CompleteRebuildAsync(CancellationToken.None)
@@ -130,6 +143,14 @@ public sealed class BillingSinkActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>After <see cref="StopAllProjections"/>: status still answers (nothing runs); nothing starts again.</summary>
+    private void Stopping()
+    {
+        Receive<GetProjectionStatus>(_ => Sender.Tell(new BillingStatus([], _rebuildStatus is null ? [] : [_rebuildStatus])));
+        Receive<RebuildSink>(r => Sender.Tell(new RebuildRejected(r.Sink, "the billing projections are stopping")));
+        ReceiveAny(_ => { });
+    }
 
     /// <summary>A projection that fails to start is restarted, not stopped: its read journal asks the journal with a
     /// 5 s timeout when it is made, which a member starting under load can miss (seen in a cluster test: the

@@ -36,6 +36,17 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     {
         public static readonly MeasureLag Instance = new();
     }
+    private sealed record StopTimeout(DateTime GiveUpAt, bool SawNone = false);
+    private sealed class ProjectionStoppingException() : Exception("the projection is stopping");
+
+    /// <summary>Sink writes begun and not yet finished. A write is a Task the stream cannot take back: a projection
+    /// stopped (or torn down) while one runs must not say it has stopped, or the write lands after whatever comes next
+    /// (the folders swapped by a rebuild, the projection started again on another member) and can record an offset past
+    /// rows nobody wrote.</summary>
+    private sealed class WritesInFlight
+    {
+        public int Count;
+    }
 
     private readonly string _name;
     private readonly string _tag;
@@ -46,6 +57,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     private readonly bool _isRebuild;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SharedKillSwitch _drain;
+    private readonly WritesInFlight _writing = new();
 
     private ProjectionState _state = ProjectionState.Starting;
     private long _offset;
@@ -141,14 +153,26 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             _state = ProjectionState.Stopping;
             _stopRequester = Sender;
-            // Completes the journal source: the batch being filled is flushed and written, then the stream ends.
-            _drain.Shutdown();
-            // A projection backing off only sees the drain when its next attempt starts: do not wait for that.
-            Timers.StartSingleTimer("stop-timeout", new StreamEnded(null), TimeSpan.FromSeconds(10));
+            // Fails the journal source: batches read and not yet being written are dropped (the offset is the sink's,
+            // so whoever runs next reads them again) and no write starts. The write in flight cannot be taken back:
+            // wait for it. (Stopping is on the hand-over path, bounded by cluster-exiting's 3 s.)
+            _drain.Abort(new ProjectionStoppingException());
+            Self.Tell(new StopTimeout(DateTime.UtcNow.AddSeconds(60)));
+        });
+        Receive<StopTimeout>(t =>
+        {
+            // Bounded: a sink hung for a minute is not coming back. Zero is read twice, 50 ms apart: the stream's stages
+            // see the abort a moment after this actor, and a write could begin in between.
+            if (DateTime.UtcNow < t.GiveUpAt && (Volatile.Read(ref _writing.Count) > 0 || !t.SawNone))
+            {
+                Timers.StartSingleTimer("stop-timeout", t with { SawNone = Volatile.Read(ref _writing.Count) == 0 }, TimeSpan.FromMilliseconds(50));
+                return;
+            }
+            Self.Tell(new StreamEnded(null));
         });
         Receive<StreamEnded>(e =>
         {
-            if (e.Error is not null) _log.Error(e.Error, "projection {0}: stream ended", _name);
+            if (e.Error is not null and not ProjectionStoppingException) _log.Error(e.Error, "projection {0}: stream ended", _name);
             _stopRequester?.Tell(new ProjectionStopped(_name));
             _stopRequester = null;
             Context.Stop(Self);
@@ -170,6 +194,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         var sink = _sink;
         var mapper = _mapper;
         var drain = _drain;
+        var writing = _writing;
         var restart = RestartSettings.Create(_settings.MinBackoff, _settings.MaxBackoff, 0.2);
 
         var completion = RestartSource.OnFailuresWithBackoff(() =>
@@ -182,7 +207,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
                     .Select(envelopes => mapper.Map(name, tag, envelopes.ToList()))
                     // The next batch is read and mapped while this one is written; one write at a time keeps offsets in order.
                     .Buffer(1, OverflowStrategy.Backpressure)
-                    .SelectAsync(1, batch => WriteAsync(sink, batch, self)),
+                    .SelectAsync(1, batch => WriteAsync(sink, batch, self, writing)),
                 restart)
             .RunWith(Sink.ForEach<BatchWritten>(w => self.Tell(w)), Context.Materializer());
         completion.ContinueWith(t => new StreamEnded(t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
@@ -208,8 +233,9 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static async Task<BatchWritten> WriteAsync(IBillingSink sink, ProjectionBatch batch, IActorRef self)
+    private static async Task<BatchWritten> WriteAsync(IBillingSink sink, ProjectionBatch batch, IActorRef self, WritesInFlight writing)
     {
+        Interlocked.Increment(ref writing.Count);
         try
         {
             await sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
@@ -218,6 +244,10 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             self.Tell(new Failed(ex));
             throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref writing.Count);
         }
         return new BatchWritten(batch.Offset, batch.EventCount, batch.RowCount, batch.LastEventTimestamp);
     }

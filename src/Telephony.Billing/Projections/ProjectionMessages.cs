@@ -67,10 +67,22 @@ public enum RebuildPhase
 
 public sealed record RebuildStatus(string Sink, RebuildPhase Phase, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Error);
 
-/// <summary>Stop a projection after its current batch is written (reply <see cref="ProjectionStopped"/>).</summary>
+/// <summary>Stop a projection once its write in flight has finished; nothing is written after the reply
+/// (<see cref="ProjectionStopped"/>).</summary>
 internal sealed record StopProjection
 {
     public static readonly StopProjection Instance = new();
 }
 
 internal sealed record ProjectionStopped(string Name);
+
+/// <summary>The billing singleton's termination message (hand-over, leave, shutdown): every projection of every sink
+/// finishes its write in flight and stops, then the singleton stops. Its successor starts only after that, so no write of
+/// this member lands beside the successor's.</summary>
+public sealed record StopAllProjections
+{
+    public static readonly StopAllProjections Instance = new();
+}
+
+/// <summary>A sink actor's reply to <see cref="StopAllProjections"/>.</summary>
+internal sealed record AllProjectionsStopped(string Sink);
