@@ -48,6 +48,12 @@ internal sealed class ActionHttp(string endpoint) : IDisposable
         {
             return (null, false);
         }
+        catch (IOException)
+        {
+            // The host died while its answer was being read ("Transport endpoint is not connected"): as unsure as a
+            // refused connection, and retried the same way.
+            return (null, false);
+        }
     }
 
     public async Task<IReadOnlyList<Action>> ListAsync(string node, int limit)
