@@ -23,7 +23,7 @@ public sealed class ActionErrorParityTests
     public async Task Actions_on_missing_channels_duplicate_ChannelIds_and_variables_get_the_captured_answers()
     {
         var capture = Capture.Load("two-nodes/action-errors.a");
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
         await client.ActionAsync(("Action", "Originate"), ("ActionID", "orig-008"), ("Channel", "Local/long@test"),
             ("Context", "hold"), ("Exten", "s"), ("Priority", "1"), ("ChannelId", CallerId),

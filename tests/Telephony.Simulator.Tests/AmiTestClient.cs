@@ -117,6 +117,11 @@ internal sealed class AmiTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until some message received so far, consumed or not, matches: for events that can come before
+    /// the response of the action that caused them (a Hangup's teardown, as on a real Asterisk, where the channel's
+    /// thread hangs up while the manager thread answers), which <see cref="ActionAsync"/> has then consumed.</summary>
+    public Task SeenAsync(Func<AmiMessage, bool> match, TimeSpan? timeout = null) => WaitUntilAsync(r => r.Any(match), timeout);
+
     /// <summary>Collects messages until one matches <paramref name="last"/> (included).</summary>
     public async Task<List<AmiMessage>> UntilAsync(Func<AmiMessage, bool> last, TimeSpan? timeout = null)
     {

@@ -11,7 +11,7 @@ public sealed class BridgeAndVariableTests
     public async Task Bridging_two_live_channels_raises_the_captured_bridge_events_and_a_hangup_dissolves_the_bridge()
     {
         var capture = Capture.Load("two-nodes/vq-local-originate-bridge.a");
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
         // The caller and the agent: two long calls, as the capture's caller on music and originated agent.
         foreach (var (id, job) in new[] { ("caller", "job-8"), ("agent", "job-9") })
@@ -43,7 +43,7 @@ public sealed class BridgeAndVariableTests
     [Fact]
     public async Task Bridge_names_the_channel_that_does_not_exist()
     {
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
         await client.ActionAsync(("Action", "Originate"), ("ActionID", "o"), ("Channel", "Local/long@test"), ("Context", "hold"),
             ("Exten", "s"), ("Async", "true"));
@@ -62,7 +62,7 @@ public sealed class BridgeAndVariableTests
     [Fact]
     public async Task Setvar_sets_channel_or_global_variables_that_Getvar_reads_back()
     {
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
         await client.ActionAsync(("Action", "Originate"), ("ActionID", "o"), ("Channel", "Local/long@test"), ("Context", "hold"),
             ("Exten", "s"), ("Variable", "JOB=17"), ("Async", "true"));

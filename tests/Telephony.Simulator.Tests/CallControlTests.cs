@@ -65,7 +65,7 @@ public sealed class CallControlTests
         var listed = await client.UntilAsync(m => m.EventName == "CoreShowChannelsComplete");
 
         var hangup = await client.ActionAsync(("Action", "Hangup"), ("Channel", "Local/answer@test-00000000;1"), ("ActionID", "h1"));
-        await client.NextAsync(m => m["EventName"] == "LINKEDID_END");
+        await client.SeenAsync(m => m["EventName"] == "LINKEDID_END");
 
         Assert.Equal("Channels will follow", coreShow.MessageText);
         Assert.Equal(2, listed.Count(m => m.EventName == "CoreShowChannel"));

@@ -37,7 +37,9 @@ public sealed class OriginateOutcomeTests
     [Fact]
     public async Task A_long_call_is_still_listed_after_its_originator_crashed_and_ends_on_an_AMI_Hangup()
     {
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        // long@test lasts 60 s of script time: 15 s here, so a loaded machine still finds it up (at 0.05, 3 s, a CI run
+        // did not).
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using (var originator = await AmiTestClient.LoginAsync(sim.Port))
         {
             await originator.ActionAsync(("Action", "Originate"), ("ActionID", "o"), ("Channel", "Local/long@test"),
@@ -52,7 +54,7 @@ public sealed class OriginateOutcomeTests
         await recovered.ActionAsync(("Action", "CoreShowChannels"), ("ActionID", "csc"));
         var listed = await recovered.UntilAsync(m => m.EventName == "CoreShowChannelsComplete");
         var hangup = await recovered.ActionAsync(("Action", "Hangup"), ("Channel", "Local/long@test-00000000;1"), ("ActionID", "h"));
-        await recovered.NextAsync(m => m["EventName"] == "LINKEDID_END");
+        await recovered.WaitUntilAsync(r => r.Any(m => m["EventName"] == "LINKEDID_END") && r.Count(m => m.EventName == "Cdr") >= 2);
 
         var channel = Assert.Single(listed, m => m.EventName == "CoreShowChannel" && m["Uniqueid"] == "job-3-a");
         Assert.Equal(("Up", "job-3-a"), (channel["ChannelStateDesc"]!, channel["Linkedid"]!));
@@ -65,7 +67,7 @@ public sealed class OriginateOutcomeTests
     [Fact]
     public async Task An_Originate_reusing_a_live_ChannelId_fails_and_leaves_the_live_call_alone()
     {
-        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.05 });
+        await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
         await client.ActionAsync(("Action", "Originate"), ("ActionID", "live"), ("Channel", "Local/long@test"),
             ("Context", "hold"), ("Exten", "s"), ("ChannelId", "job-4-a"), ("OtherChannelId", "job-4-b"), ("Async", "true"));

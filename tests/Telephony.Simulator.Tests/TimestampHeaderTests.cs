@@ -110,7 +110,7 @@ public sealed class TimestampHeaderTests
             ("Exten", "s"), ("Priority", "1"), ("CallerID", "\"Ann\" <200>"), ("Async", "true"), ("ActionID", "o1"));
         var answered = await client.NextAsync(m => m.EventName == "OriginateResponse");
         await client.ActionAsync(("Action", "Hangup"), ("Channel", answered["Channel"]!), ("ActionID", "h1"));
-        await client.NextAsync(m => m["EventName"] == "LINKEDID_END");
+        await client.SeenAsync(m => m["EventName"] == "LINKEDID_END");
 
         await client.ActionAsync(("Action", "Originate"), ("Channel", "Local/queue-abandon@test"), ("Context", "hold"),
             ("Exten", "s"), ("Priority", "1"), ("Async", "true"), ("ActionID", "o2"));
@@ -124,7 +124,7 @@ public sealed class TimestampHeaderTests
         await client.ActionAsync(("Action", "NoSuchAction"), ("ActionID", "bad"));
 
         await client.ActionAsync(("Action", "Hangup"), ("Channel", join["Channel"]!), ("ActionID", "h2"));
-        await client.NextAsync(m => m["EventName"] == "LINKEDID_END");
+        await client.WaitUntilAsync(r => r.Count(m => m["EventName"] == "LINKEDID_END") == 2);
         await client.WaitUntilAsync(r => r.Count(m => m.EventName == "Cdr") == 2 + 5);
         await client.SendAsync(("Action", "Logoff"), ("ActionID", "bye"));
         await client.UntilClosedAsync();

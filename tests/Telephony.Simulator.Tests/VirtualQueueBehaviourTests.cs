@@ -71,7 +71,7 @@ public sealed class VirtualQueueBehaviourTests
             ("Context", "vq-connect"), ("Exten", "b-1002"), ("Priority", "1"));
         await nodeA.NextAsync(m => m.EventName == "DialState" && m["DialStatus"] == "RINGING");
         var hangup = await nodeA.ActionAsync(("Action", "Hangup"), ("ActionID", "h"), ("Channel", caller.Channel));
-        await nodeA.NextAsync(m => m["EventName"] == "LINKEDID_END");
+        await nodeA.SeenAsync(m => m["EventName"] == "LINKEDID_END");
         await nodeB.NextAsync(m => m["EventName"] == "LINKEDID_END");
         await caller.Completion;
 

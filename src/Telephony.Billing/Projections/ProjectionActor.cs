@@ -37,7 +37,6 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         public static readonly MeasureLag Instance = new();
     }
     private sealed record StopTimeout(DateTime GiveUpAt, bool SawNone = false);
-    private sealed class ProjectionStoppingException() : Exception("the projection is stopping");
 
     /// <summary>Sink writes begun and not yet finished. A write is a Task the stream cannot take back: a projection
     /// stopped (or torn down) while one runs must not say it has stopped, or the write lands after whatever comes next
@@ -56,7 +55,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     private readonly ProjectionSettings _settings;
     private readonly bool _isRebuild;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly SharedKillSwitch _drain;
+    private readonly SharedKillSwitch _stop;
     private readonly WritesInFlight _writing = new();
 
     private ProjectionState _state = ProjectionState.Starting;
@@ -85,7 +84,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         _lagProbe = lagProbe;
         _settings = settings;
         _isRebuild = isRebuild;
-        _drain = KillSwitches.Shared("drain-" + name);
+        _stop = KillSwitches.Shared("stop-" + name);
 
         Receive<BatchWritten>(w =>
         {
@@ -153,28 +152,31 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             _state = ProjectionState.Stopping;
             _stopRequester = Sender;
-            // Fails the journal source: batches read and not yet being written are dropped (the offset is the sink's,
-            // so whoever runs next reads them again) and no write starts. The write in flight cannot be taken back:
-            // wait for it. (Stopping is on the hand-over path, bounded by cluster-exiting's 3 s.)
-            _drain.Abort(new ProjectionStoppingException());
+            // Cancels the whole pipeline (outside its restarts, so nothing restarts): batches read and not yet being
+            // written are dropped (the offset is the sink's, so whoever runs next reads them again) and no write
+            // starts. The write in flight cannot be taken back: wait for it. (Stopping is on the hand-over path,
+            // bounded by cluster-exiting's 3 s.)
+            _stop.Shutdown();
             Self.Tell(new StopTimeout(DateTime.UtcNow.AddSeconds(60)));
         });
         Receive<StopTimeout>(t =>
         {
             // Bounded: a sink hung for a minute is not coming back. Zero is read twice, 50 ms apart: the stream's stages
-            // see the abort a moment after this actor, and a write could begin in between.
+            // see the cancellation a moment after this actor, and a write could begin in between.
             if (DateTime.UtcNow < t.GiveUpAt && (Volatile.Read(ref _writing.Count) > 0 || !t.SawNone))
             {
                 Timers.StartSingleTimer("stop-timeout", t with { SawNone = Volatile.Read(ref _writing.Count) == 0 }, TimeSpan.FromMilliseconds(50));
                 return;
             }
-            Self.Tell(new StreamEnded(null));
+            _stopRequester?.Tell(new ProjectionStopped(_name));
+            _stopRequester = null;
+            Context.Stop(Self);
         });
         Receive<StreamEnded>(e =>
         {
-            if (e.Error is not null and not ProjectionStoppingException) _log.Error(e.Error, "projection {0}: stream ended", _name);
-            _stopRequester?.Tell(new ProjectionStopped(_name));
-            _stopRequester = null;
+            // Stopping: the pipeline ended because it was told to; the stop-timeout loop above finishes.
+            if (_state == ProjectionState.Stopping) return;
+            if (e.Error is not null) _log.Error(e.Error, "projection {0}: stream ended", _name);
             Context.Stop(Self);
         });
     }
@@ -193,7 +195,6 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         var tag = _tag;
         var sink = _sink;
         var mapper = _mapper;
-        var drain = _drain;
         var writing = _writing;
         var restart = RestartSettings.Create(_settings.MinBackoff, _settings.MaxBackoff, 0.2);
 
@@ -202,13 +203,13 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
                     .ConcatMany(offset => journal.EventsByTag(tag, Offset.Sequence(offset))
                         // The plugin reads after the offset; the filter makes that a guarantee whatever the plugin does.
                         .Where(e => e.Offset is not Sequence s || s.Value > offset))
-                    .Via(drain.Flow<EventEnvelope>())
                     .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
                     .Select(envelopes => mapper.Map(name, tag, envelopes.ToList()))
                     // The next batch is read and mapped while this one is written; one write at a time keeps offsets in order.
                     .Buffer(1, OverflowStrategy.Backpressure)
                     .SelectAsync(1, batch => WriteAsync(sink, batch, self, writing)),
                 restart)
+            .Via(_stop.Flow<BatchWritten>())
             .RunWith(Sink.ForEach<BatchWritten>(w => self.Tell(w)), Context.Materializer());
         completion.ContinueWith(t => new StreamEnded(t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
 
@@ -216,7 +217,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("lag", MeasureLag.Instance, TimeSpan.FromMilliseconds(50), _settings.LagInterval);
     }
 
-    protected override void PostStop() => _drain.Shutdown();
+    protected override void PostStop() => _stop.Shutdown();
 
     private static async Task<long> ReadOffsetAsync(IBillingSink sink, string name, IActorRef self)
     {
