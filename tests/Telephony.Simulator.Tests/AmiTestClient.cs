@@ -117,6 +117,21 @@ internal sealed class AmiTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>As <see cref="WaitUntilAsync"/>, but false on timeout instead of an exception: for waits followed by
+    /// assertions that show what differs (a bare timeout says nothing about which event was missing).</summary>
+    public async Task<bool> WaitForAsync(Func<IReadOnlyList<AmiMessage>, bool> condition, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await WaitUntilAsync(condition, timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits until some message received so far, consumed or not, matches: for events that can come before
     /// the response of the action that caused them (a Hangup's teardown, as on a real Asterisk, where the channel's
     /// thread hangs up while the manager thread answers), which <see cref="ActionAsync"/> has then consumed.</summary>

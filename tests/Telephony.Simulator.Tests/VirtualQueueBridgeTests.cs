@@ -27,7 +27,7 @@ public sealed class VirtualQueueBridgeTests
             @"Local/vq@queue-in-[0-9a-f]{8};2", join["Channel"]!);
         await nodeA.SendRawAsync(Encoding.UTF8.GetBytes(Regex.Replace(bridge, @"Local/1004@agents-[0-9a-f]{8};1", agent)));
         await nodeA.WaitUntilAsync(r => r.Count(m => m["EventName"] == "LINKEDID_END") == 2);
-        await nodeA.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
+        await nodeA.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
 
         Assert.Equal(VirtualQueueParityTests.Responses(a), VirtualQueueParityTests.Responses(nodeA.Received));
         Assert.Equal(Header(a.Received, "orig-agent-1004"), Header(nodeA.Received, "orig-agent-1004"));

@@ -26,8 +26,8 @@ public sealed class VirtualQueueParityTests
         await nodeA.SendRawAsync(Sent(a, "redirect-1"));
         await nodeA.NextAsync(m => m["EventName"] == "LINKEDID_END");
         await nodeB.NextAsync(m => m["EventName"] == "LINKEDID_END");
-        await nodeA.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
-        await nodeB.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(b.Received).Count);
+        await nodeA.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
+        await nodeB.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(b.Received).Count);
 
         Assert.Equal(QueueFlowShape.Of(a.Received), QueueFlowShape.Of(nodeA.Received));
         Assert.Equal(QueueFlowShape.Of(b.Received), QueueFlowShape.Of(nodeB.Received));
@@ -72,8 +72,8 @@ public sealed class VirtualQueueParityTests
         await nodeA.SendRawAsync(Sent(a, "redirect-2", join));
         await nodeA.NextAsync(m => m["EventName"] == "LINKEDID_END");
         await nodeB.WaitUntilAsync(r => r.Count(m => m["EventName"] == "LINKEDID_END") == 2);
-        await nodeA.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
-        await nodeB.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(b.Received).Count);
+        await nodeA.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
+        await nodeB.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(b.Received).Count);
 
         Assert.Equal(ConnectResult(a.Received), ConnectResult(nodeA.Received));
         Assert.Equal(Cdrs(a.Received), Cdrs(nodeA.Received));
@@ -97,7 +97,7 @@ public sealed class VirtualQueueParityTests
 
         await nodeA.SendRawAsync(Sent(a, a.Sent.Single(m => m["Action"] == "Originate").ActionId!));
         await nodeA.NextAsync(m => m["EventName"] == "LINKEDID_END");
-        await nodeA.WaitUntilAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
+        await nodeA.WaitForAsync(r => QueueFlowShape.Of(r).Count >= QueueFlowShape.Of(a.Received).Count);
 
         const string music = "Newexten hold,5,3 Local/vq@queue-in-L;1"; // the phone hangs up (the join before varies in order)
         Assert.Equal(QueueFlowShape.From(a.Received, music), QueueFlowShape.From(nodeA.Received, music));

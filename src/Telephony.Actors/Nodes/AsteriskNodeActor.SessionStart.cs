@@ -64,6 +64,11 @@ public sealed partial class AsteriskNodeActor
         Receive<NodeJournal.Written>(w => w.DeliveryId == write, w =>
         {
             if (!_journalWrites.Acknowledge(w.DeliveryId)) return;
+            if (_handOffAsked)
+            {
+                HandOff();
+                return;
+            }
             EnsureActionQueue();
             Become(Routing);
             QueuePull();

@@ -122,7 +122,8 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             _log.Info("node {0}: resynced, {1} live channels", _settings.Name, r.LiveChannels);
         });
         Receive<ResyncFailed>(f => _log.Warning("node {0}: resync failed: {1}", _settings.Name, f.Reason));
-        Receive<NodeHandOff>(_ => Context.Stop(Self)); // not routing yet: nothing to hand over
+        Receive<NodeHandOff>(_ => HandOffBeforeRouting());
+        Receive<HandOffWaitOver>(_ => Context.Stop(Self)); // its session start never finished: stop as before
         Receive<HandOverAnswer>(_ => { }); // late answers of a hand-over already settled
         Receive<HandOverDone>(_ => { });
         Receive<HandedOverCallEvents>(TakeHandedOver);

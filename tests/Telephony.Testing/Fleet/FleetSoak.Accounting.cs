@@ -55,7 +55,7 @@ public sealed partial class FleetSoak
             Max: AmiSessions.MaxConcurrentLoggedInSince(n.Sessions, ClusterScenario.User, loadStarted),
             Overlap: AmiSessions.LongestOverlapSince(n.Sessions, ClusterScenario.User, loadStarted, now))).ToList();
 
-        var (decisions, excluded) = DecisionLatency(callers, watch);
+        var (decisions, excluded, slowest) = DecisionLatency(callers, watch);
         var report = new FleetSoakReport
         {
             Options = _options,
@@ -77,6 +77,7 @@ public sealed partial class FleetSoak
             HandOverGaps = handOverGaps,
             Decision = LatencyPercentiles.Of(decisions),
             DecisionsExcluded = excluded,
+            SlowestDecisions = slowest,
             RecoverySeconds = [.. _recoveries],
             SelfDownSeconds = [.. _selfDowns],
             QueueUnreachable = [.. _queueUnreachable],
@@ -101,13 +102,13 @@ public sealed partial class FleetSoak
     /// callers who joined while at least a quarter of the agents were off a call (a free agent existed, so the wait is
     /// the system's, not the queue's) and not within 30 s after a member or database fault ended or 5 s after an AMI drop (recovery is measured apart).
     /// </summary>
-    private (List<double> Ms, int Excluded) DecisionLatency(List<QueueCaller> callers, LedgerWatch watch)
+    private (List<double> Ms, int Excluded, List<string> Slowest) DecisionLatency(List<QueueCaller> callers, LedgerWatch watch)
     {
         var seen = watch.Connections;
         var agents = _options.Agents;
         List<(DateTimeOffset From, DateTimeOffset To)> faults;
         lock (_faultWindows) faults = [.. _faultWindows, .. _dropTimes.Select(t => (t, t - TimeSpan.FromSeconds(25)))];
-        var ms = new List<double>();
+        var counted = new List<(double Ms, QueueCaller Caller, int Busy)>();
         var excluded = 0;
         foreach (var c in callers)
         {
@@ -119,8 +120,18 @@ public sealed partial class FleetSoak
                 excluded++;
                 continue;
             }
-            ms.Add((redirected - joined).TotalMilliseconds);
+            counted.Add(((redirected - joined).TotalMilliseconds, c, busy));
         }
-        return (ms, excluded);
+        var slowest = counted.OrderByDescending(d => d.Ms).Take(5).Select(d =>
+        {
+            var joined = d.Caller.JoinedAt!.Value;
+            var nearest = faults.Count == 0 ? "no fault"
+                : $"nearest fault began {faults.Select(f => (joined - f.From).TotalSeconds).MinBy(Math.Abs):+0.0;-0.0} s before the join";
+            var waiting = callers.Count(o => o.Queue == d.Caller.Queue && o.JoinedAt < joined && (o.FirstRedirectAt ?? DateTimeOffset.MaxValue) > joined);
+            return $"{d.Ms:0} ms: {d.Caller.NodeName}/{d.Caller.Uniqueid} queue {d.Caller.Queue} priority {d.Caller.Priority}, joined " +
+                   $"{joined:HH:mm:ss.fff}, first Redirect {d.Caller.FirstRedirectAt:HH:mm:ss.fff}; {d.Busy} of {agents} agents on calls, " +
+                   $"{waiting} earlier callers of its queue still unoffered; {nearest}";
+        }).ToList();
+        return (counted.Select(d => d.Ms).ToList(), excluded, slowest);
     }
 }

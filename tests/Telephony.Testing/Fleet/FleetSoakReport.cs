@@ -49,6 +49,10 @@ public sealed record FleetSoakReport
     public int HandOverGaps { get; init; }
     public required LatencyPercentiles Decision { get; init; }
     public int DecisionsExcluded { get; init; }
+
+    /// <summary>The slowest decisions counted, each with its caller, queue, how busy the agents were and the nearest
+    /// fault: what to look up in the member logs.</summary>
+    public IReadOnlyList<string> SlowestDecisions { get; init; } = [];
     public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
     /// <summary>Per partition: from the cut until the cut-off member had downed itself and exited.</summary>
     public IReadOnlyList<double> SelfDownSeconds { get; init; } = [];
@@ -114,6 +118,7 @@ public sealed record FleetSoakReport
                      $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
         yield return $"decision latency (join -> connect Redirect, a free agent, outside faults): {Decision.Count} callers " +
                      $"({DecisionsExcluded} excluded), p50 {Decision.P50:0.0} ms, p99 {Decision.P99:0.0} ms, max {Decision.Max:0.0} ms";
+        foreach (var slow in SlowestDecisions) yield return "  slowest: " + slow;
         yield return $"cut-off members downed themselves and exited after: " +
                      (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));
         if (QueueUnreachable.Count > 0) yield return "members that could not reach the queue after a partition: " + string.Join(", ", QueueUnreachable);
