@@ -25,8 +25,8 @@ public sealed partial class AsteriskNodeActor
     private sealed record HandOffWaitOver;
 
     /// <summary>How long a hand-off asked during the session start waits for it (the rebalance waits meanwhile; under the
-    /// 15 s a stopping member's regions get to hand over, see telephony.conf).</summary>
-    private static readonly TimeSpan HandOffDuringStartWait = TimeSpan.FromSeconds(10);
+    /// sharding handoff-timeout of 10 s, after which the shard stops its entities anyway).</summary>
+    private static readonly TimeSpan HandOffDuringStartWait = TimeSpan.FromSeconds(8);
     private bool _handOffAsked;
 
     /// <summary>A hand-off asked before routing began. Not logged in: nothing was read, stop. Logged in and the session

@@ -170,7 +170,35 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
 
     private bool Holds(string reservationId) =>
         _pending.ContainsKey(reservationId) || _state.FindByReservation(reservationId) is not null
-        || _state.Connected.Any(c => c.Connection!.ReservationId == reservationId);
+        || _state.Connected.Any(c => c.Connection!.ReservationId == reservationId)
+        || EndedLately(reservationId);
+
+    /// <summary>Reservations this queue ended in the last <see cref="EndedNewsGrace"/>: the agent is told (released,
+    /// answered, ended) once the event is journaled, by another path than this answer, so "not held" could overtake
+    /// the news and the agent would drop a call it was on (a crash test: the agent's count one short of the
+    /// simulator's after an answer learnt late). Saying "held" lets the news settle it; if they were lost, the agent's
+    /// own deadline does.</summary>
+    private bool EndedLately(string reservationId) =>
+        _endedLately.TryGetValue(reservationId, out var at) && DateTimeOffset.UtcNow - at < EndedNewsGrace;
+
+    private static readonly TimeSpan EndedNewsGrace = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, DateTimeOffset> _endedLately = new(StringComparer.Ordinal);
+
+    private void NoteEnded(IQueueEvent e)
+    {
+        var reservation = e switch
+        {
+            OfferEnded o => o.ReservationId,
+            CallCompleted c => c.ReservationId,
+            _ => null,
+        };
+        if (reservation is null) return;
+        var now = DateTimeOffset.UtcNow;
+        if (_endedLately.Count > 256)
+            foreach (var old in _endedLately.Where(kv => now - kv.Value >= EndedNewsGrace).Select(kv => kv.Key).ToList())
+                _endedLately.Remove(old);
+        _endedLately[reservation] = now;
+    }
 
     private void OnView(AgentViewChanged v)
     {
@@ -199,6 +227,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         {
             before[i] = _state.Find(events[i].Caller);
             _state.Apply(events[i]);
+            NoteEnded(events[i]);
         }
         _unwritten += events.Count;
         var next = 0;
