@@ -125,8 +125,13 @@ public sealed partial class FleetSoak
         var slowest = counted.OrderByDescending(d => d.Ms).Take(5).Select(d =>
         {
             var joined = d.Caller.JoinedAt!.Value;
-            var nearest = faults.Count == 0 ? "no fault"
-                : $"nearest fault began {faults.Select(f => (joined - f.From).TotalSeconds).MinBy(Math.Abs):+0.0;-0.0} s before the join";
+            var since = faults.Count == 0 ? (double?)null : faults.Select(f => (joined - f.From).TotalSeconds).MinBy(Math.Abs);
+            var nearest = since switch
+            {
+                null => "no fault",
+                >= 0 => $"the nearest fault began {since:0.0} s before the join",
+                _ => $"the nearest fault began {-since:0.0} s after the join",
+            };
             var waiting = callers.Count(o => o.Queue == d.Caller.Queue && o.JoinedAt < joined && (o.FirstRedirectAt ?? DateTimeOffset.MaxValue) > joined);
             return $"{d.Ms:0} ms: {d.Caller.NodeName}/{d.Caller.Uniqueid} queue {d.Caller.Queue} priority {d.Caller.Priority}, joined " +
                    $"{joined:HH:mm:ss.fff}, first Redirect {d.Caller.FirstRedirectAt:HH:mm:ss.fff}; {d.Busy} of {agents} agents on calls, " +
