@@ -13,6 +13,7 @@ namespace Telephony.Billing.Projections;
 public sealed class BillingProjectionsActor : ReceiveActor
 {
     private readonly Dictionary<string, IActorRef> _sinks = new(StringComparer.Ordinal);
+    private int _stopping; // sinks still stopping their projections after StopAllProjections
 
     public BillingProjectionsActor(BillingOptions options)
     {
@@ -63,8 +64,6 @@ public sealed class BillingProjectionsActor : ReceiveActor
         Receive<GetProjectionStatus>(_ => Sender.Tell(new BillingStatus([], [])));
         Receive<RebuildSink>(r => Sender.Tell(new RebuildRejected(r.Sink, "the billing projections are stopping")));
     }
-
-    private int _stopping;
 
     public static Props Props(BillingOptions options) => Akka.Actor.Props.Create(() => new BillingProjectionsActor(options));
 }

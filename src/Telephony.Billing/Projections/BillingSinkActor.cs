@@ -97,23 +97,13 @@ public sealed class BillingSinkActor : ReceiveActor, IWithTimers
             _rebuildStatus = _rebuildStatus with { Phase = RebuildPhase.Swapping };
             _log.Info("billing sink {0}: rebuild caught up ({1}), swapping tables", _sink.Name,
                 string.Join(", ", p.Rebuild.Select(r => $"{r.Tag} at {r.Offset}")));
-            var all = _live.Values.Concat(_rebuild.Values).ToList();
-            _live.Clear();
-            _rebuild.Clear();
-            Task.WhenAll(all.Select(a => a.Ask<ProjectionStopped>(StopProjection.Instance, TimeSpan.FromSeconds(30))))
-                .PipeTo(Self, success: _ => new StoppedForSwap(), failure: ex => new RebuildError(ex));
+            StopEveryProjection().PipeTo(Self, success: () => new StoppedForSwap(), failure: ex => new RebuildError(ex));
         });
         Receive<StopAllProjections>(_ =>
         {
             Timers.Cancel("rebuild-check");
-            var all = _live.Values.Concat(_rebuild.Values).ToList();
-            _live.Clear();
-            _rebuild.Clear();
-            var replyTo = Sender;
             var name = _sink.Name;
-            Task.WhenAll(all.Select(a => a.Ask<ProjectionStopped>(StopProjection.Instance, TimeSpan.FromSeconds(30))))
-                .ContinueWith(_ => new AllProjectionsStopped(name), TaskScheduler.Default)
-                .PipeTo(replyTo);
+            StopEveryProjection().ContinueWith(_ => new AllProjectionsStopped(name), TaskScheduler.Default).PipeTo(Sender);
             Become(Stopping);
         });
         Receive<StoppedForSwap>(_ =>
@@ -143,6 +133,15 @@ public sealed class BillingSinkActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Stops the live and the rebuild projections, each after its write in flight; completes when all have.</summary>
+    private Task StopEveryProjection()
+    {
+        var all = _live.Values.Concat(_rebuild.Values).ToList();
+        _live.Clear();
+        _rebuild.Clear();
+        return Task.WhenAll(all.Select(a => a.Ask<ProjectionStopped>(StopProjection.Instance, TimeSpan.FromSeconds(30))));
+    }
 
     /// <summary>After <see cref="StopAllProjections"/>: status still answers (nothing runs); nothing starts again.</summary>
     private void Stopping()
