@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Telephony.Domain.Queues;
 using Telephony.Domain.Queues.Agents;
+using Telephony.Domain.Queues.Calls;
 
 namespace Telephony.Actors.Queues;
 
@@ -75,6 +76,9 @@ public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout
     /// few hundred events each instead of the whole day.</summary>
     public int AgentSnapshotEvery { get; init; } = 200;
 
+    /// <summary>When an unanswered reservation ask goes again (<c>ask-resend-after</c>, 0 = never).</summary>
+    public AskResend AskResend { get; init; } = AskResend.Default;
+
     public static readonly QueueRuntimeSettings Default = new(1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
         TimeSpan.FromHours(4), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 
@@ -88,5 +92,6 @@ public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout
         config.GetTimeSpan("telephony.queues.keeper-interval", Default.KeeperInterval))
     {
         AgentSnapshotEvery = Math.Max(1, config.GetInt("telephony.queues.agent-snapshot-every", Default.AgentSnapshotEvery)),
+        AskResend = new AskResend(config.GetTimeSpan("telephony.queues.ask-resend-after", Default.AskResend.First)),
     };
 }

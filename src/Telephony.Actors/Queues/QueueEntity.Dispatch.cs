@@ -9,8 +9,10 @@ namespace Telephony.Actors.Queues;
 public sealed partial class QueueEntity
 {
     /// <summary>An ask on its way to the agent. <see cref="AskedAt"/> bounds the agent's grant time from below, so an
-    /// offer's deadline counted from it is never later than the agent's own.</summary>
-    private sealed record PendingAsk(ReservationAsk Ask, DateTimeOffset AskedAt, DateTimeOffset Until);
+    /// offer's deadline counted from it is never later than the agent's own. <see cref="ResendAt"/>: when the
+    /// <see cref="Message"/> goes again if still unanswered (<see cref="AskResend"/>).</summary>
+    private sealed record PendingAsk(ReservationAsk Ask, DateTimeOffset AskedAt, DateTimeOffset Until, ReserveAgent Message,
+        int Copies, DateTimeOffset? ResendAt);
 
     private readonly Dictionary<string, PendingAsk> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<CallerKey, int> _asksPerCaller = [];
@@ -49,10 +51,12 @@ public sealed partial class QueueEntity
         foreach (var ask in _state.Plan(now, _board, _random, NewReservationId))
         {
             var caller = _state.Find(ask.Caller)!;
-            _pending[ask.ReservationId] = new PendingAsk(ask, now, now + _runtime.AskTimeout);
+            var message = new ReserveAgent(ask.AgentId, new ReservationRequest(ask.ReservationId, _name, ask.Caller,
+                Settings.ReservationLifetime, Settings.WrapUp, Settings.Weight, caller.Priority, caller.JoinedAt));
+            var until = now + _runtime.AskTimeout;
+            _pending[ask.ReservationId] = new PendingAsk(ask, now, until, message, 0, _runtime.AskResend.Next(now, 0, until));
             _asksPerCaller[ask.Caller] = _asksPerCaller.GetValueOrDefault(ask.Caller) + 1;
-            _agents.Tell(new ReserveAgent(ask.AgentId, new ReservationRequest(ask.ReservationId, _name, ask.Caller,
-                Settings.ReservationLifetime, Settings.WrapUp, Settings.Weight, caller.Priority, caller.JoinedAt)));
+            _agents.Tell(message);
         }
         ScheduleWake(now);
     }
@@ -124,9 +128,18 @@ public sealed partial class QueueEntity
         _state.AskDone(caller);
     }
 
-    private void ExpireAsks()
+    /// <summary>Asks unanswered for too long count as refused (the agent is left alone a while); those unanswered for
+    /// a shorter while go again.</summary>
+    private void CheckAsks()
     {
         var now = DateTimeOffset.UtcNow;
+        foreach (var p in _pending.Values.Where(p => p.ResendAt <= now && p.Until > now).ToList())
+        {
+            var copies = p.Copies + 1;
+            _pending[p.Ask.ReservationId] = p with { Copies = copies, ResendAt = _runtime.AskResend.Next(p.AskedAt, copies, p.Until) };
+            _agents.Tell(p.Message);
+            QueueInstruments.AsksResent.Add(1, new KeyValuePair<string, object?>("queue", _name));
+        }
         var late = _pending.Values.Where(p => p.Until <= now).ToList();
         foreach (var p in late)
         {
@@ -134,6 +147,7 @@ public sealed partial class QueueEntity
             _board.Answered(p.Ask.AgentId);
             _board.MarkBusy(p.Ask.AgentId, now);
             AskFinished(p.Ask.Caller);
+            QueueInstruments.AsksExpired.Add(1, new KeyValuePair<string, object?>("queue", _name));
         }
         if (late.Count > 0) Dispatch();
     }

@@ -74,7 +74,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         Command<AgentViewChanged>(OnView);
         Command<ReservationAnswer>(OnReservationAnswer);
         Command<ConfirmReservation>(c => Sender.Tell(new ReservationConfirmed(c.AgentId, c.ReservationId, Holds(c.ReservationId))));
-        Command<AskTimeouts>(_ => ExpireAsks());
+        Command<AskTimeouts>(_ => CheckAsks());
         Command<Wake>(_ =>
         {
             _wakeAt = null;
@@ -123,7 +123,7 @@ public sealed partial class QueueEntity : ReceivePersistentActor, IWithTimers
         if (_state.Count > 0 || _replayed > 0)
             _log.Info("queue {0}: recovered with {1} caller(s) at {2:O} in {3:0} ms (snapshot at {4}, {5} events replayed)",
                 _name, _state.Count, now, _recovering.Elapsed.TotalMilliseconds, _recoveredFromSnapshot, _replayed);
-        Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(500));
+        Timers.StartPeriodicTimer("asks", new AskTimeouts(), TimeSpan.FromMilliseconds(250));
         StartChecks();
         Dispatch();
     }

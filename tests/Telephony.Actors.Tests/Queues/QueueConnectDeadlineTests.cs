@@ -89,6 +89,31 @@ public class QueueConnectDeadlineTests : TestKit
     }
 
     [Fact]
+    public void An_ask_lost_on_its_way_to_the_agent_goes_again_with_the_same_reservation_long_before_the_ask_times_out()
+    {
+        _queue.Tell(new JoinQueue("sales", new JoinRequest(Caller, "PJSIP/trunk-00000001", null, "5551000", "Caller", 0)));
+        ExpectMsg<JoinAnswer>(a => a.Joined);
+        var lost = _agents.ExpectMsg<ReserveAgent>(); // the agents' region dropped it (a shard being handed over)
+        var askedAt = DateTimeOffset.UtcNow;
+
+        var copy = _agents.ExpectMsg<ReserveAgent>(TimeSpan.FromSeconds(1.5));
+        var waited = DateTimeOffset.UtcNow - askedAt;
+        Assert.Equal((lost.AgentId, lost.Request.ReservationId), (copy.AgentId, copy.Request.ReservationId));
+        Assert.True(waited < QueueRuntimeSettings.Default.AskTimeout / 2, $"the copy came {waited.TotalMilliseconds:0} ms after the ask");
+
+        // The agent answers the copy, then the original turns up after all: one connect, and the agent is not
+        // told to let go of a reservation the queue is using.
+        _queue.Tell(new ReservationAnswer("sales", copy.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+        _queue.Tell(new ReservationAnswer("sales", lost.Request.ReservationId, "1001", true, _idle with { Version = 2 }, null));
+        var submit = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction);
+        Assert.Equal(copy.Request.ReservationId, submit.Request.IdempotencyKey);
+        _queue.Tell(new ActionSubmitted(RecordOf(submit.Request, "pbx-a:1"), Existing: false));
+        Assert.Equal(ReservationNewsKind.Ringing, _agents.ExpectMsg<ReservationNews>().Kind);
+        _agents.ExpectNoMsg(TimeSpan.FromSeconds(2)); // no third copy, no release
+        Assert.DoesNotContain(_nodes.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m), m => m is SubmitAction { Request.Action: "Redirect" });
+    }
+
+    [Fact]
     public void A_Redirect_must_reach_Asterisk_early_enough_for_a_whole_ring_to_end_before_the_agents_reservation()
     {
         var (_, grantedAt, connect) = JoinAndGrant();

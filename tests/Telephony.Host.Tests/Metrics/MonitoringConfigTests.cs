@@ -45,14 +45,14 @@ public partial class MonitoringConfigTests
             .Concat(MetricsSnapshot.GaugeNames.Select(g => g.Name))
             .Concat(["telephony_journal_write_seconds_bucket", "telephony_journal_write_seconds_sum", "telephony_journal_write_seconds_count"])
             .Concat(["telephony_queue_decision_seconds_bucket", "telephony_queue_decision_seconds_sum", "telephony_queue_decision_seconds_count"])
-            .Append("telephony_entity_recovery_failures_total")
+            .Concat(["telephony_entity_recovery_failures_total", "telephony_queue_asks_resent_total", "telephony_queue_asks_expired_total"])
             .ToHashSet();
         var named = exprs.SelectMany(e => MetricName().Matches(e).Select(m => m.Value)).ToHashSet();
         Assert.Empty(named.Except(exported));
         // Each metric family appears somewhere (the histogram by its buckets).
         var families = MetricsSnapshot.CounterNames.Select(c => c.Name + "_total").Concat(MetricsSnapshot.GaugeNames.Select(g => g.Name))
             .Append("telephony_journal_write_seconds_bucket").Append("telephony_queue_decision_seconds_bucket")
-            .Append("telephony_entity_recovery_failures_total");
+            .Concat(["telephony_entity_recovery_failures_total", "telephony_queue_asks_resent_total", "telephony_queue_asks_expired_total"]);
         Assert.Empty(families.Except(named));
     }
 
