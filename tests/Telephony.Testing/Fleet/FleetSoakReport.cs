@@ -11,7 +11,15 @@ public sealed record LatencyPercentiles(int Count, double P50, double P99, doubl
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return new(sorted.Length, At(0.5), At(0.99), sorted[^1]);
     }
+
+    public override string ToString() => Count == 0 ? "none"
+        : string.Create(CultureInfo.InvariantCulture, $"{Count} callers, p50 {P50:0.0} ms, p99 {P99:0.0} ms, max {Max:0.0} ms");
 }
+
+/// <summary>A soak's decision latencies: every caller who joined with a free agent (the last line's p99), and split by
+/// when it joined. <see cref="SlowestCalm"/> describes the slowest calm ones, for the member logs.</summary>
+public sealed record DecisionLatencies(LatencyPercentiles All, LatencyPercentiles Calm, LatencyPercentiles StartUp,
+    LatencyPercentiles AfterFaults, int BusyAgents, IReadOnlyList<string> SlowestCalm);
 
 /// <summary>
 /// What a fleet soak found. <see cref="Lost"/>, <see cref="Duplicated"/> and <see cref="DoubleBooked"/> are the
@@ -47,12 +55,7 @@ public sealed record FleetSoakReport
     public int Gaps { get; init; }
     /// <summary>Gaps journaled by a planned hand-over (leave, SIGTERM, rebalance): the design says none.</summary>
     public int HandOverGaps { get; init; }
-    public required LatencyPercentiles Decision { get; init; }
-    public int DecisionsExcluded { get; init; }
-
-    /// <summary>The slowest decisions counted, each with its caller, queue, how busy the agents were and the nearest
-    /// fault: what to look up in the member logs.</summary>
-    public IReadOnlyList<string> SlowestDecisions { get; init; } = [];
+    public required DecisionLatencies Decisions { get; init; }
     public IReadOnlyList<double> RecoverySeconds { get; init; } = [];
     /// <summary>Per partition: from the cut until the cut-off member had downed itself and exited.</summary>
     public IReadOnlyList<double> SelfDownSeconds { get; init; } = [];
@@ -102,7 +105,7 @@ public sealed record FleetSoakReport
     /// <summary>The last line, exactly as the issue asks.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
         $"soak: {Calls} calls, {Callers} callers, lost {Lost}, duplicated {Duplicated}, double-booked {DoubleBooked}, " +
-        $"gaps {Gaps} ({CallsInGaps} calls), p99 {Decision.P99:0.0} ms decision");
+        $"gaps {Gaps} ({CallsInGaps} calls), p99 {Decisions.All.P99:0.0} ms decision");
 
     public IEnumerable<string> Describe()
     {
@@ -116,9 +119,10 @@ public sealed record FleetSoakReport
                      (ProjectionLagSeconds is { Count: > 0 } lag ? $"p99 {lag.P99:0.00} s, max {lag.Max:0.00} s" : "not sampled");
         yield return $"gaps {Gaps} (from planned hand-overs {HandOverGaps}); AMI drops {AmiDrops}; sessions of one node at once at most " +
                      $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
-        yield return $"decision latency (join -> connect Redirect, a free agent, outside faults): {Decision.Count} callers " +
-                     $"({DecisionsExcluded} excluded), p50 {Decision.P50:0.0} ms, p99 {Decision.P99:0.0} ms, max {Decision.Max:0.0} ms";
-        foreach (var slow in SlowestDecisions) yield return "  slowest: " + slow;
+        yield return $"decision latency (join -> connect Redirect) of the callers who joined with a free agent ({Decisions.BusyAgents} " +
+                     $"who joined with 3/4 of the agents on calls left out): all {Decisions.All}; calm {Decisions.Calm}; " +
+                     $"load's first minute {Decisions.StartUp}; within 30 s after a fault {Decisions.AfterFaults}";
+        foreach (var slow in Decisions.SlowestCalm) yield return "  slowest calm: " + slow;
         yield return $"cut-off members downed themselves and exited after: " +
                      (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));
         if (QueueUnreachable.Count > 0) yield return "members that could not reach the queue after a partition: " + string.Join(", ", QueueUnreachable);
