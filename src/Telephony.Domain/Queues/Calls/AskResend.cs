@@ -4,7 +4,8 @@ namespace Telephony.Domain.Queues.Calls;
 /// When a queue sends a reservation ask again that its agent has not answered. An ask travels through the agents'
 /// shard region, which drops what it holds for a shard being handed to another member (Akka does, to keep order),
 /// so without a copy a lost ask kept its caller waiting for the whole ask timeout. Copies carry the same reservation
-/// id: an agent that already granted it answers "granted" again, one that refused refuses again. The k-th copy goes
+/// id: an agent that already granted it answers "granted" again, and a grant of a copy the queue no longer wants (its
+/// answer to the first came back meanwhile) is given back like any late grant. The k-th copy goes
 /// <see cref="First"/> × (2^k − 1) after the ask (0.5 s, 1.5 s, 3.5 s ... by default), never at or after the ask
 /// expires, so a queue under load, whose agents answer slowly, sends few copies.
 /// </summary>
