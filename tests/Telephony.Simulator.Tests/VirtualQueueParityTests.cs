@@ -12,12 +12,17 @@ public sealed class VirtualQueueParityTests
 {
     internal static SimulatorOptions TwoNodes => TestOptions.Fast with { Nodes = 2, CdrLinkedIdAndSequence = true };
 
+    /// <summary>Time scale 0.1 here: the captured caller holds 60 s before its phone hangs up, and the test's Redirect
+    /// must reach it first; at 0.01 that was 0.6 s of wall clock, and the first test of a fresh process, compiling
+    /// its code on first use, sometimes sent it later ("Channel does not exist", then nothing on node B).</summary>
+    private static SimulatorOptions Parity => TwoNodes with { TimeScale = 0.1 };
+
     [Fact]
     public async Task Redirect_to_a_remote_agent_that_answers_plays_vq_remote_answer_on_both_nodes()
     {
         var a = Capture.Load("two-nodes/vq-remote-answer.a");
         var b = Capture.Load("two-nodes/vq-remote-answer.b");
-        await using var sim = await AsteriskSimulator.StartAsync(TwoNodes);
+        await using var sim = await AsteriskSimulator.StartAsync(Parity);
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         await using var nodeB = await AmiTestClient.LoginAsync(sim.Nodes[1].Port);
 
@@ -43,7 +48,7 @@ public sealed class VirtualQueueParityTests
     public async Task The_join_UserEvent_has_the_snapshot_first_and_the_users_Priority_last()
     {
         var a = Capture.Load("two-nodes/vq-remote-answer.a");
-        await using var sim = await AsteriskSimulator.StartAsync(TwoNodes);
+        await using var sim = await AsteriskSimulator.StartAsync(Parity);
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         await nodeA.SendRawAsync(Sent(a, "orig-001"));
         var join = await nodeA.NextAsync(m => m["UserEvent"] == "TelephonyQueueJoin");
@@ -60,7 +65,7 @@ public sealed class VirtualQueueParityTests
     {
         var a = Capture.Load("two-nodes/vq-remote-noanswer-then-answer.a");
         var b = Capture.Load("two-nodes/vq-remote-noanswer-then-answer.b");
-        await using var sim = await AsteriskSimulator.StartAsync(TwoNodes);
+        await using var sim = await AsteriskSimulator.StartAsync(Parity);
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         await using var nodeB = await AmiTestClient.LoginAsync(sim.Nodes[1].Port);
 
@@ -91,7 +96,7 @@ public sealed class VirtualQueueParityTests
     public async Task A_caller_with_patience_abandons_and_the_agent_node_sees_nothing()
     {
         var a = Capture.Load("two-nodes/vq-abandon-waiting.a");
-        await using var sim = await AsteriskSimulator.StartAsync(TwoNodes);
+        await using var sim = await AsteriskSimulator.StartAsync(Parity);
         await using var nodeA = await AmiTestClient.LoginAsync(sim.Nodes[0].Port);
         await using var nodeB = await AmiTestClient.LoginAsync(sim.Nodes[1].Port);
 
