@@ -110,13 +110,13 @@ public sealed partial class FleetSoak
         lock (_faultWindows) faults = [.. _faultWindows, .. _dropTimes.Select(t => (t, t - TimeSpan.FromSeconds(25)))];
         var counted = new List<(double Ms, QueueCaller Caller, int Busy)>();
         List<double> startUp = [], afterFaults = [];
-        var busyAgents = 0;
+        var joinedWithAgentsBusy = 0;
         foreach (var c in callers)
         {
             if (c.JoinedAt is not { } joined || c.FirstRedirectAt is not { } redirected) continue;
             var ms = (redirected - joined).TotalMilliseconds;
             var busy = seen.Count(s => s.Up <= joined && (s.Over ?? DateTimeOffset.MaxValue) > joined);
-            if (busy > agents * 3 / 4) busyAgents++;
+            if (busy > agents * 3 / 4) joinedWithAgentsBusy++;
             else if (joined < loadStarted + StartUp) startUp.Add(ms);
             else if (faults.Any(f => joined >= f.From && joined <= f.To + TimeSpan.FromSeconds(30))) afterFaults.Add(ms);
             else counted.Add((ms, c, busy));
@@ -138,11 +138,11 @@ public sealed partial class FleetSoak
         }).ToList();
         var calm = counted.Select(d => d.Ms).ToList();
         return new DecisionLatencies(LatencyPercentiles.Of([.. calm, .. startUp, .. afterFaults]), LatencyPercentiles.Of(calm),
-            LatencyPercentiles.Of(startUp), LatencyPercentiles.Of(afterFaults), busyAgents, slowest);
+            LatencyPercentiles.Of(startUp), LatencyPercentiles.Of(afterFaults), joinedWithAgentsBusy, slowest);
     }
 
     /// <summary>The load's first stretch, counted apart: a cluster that has just formed still moves shards to the
-    /// members that joined last, and each move holds the asks to its agents (seen in fault-free runs: 1-3 s decisions
-    /// in the first 30 s, none after).</summary>
+    /// members that joined last, and each move holds the asks to its agents (fault-free runs: decisions of 1-4 s in
+    /// the first minute, none over 0.3 s after it).</summary>
     private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(60);
 }

@@ -19,7 +19,7 @@ public sealed record LatencyPercentiles(int Count, double P50, double P99, doubl
 /// <summary>A soak's decision latencies: every caller who joined with a free agent (the last line's p99), and split by
 /// when it joined. <see cref="SlowestCalm"/> describes the slowest calm ones, for the member logs.</summary>
 public sealed record DecisionLatencies(LatencyPercentiles All, LatencyPercentiles Calm, LatencyPercentiles StartUp,
-    LatencyPercentiles AfterFaults, int BusyAgents, IReadOnlyList<string> SlowestCalm);
+    LatencyPercentiles AfterFaults, int JoinedWithAgentsBusy, IReadOnlyList<string> SlowestCalm);
 
 /// <summary>
 /// What a fleet soak found. <see cref="Lost"/>, <see cref="Duplicated"/> and <see cref="DoubleBooked"/> are the
@@ -119,7 +119,7 @@ public sealed record FleetSoakReport
                      (ProjectionLagSeconds is { Count: > 0 } lag ? $"p99 {lag.P99:0.00} s, max {lag.Max:0.00} s" : "not sampled");
         yield return $"gaps {Gaps} (from planned hand-overs {HandOverGaps}); AMI drops {AmiDrops}; sessions of one node at once at most " +
                      $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
-        yield return $"decision latency (join -> connect Redirect) of the callers who joined with a free agent ({Decisions.BusyAgents} " +
+        yield return $"decision latency (join -> connect Redirect) of the callers who joined with a free agent ({Decisions.JoinedWithAgentsBusy} " +
                      $"who joined with 3/4 of the agents on calls left out): all {Decisions.All}; calm {Decisions.Calm}; " +
                      $"load's first minute {Decisions.StartUp}; within 30 s after a fault {Decisions.AfterFaults}";
         foreach (var slow in Decisions.SlowestCalm) yield return "  slowest calm: " + slow;
