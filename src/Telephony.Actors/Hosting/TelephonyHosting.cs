@@ -84,8 +84,10 @@ public static class TelephonyHosting
         // One shard region per Asterisk region: hosted where this member has the region's role, a proxy elsewhere;
         // NodeRegion is the router in front of them all (see NodeRegions).
         // Synchronous on purpose: the node directory singleton below reads NodeRegion from the registry.
+        var upClock = new MemberUpClock();
         builder.WithActors((system, registry) =>
         {
+            Cluster.Get(system).RegisterOnMemberUp(upClock.MarkUp);
             var sharding = ClusterSharding.Get(system);
             var calls = registry.Get<CallRegion>();
             // Queue, agent and node entities talk to each other: the regions are started before any entity exists and
@@ -160,7 +162,7 @@ public static class TelephonyHosting
             builder.WithSingleton<QueueKeeper>("queue-keeper",
                 (_, registry, _) => QueueKeeperActor.Props(queueDirectory.Queues.Select(q => q.Name).ToList(),
                     queueDirectory.Agents.Select(a => a.Id).ToList(), registry.Get<QueueRegion>(), registry.Get<AgentRegion>(),
-                    queueRuntime.KeeperInterval),
+                    queueRuntime.KeeperInterval, queueRuntime.KeeperFormation(options.SeedNodes.Count), upClock),
                 new ClusterSingletonOptions(), createProxyToo: false);
 
         if (options.SeedNodes.Count == 0 && bootstrap is null)

@@ -79,6 +79,12 @@ public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout
     /// <summary>When an unanswered reservation ask goes again (<c>ask-resend-after</c>, 0 = never).</summary>
     public AskResend AskResend { get; init; } = AskResend.Default;
 
+    /// <summary>Members the queue keeper waits for in a forming cluster before it starts queues and agents
+    /// (<c>keeper-formation-members</c>; 0 = as many as seed nodes), and for how long at most.</summary>
+    public int KeeperFormationMembers { get; init; }
+
+    public TimeSpan KeeperFormationWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public static readonly QueueRuntimeSettings Default = new(1000, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
         TimeSpan.FromHours(4), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 
@@ -93,5 +99,11 @@ public sealed record QueueRuntimeSettings(int SnapshotEvery, TimeSpan AskTimeout
     {
         AgentSnapshotEvery = Math.Max(1, config.GetInt("telephony.queues.agent-snapshot-every", Default.AgentSnapshotEvery)),
         AskResend = new AskResend(config.GetTimeSpan("telephony.queues.ask-resend-after", Default.AskResend.First)),
+        KeeperFormationMembers = Math.Max(0, config.GetInt("telephony.queues.keeper-formation-members", 0)),
+        KeeperFormationWait = config.GetTimeSpan("telephony.queues.keeper-formation-wait", Default.KeeperFormationWait),
     };
+
+    /// <summary>The keeper's formation wait for a cluster with <paramref name="seeds"/> seed nodes.</summary>
+    public KeeperFormation KeeperFormation(int seeds) =>
+        new(KeeperFormationMembers > 0 ? KeeperFormationMembers : Math.Max(1, seeds), KeeperFormationWait);
 }

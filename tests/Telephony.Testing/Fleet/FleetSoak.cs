@@ -74,6 +74,9 @@ public sealed partial class FleetSoak
         var environment = _scenario.Environment(regions);
         environment[$"TELEPHONY__QUEUES__{Queue}__STRATEGY"] = "leastrecent";
         environment["Logging__LogLevel__Akka"] = "Information"; // node hand-overs and queue recoveries, for a failure's diagnosis
+        // The harness names only the first member as a seed (the README names all three, and the keeper then waits for
+        // three by default): the queue keeper waits for the three before placing agents, as it would there.
+        environment["TELEPHONY__HOCON"] += "\ntelephony.queues.keeper-formation-members = 3";
         foreach (var a in agents)
         {
             environment[$"TELEPHONY__AGENTS__{a.Id}__NODE"] = sim.Nodes[a.Node - 1].Name;
