@@ -109,7 +109,8 @@ public sealed partial class FleetSoak
         List<(DateTimeOffset From, DateTimeOffset To)> faults;
         lock (_faultWindows) faults = [.. _faultWindows, .. _dropTimes.Select(t => (t, t - TimeSpan.FromSeconds(25)))];
         var counted = new List<(double Ms, QueueCaller Caller, int Busy)>();
-        List<double> startUp = [], afterFaults = [];
+        List<double> afterFaults = [];
+        var startUp = new List<(double Ms, DateTimeOffset Joined)>();
         var joinedWithAgentsBusy = 0;
         foreach (var c in callers)
         {
@@ -117,7 +118,7 @@ public sealed partial class FleetSoak
             var ms = (redirected - joined).TotalMilliseconds;
             var busy = seen.Count(s => s.Up <= joined && (s.Over ?? DateTimeOffset.MaxValue) > joined);
             if (busy > agents * 3 / 4) joinedWithAgentsBusy++;
-            else if (joined < loadStarted + StartUp) startUp.Add(ms);
+            else if (joined < loadStarted + StartUp) startUp.Add((ms, joined));
             else if (faults.Any(f => joined >= f.From && joined <= f.To + TimeSpan.FromSeconds(30))) afterFaults.Add(ms);
             else counted.Add((ms, c, busy));
         }
@@ -137,8 +138,13 @@ public sealed partial class FleetSoak
                    $"{waiting} earlier callers of its queue still unoffered; {nearest}";
         }).ToList();
         var calm = counted.Select(d => d.Ms).ToList();
-        return new DecisionLatencies(LatencyPercentiles.Of([.. calm, .. startUp, .. afterFaults]), LatencyPercentiles.Of(calm),
-            LatencyPercentiles.Of(startUp), LatencyPercentiles.Of(afterFaults), joinedWithAgentsBusy, slowest);
+        // The first minute per 10 s of joins: whether its slow decisions are its first seconds (code compiled on first
+        // use, shards placed) or spread over it (shards moved by rebalance rounds, every 10 s).
+        var timeline = string.Join(", ", startUp.GroupBy(d => (int)((d.Joined - loadStarted).TotalSeconds / 10)).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key * 10}-{g.Key * 10 + 10} s {LatencyPercentiles.Of(g.Select(d => d.Ms).ToList()).P99:0}/{g.Max(d => d.Ms):0}"));
+        var first = startUp.Select(d => d.Ms).ToList();
+        return new DecisionLatencies(LatencyPercentiles.Of([.. calm, .. first, .. afterFaults]), LatencyPercentiles.Of(calm),
+            LatencyPercentiles.Of(first), LatencyPercentiles.Of(afterFaults), joinedWithAgentsBusy, slowest) { StartUpTimeline = timeline };
     }
 
     /// <summary>The load's first stretch, counted apart: a cluster that has just formed still moves shards to the

@@ -19,7 +19,11 @@ public sealed record LatencyPercentiles(int Count, double P50, double P99, doubl
 /// <summary>A soak's decision latencies: every caller who joined with a free agent (the last line's p99), and split by
 /// when it joined. <see cref="SlowestCalm"/> describes the slowest calm ones, for the member logs.</summary>
 public sealed record DecisionLatencies(LatencyPercentiles All, LatencyPercentiles Calm, LatencyPercentiles StartUp,
-    LatencyPercentiles AfterFaults, int JoinedWithAgentsBusy, IReadOnlyList<string> SlowestCalm);
+    LatencyPercentiles AfterFaults, int JoinedWithAgentsBusy, IReadOnlyList<string> SlowestCalm)
+{
+    /// <summary>The load's first minute per 10 s of joins, p99/max ms.</summary>
+    public string StartUpTimeline { get; init; } = "";
+}
 
 /// <summary>
 /// What a fleet soak found. <see cref="Lost"/>, <see cref="Duplicated"/> and <see cref="DoubleBooked"/> are the
@@ -122,6 +126,7 @@ public sealed record FleetSoakReport
         yield return $"decision latency (join -> connect Redirect) of the callers who joined with a free agent ({Decisions.JoinedWithAgentsBusy} " +
                      $"who joined with 3/4 of the agents on calls left out): all {Decisions.All}; calm {Decisions.Calm}; " +
                      $"load's first minute {Decisions.StartUp}; within 30 s after a fault {Decisions.AfterFaults}";
+        if (Decisions.StartUpTimeline.Length > 0) yield return "  load's first minute per 10 s of joins, p99/max ms: " + Decisions.StartUpTimeline;
         foreach (var slow in Decisions.SlowestCalm) yield return "  slowest calm: " + slow;
         yield return $"cut-off members downed themselves and exited after: " +
                      (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));
