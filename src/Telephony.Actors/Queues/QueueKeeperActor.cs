@@ -17,7 +17,7 @@ public sealed class QueueKeeperActor : ReceiveActor, IWithTimers
 {
     private sealed record Tick;
     private sealed record FormationCheck;
-    private sealed record Seen(CoordinatorView? View);
+    private sealed record Seen(int? Regions);
 
     private static readonly TimeSpan FormationCheckEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
@@ -55,35 +55,32 @@ public sealed class QueueKeeperActor : ReceiveActor, IWithTimers
         {
             var up = UpMembers();
             if (_formation.MayWake(up, null, _upClock.UpFor)) StartKeeping(up, null);
-            else if (!_asking) AskCoordinators();
+            else if (up >= _formation.Members && !_asking) AskCoordinators();
         });
         Receive<Seen>(seen =>
         {
             _asking = false;
             var up = UpMembers();
-            if (_formation.MayWake(up, seen.View, _upClock.UpFor)) StartKeeping(up, seen.View);
+            if (_formation.MayWake(up, seen.Regions, _upClock.UpFor)) StartKeeping(up, seen.Regions);
         });
         Timers.StartPeriodicTimer(nameof(FormationCheck), new FormationCheck(), FormationCheckEvery);
     }
 
-    /// <summary>The regions both coordinators know and whether agent shards are placed; null when one did not answer.</summary>
+    /// <summary>The regions both coordinators know (the fewer); null when one did not answer in time.</summary>
     private void AskCoordinators()
     {
         _asking = true;
         var queues = _queueRegion.Ask<CurrentRegions>(GetCurrentRegions.Instance, AskTimeout);
         var agents = _agentRegion.Ask<CurrentRegions>(GetCurrentRegions.Instance, AskTimeout);
-        var placed = _agentRegion.Ask<ClusterShardingStats>(new GetClusterShardingStats(AskTimeout), AskTimeout + AskTimeout);
-        Task.WhenAll(queues, agents, placed).ContinueWith(t => new Seen(t.IsCompletedSuccessfully
-            ? new CoordinatorView(Math.Min(queues.Result.Regions.Count, agents.Result.Regions.Count),
-                placed.Result.Regions.Values.Any(r => r.Stats.Count > 0))
+        Task.WhenAll(queues, agents).ContinueWith(t => new Seen(t.IsCompletedSuccessfully
+            ? Math.Min(queues.Result.Regions.Count, agents.Result.Regions.Count)
             : null)).PipeTo(Self);
     }
 
-    private void StartKeeping(int up, CoordinatorView? seen)
+    private void StartKeeping(int up, int? regions)
     {
         _log.Info("queue keeper: {0} of {1} members up, {2}, {3:0.0} s after this member came up: starting queues and agents",
-            up, _formation.Members, seen is null ? "coordinators not heard" : seen.ShardsPlaced ? "agent shards placed already"
-                : $"{seen.Regions} shard regions known", _upClock.UpFor.TotalSeconds);
+            up, _formation.Members, regions is null ? "coordinators not heard" : $"{regions} shard regions known", _upClock.UpFor.TotalSeconds);
         Timers.Cancel(nameof(FormationCheck));
         Become(Keeping);
     }

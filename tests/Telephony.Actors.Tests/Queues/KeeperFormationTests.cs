@@ -3,9 +3,9 @@ using Telephony.Actors.Queues;
 
 namespace Telephony.Actors.Tests.Queues;
 
-/// <summary>When the queue keeper starts queues and agents: in a forming cluster once the expected members are up and
-/// the shard coordinators know their regions, or once its member has been up for the formation wait; in a cluster
-/// that has placed agents already (the keeper moved after a member died) at once.</summary>
+/// <summary>When the queue keeper starts queues and agents: on a new member once the expected members are up and the
+/// shard coordinators know their regions, or once its member has been up for the formation wait; on a member up for
+/// longer (the keeper moved after a member died) at once.</summary>
 public class KeeperFormationTests
 {
     private static readonly KeeperFormation ThreeMembers = new(3, TimeSpan.FromSeconds(30));
@@ -14,27 +14,25 @@ public class KeeperFormationTests
     [Fact]
     public void A_forming_cluster_waits_for_the_members_it_expects_and_their_regions()
     {
-        Assert.False(ThreeMembers.MayWake(upMembers: 1, seen: null, JustUp));
-        Assert.False(ThreeMembers.MayWake(upMembers: 1, seen: new CoordinatorView(1, ShardsPlaced: false), JustUp));
-        Assert.False(ThreeMembers.MayWake(upMembers: 3, seen: null, JustUp));
+        Assert.False(ThreeMembers.MayWake(upMembers: 1, regions: null, JustUp));
+        Assert.False(ThreeMembers.MayWake(upMembers: 1, regions: 1, JustUp));
+        Assert.False(ThreeMembers.MayWake(upMembers: 3, regions: null, JustUp));
         // Up, but the coordinators do not know the new members' regions yet: shards asked for now would all go to one.
-        Assert.False(ThreeMembers.MayWake(upMembers: 3, seen: new CoordinatorView(1, ShardsPlaced: false), JustUp));
-        Assert.True(ThreeMembers.MayWake(upMembers: 3, seen: new CoordinatorView(3, ShardsPlaced: false), JustUp));
+        Assert.False(ThreeMembers.MayWake(upMembers: 3, regions: 1, JustUp));
+        Assert.True(ThreeMembers.MayWake(upMembers: 3, regions: 3, JustUp));
     }
 
     [Fact]
     public void The_wait_ends_at_the_formation_wait_with_members_missing()
     {
-        Assert.False(ThreeMembers.MayWake(upMembers: 2, seen: new CoordinatorView(2, false), TimeSpan.FromSeconds(29)));
-        Assert.True(ThreeMembers.MayWake(upMembers: 2, seen: null, TimeSpan.FromSeconds(30)));
+        Assert.False(ThreeMembers.MayWake(upMembers: 2, regions: 2, TimeSpan.FromSeconds(29)));
+        Assert.True(ThreeMembers.MayWake(upMembers: 2, regions: null, TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
     public void A_keeper_that_moves_after_a_member_died_starts_everything_at_once()
     {
-        // On a member up for long, or on a young one in a cluster that has placed agent shards already.
-        Assert.True(ThreeMembers.MayWake(upMembers: 2, seen: null, TimeSpan.FromMinutes(40)));
-        Assert.True(ThreeMembers.MayWake(upMembers: 2, seen: new CoordinatorView(2, ShardsPlaced: true), JustUp));
+        Assert.True(ThreeMembers.MayWake(upMembers: 2, regions: null, TimeSpan.FromMinutes(40)));
     }
 
     [Fact]
@@ -43,7 +41,7 @@ public class KeeperFormationTests
         var defaults = QueueRuntimeSettings.From(ConfigurationFactory.Empty);
         Assert.Equal(ThreeMembers, defaults.KeeperFormation(seeds: 3));
         var single = defaults.KeeperFormation(seeds: 0); // a single member that joins itself waits for nobody
-        Assert.True(single.MayWake(upMembers: 1, seen: null, TimeSpan.Zero));
+        Assert.True(single.MayWake(upMembers: 1, regions: null, TimeSpan.Zero));
         var set = QueueRuntimeSettings.From(ConfigurationFactory.ParseString(
             "telephony.queues { keeper-formation-members = 5, keeper-formation-wait = 45s }"));
         Assert.Equal(new KeeperFormation(5, TimeSpan.FromSeconds(45)), set.KeeperFormation(seeds: 1));

@@ -31,8 +31,16 @@ public sealed class MemorySampler : IDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            Sample();
-            await SampleLagAsync();
+            try
+            {
+                Sample();
+                await SampleLagAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                // The member list changed under the enumeration (a member restarted): the next round samples it. Run 21
+                // lost its RSS and lag samples after the first kill to this, the loop's task faulted and unobserved.
+            }
             try
             {
                 await Task.Delay(2000, _stop.Token);
