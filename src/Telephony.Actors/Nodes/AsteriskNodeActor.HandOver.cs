@@ -115,7 +115,7 @@ public sealed partial class AsteriskNodeActor
     private void TakeHandedOver(HandedOverCallEvents handed)
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var e in handed.Events) _outboxes.Hold(handed.LinkedId, new HeldEvent(e, null, e.ReceivedAt));
+        foreach (var e in handed.Events) _outboxes.Hold(handed.LinkedId, new HeldEvent(e, null, e.ReceivedAt), e.ReceivedAt);
         _outboxes.Send(handed.LinkedId, now);
         SendOutgoing();
         _log.Debug("node {0}: delivering {1} events of call {2} that the previous session could not get acknowledged",

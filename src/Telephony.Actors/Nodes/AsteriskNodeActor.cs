@@ -50,6 +50,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
     private bool _pulling;
     private bool _heldBack, _pullQueued;
     private DateTimeOffset? _connectedSince;
+    private DateTimeOffset _bufferSeenEmptyAt = DateTimeOffset.UtcNow; // nothing was read before the node started
     private DateTimeOffset? _disconnectedSince;
     private string? _lastError;
     private string? _banner;
@@ -91,8 +92,11 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             // Observed until now, or until the oldest event its call has not journaled yet: were this member to die,
             // the gap its successor journals must cover what was read and never journaled (a backlog held through a
             // database outage, say), not start at the last heartbeat.
+            // Events still in the client's buffer were read after it was last seen empty: the claim stops there too
+            // (a soak lost 44 calls when a member died holding a backlog pulled after the database outage, and the
+            // heartbeat had claimed the moment of the pull).
             if (_connectedSince is not null)
-                _journal.Tell(new NodeSeen(_settings.Name, _outboxes.OldestHeldAt() ?? DateTimeOffset.UtcNow));
+                _journal.Tell(new NodeSeen(_settings.Name, ObservedUntil(DateTimeOffset.UtcNow)));
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ => StartJournal());
         Receive<NodeHandOff>(_ => HandOff());
@@ -185,6 +189,14 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         _journal = Context.Watch(Context.ActorOf(journal, "journal-" + Guid.NewGuid().ToString("N")[..8]));
     }
 
+    /// <summary>What a heartbeat may claim: until the oldest event not yet journaled was read, and no later than the
+    /// last moment the client's buffer was seen empty while it holds events.</summary>
+    private DateTimeOffset ObservedUntil(DateTimeOffset now)
+    {
+        var until = _outboxes.OldestHeldAt() ?? now;
+        return _client.Events.TryPeek(out _) && _bufferSeenEmptyAt < until ? _bufferSeenEmptyAt : until;
+    }
+
     /// <summary>Reads buffered events while the node holds fewer than its limit, routes them into their calls'
     /// outboxes and sends every outbox that has nothing in flight; waits for more when the buffer is empty.</summary>
     private void PullRound()
@@ -192,6 +204,7 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
         _pulling = false;
         List<object>? quarantine = null;
         var now = DateTimeOffset.UtcNow;
+        var readSince = _bufferSeenEmptyAt; // every event in the buffer now was read after this
         var taken = 0;
         // A turn reads at most a batch so that acknowledgements get in between turns.
         while (taken < _batchSize && _outboxes.Held < _batchSize && _client.Events.TryRead(out var message))
@@ -203,11 +216,12 @@ public sealed partial class AsteriskNodeActor : ReceiveActor, IWithTimers
             var route = _router.Route(message, now);
             if (route.Kind == NodeRouteKind.Routed)
             {
-                _outboxes.Hold(route.LinkedId!, route.Held);
+                _outboxes.Hold(route.LinkedId!, route.Held, readSince);
                 _touched.Add(route.LinkedId!);
             }
             else if (route.Kind == NodeRouteKind.Quarantined) (quarantine ??= []).Add(route.Quarantined!);
         }
+        if (!_client.Events.TryPeek(out _)) _bufferSeenEmptyAt = DateTimeOffset.UtcNow;
         if (taken > 0) _rate.Count(now, taken);
         SendCollectedToActions();
         foreach (var linkedId in _touched) _outboxes.Send(linkedId, now);

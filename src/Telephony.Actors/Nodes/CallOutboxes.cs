@@ -18,6 +18,8 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
     private sealed class Outbox
     {
         public RecordCallEvents? InFlight;
+        public DateTimeOffset InFlightReadSince; // the read-since of the oldest event in flight
+        public DateTimeOffset PendingReadSince; // of the oldest pending event
         public DateTimeOffset SentAt;
         public required List<HeldEvent> Pending;
         public bool Waiting; // in _waiting: it has pending events and no delivery in flight, but the limit is reached
@@ -50,10 +52,14 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
     /// <summary>Numbers every delivery of the node — its journal writes too, which share the sequence.</summary>
     public long NextDeliveryId() => ++_lastDeliveryId;
 
-    public void Hold(string linkedId, HeldEvent e)
+    /// <param name="readSince">A moment no later than the one the event was read from the connection (routing may come
+    /// much later: a backlog held while the session start waited, or while the journal was down). What
+    /// <see cref="OldestHeldAt"/> reports, so that a heartbeat never claims what is held as observed.</param>
+    public void Hold(string linkedId, HeldEvent e, DateTimeOffset readSince)
     {
         if (!_outboxes.TryGetValue(linkedId, out var box))
             _outboxes[linkedId] = box = new Outbox { Pending = _spareLists.TryPop(out var spare) ? spare : new List<HeldEvent>(32) };
+        if (box.Pending.Count == 0) box.PendingReadSince = readSince;
         box.Pending.Add(e);
         Held++;
     }
@@ -79,6 +85,7 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
             }
         }
         box.Pending.Clear(); // kept for the call's next events (and for the next call, see Remove)
+        box.InFlightReadSince = box.PendingReadSince;
         if (events.Count == 0)
         {
             Remove(linkedId, box);
@@ -130,8 +137,8 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
         return late;
     }
 
-    /// <summary>When the oldest event not yet acknowledged was read, or null when every event is journaled: what the
-    /// node may claim to have observed (and handed on) until.</summary>
+    /// <summary>When the oldest event not yet acknowledged was read (at the latest: see <see cref="Hold"/>), or null
+    /// when every event is journaled: what the node may claim to have observed (and handed on) until.</summary>
     public DateTimeOffset? OldestHeldAt()
     {
         if (Held == 0) return null;
@@ -139,7 +146,7 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
         foreach (var box in _outboxes.Values)
         {
             // A call's events leave in the order they were read: its delivery in flight holds its oldest.
-            var at = box.InFlight is { Events.Count: > 0 } d ? d.Events[0].ReceivedAt : box.Pending.Count > 0 ? box.Pending[0].At : (DateTimeOffset?)null;
+            var at = box.InFlight is { Events.Count: > 0 } ? box.InFlightReadSince : box.Pending.Count > 0 ? box.PendingReadSince : (DateTimeOffset?)null;
             if (at is { } a && (oldest is null || a < oldest)) oldest = a;
         }
         return oldest;

@@ -22,7 +22,7 @@ public class CallOutboxesTests
     {
         var route = _router.Route(message, Now);
         Assert.Equal(NodeRouteKind.Routed, route.Kind);
-        outboxes.Hold(route.LinkedId!, route.Held);
+        outboxes.Hold(route.LinkedId!, route.Held, Now);
         return route.LinkedId!;
     }
 
@@ -180,15 +180,34 @@ public class CallOutboxesTests
         var outboxes = Outboxes();
         Assert.Null(outboxes.OldestHeldAt());
         var route = _router.Route(_dial[0], Now);
-        outboxes.Hold(route.LinkedId!, route.Held);
+        outboxes.Hold(route.LinkedId!, route.Held, Now);
         outboxes.Send(route.LinkedId!, Now);
         var first = Assert.Single(TakeOutgoing(outboxes));
         var later = _router.Route(_busy[0], Now.AddSeconds(30));
-        outboxes.Hold(later.LinkedId!, later.Held);
+        outboxes.Hold(later.LinkedId!, later.Held, Now.AddSeconds(30));
 
         Assert.Equal(Now, outboxes.OldestHeldAt()); // read first, still in flight
 
         outboxes.Accept(Ack(first), Now.AddSeconds(31));
         Assert.Equal(Now.AddSeconds(30), outboxes.OldestHeldAt()); // only the later call's event is left
+    }
+
+    [Fact]
+    public void A_backlog_routed_late_is_claimed_from_when_it_was_read_not_from_when_it_was_routed()
+    {
+        // Read while the session start waited for the journal (a database outage), routed 70 s later: were the member
+        // to die now, its successor's gap must start before these events, not at the moment they were routed.
+        var outboxes = Outboxes();
+        var readSince = Now;
+        var routedAt = Now.AddSeconds(70);
+        var route = _router.Route(_dial[0], routedAt);
+        outboxes.Hold(route.LinkedId!, route.Held, readSince);
+        Assert.Equal(readSince, outboxes.OldestHeldAt());
+        outboxes.Send(route.LinkedId!, routedAt);
+        var delivery = Assert.Single(TakeOutgoing(outboxes));
+        Assert.Equal(readSince, outboxes.OldestHeldAt()); // in flight: still the moment it was read
+
+        outboxes.Accept(Ack(delivery), routedAt.AddSeconds(1));
+        Assert.Null(outboxes.OldestHeldAt());
     }
 }

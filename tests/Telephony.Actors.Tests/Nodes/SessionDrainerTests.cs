@@ -38,7 +38,7 @@ public class SessionDrainerTests : TestKit
         string Hold(Ami.Protocol.AmiMessage m)
         {
             var route = router.Route(m, ReadAt);
-            outboxes.Hold(route.LinkedId!, route.Held);
+            outboxes.Hold(route.LinkedId!, route.Held, route.Held.At);
             return route.LinkedId!;
         }
         var dialCall = Hold(dial[0]);

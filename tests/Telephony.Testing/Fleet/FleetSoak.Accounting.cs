@@ -98,9 +98,11 @@ public sealed partial class FleetSoak
     /// <summary>
     /// Decision latency seen from the PBX: a caller's join (the UserEvent out) to its first connect Redirect in, for
     /// callers who joined while at least a quarter of the agents were off a call (a free agent existed, so the wait is
-    /// the system's, not the queue's). Split by when the caller joined: in the load's first minute (the cluster just
-    /// formed: the members' first decisions, node sessions moving to the members that joined last), within 30 s after a member or database fault
-    /// ended or 5 s after an AMI drop, or neither ("calm"). The slowest listed are the calm ones: faults explain theirs.
+    /// the system's, not the queue's). Split by when the caller joined: within 30 s after a member or database fault
+    /// ended or 5 s after an AMI drop (first: a fault explains more than the start does; run 21's first minute had a
+    /// partition cut off the queue's member, and its 45 s decisions read as start-up), else in the load's first minute
+    /// (the cluster just formed: the members' first decisions, node sessions moving to the members that joined last),
+    /// or neither ("calm"). The slowest listed are the calm ones: faults explain theirs.
     /// </summary>
     private DecisionLatencies DecisionLatency(List<QueueCaller> callers, LedgerWatch watch, DateTimeOffset loadStarted)
     {
@@ -118,8 +120,8 @@ public sealed partial class FleetSoak
             var ms = (redirected - joined).TotalMilliseconds;
             var busy = seen.Count(s => s.Up <= joined && (s.Over ?? DateTimeOffset.MaxValue) > joined);
             if (busy > agents * 3 / 4) joinedWithAgentsBusy++;
-            else if (joined < loadStarted + StartUp) startUp.Add((ms, joined));
             else if (faults.Any(f => joined >= f.From && joined <= f.To + TimeSpan.FromSeconds(30))) afterFaults.Add(ms);
+            else if (joined < loadStarted + StartUp) startUp.Add((ms, joined));
             else counted.Add((ms, c, busy));
         }
         var slowest = counted.OrderByDescending(d => d.Ms).Take(5).Select(d =>

@@ -125,8 +125,8 @@ public sealed record FleetSoakReport
                      $"{MostSessionsAtOnce}, longest overlap {LongestSessionOverlap.TotalSeconds:0.000} s";
         yield return $"decision latency (join -> connect Redirect) of the callers who joined with a free agent ({Decisions.JoinedWithAgentsBusy} " +
                      $"who joined with 3/4 of the agents on calls left out): all {Decisions.All}; calm {Decisions.Calm}; " +
-                     $"load's first minute {Decisions.StartUp}; within 30 s after a fault {Decisions.AfterFaults}";
-        if (Decisions.StartUpTimeline.Length > 0) yield return "  load's first minute per 10 s of joins, p99/max ms: " + Decisions.StartUpTimeline;
+                     $"load's first minute outside faults {Decisions.StartUp}; within 30 s after a fault {Decisions.AfterFaults}";
+        if (Decisions.StartUpTimeline.Length > 0) yield return "  load's first minute outside faults, per 10 s of joins, p99/max ms: " + Decisions.StartUpTimeline;
         foreach (var slow in Decisions.SlowestCalm) yield return "  slowest calm: " + slow;
         yield return $"cut-off members downed themselves and exited after: " +
                      (SelfDownSeconds.Count == 0 ? "no partition" : string.Join(", ", SelfDownSeconds.Select(s => $"{s:0.0} s")));

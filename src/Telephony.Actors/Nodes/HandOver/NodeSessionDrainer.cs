@@ -203,7 +203,7 @@ internal sealed class NodeSessionDrainer : ReceiveActor, IWithTimers
             var route = _session.Router.Route(message, now);
             if (route.Kind == NodeRouteKind.Routed)
             {
-                outboxes.Hold(route.LinkedId!, route.Held);
+                outboxes.Hold(route.LinkedId!, route.Held, now); // drained to empty every round: read moments ago
                 _touched.Add(route.LinkedId!);
             }
             else if (route.Kind == NodeRouteKind.Quarantined) _quarantined.Add((EventQuarantined)route.Quarantined!);
