@@ -198,7 +198,11 @@ public class QueueConnectDeadlineTests : TestKit
         var (reservation, grantedAt, connect) = JoinAndGrant();
         _queue.Tell(new ActionChanged(connect with { Status = ActionStatus.Succeeded, Message = "Redirect successful", UpdatedAt = DateTimeOffset.UtcNow }));
         var check = (SubmitAction)_nodes.FishForMessage(m => m is SubmitAction { Request.Action: "Getvar" }, TimeSpan.FromSeconds(4));
-        Assert.True(DateTimeOffset.UtcNow < grantedAt + Ring + Margin, "asked while the agent still holds the reservation");
+        // Asked at a quarter of the margin before the deadline (0.5 s here). A loaded CI machine once delivered it after
+        // the deadline (3 s in): a late check is its own tested path (A_bridge_check_asked_only_after_the_deadline_...),
+        // so this only bounds it to the deadline plus scheduling noise.
+        Assert.True(DateTimeOffset.UtcNow < grantedAt + Ring + Margin + TimeSpan.FromSeconds(1),
+            "asked around the reservation's deadline, not long after it");
         Assert.Equal(new KeyValuePair<string, string>[] { new("Channel", "PJSIP/trunk-00000001"), new("Variable", "BRIDGEPEER") },
             check.Request.Headers);
         return (reservation, check);
