@@ -13,11 +13,17 @@ public sealed class BridgeAndVariableTests
         var capture = Capture.Load("two-nodes/vq-local-originate-bridge.a");
         await using var sim = await AsteriskSimulator.StartAsync(TestOptions.Fast with { TimeScale = 0.25 });
         await using var client = await AmiTestClient.LoginAsync(sim.Port);
-        // The caller and the agent: two long calls, as the capture's caller on music and originated agent.
+        // The caller and the agent: two long calls, as the capture's caller on music and originated agent. An async
+        // Originate allocates its channel after the response (as Asterisk does), so the second waits for the first's
+        // outcome: the caller is Local/...-00000000, the agent -00000001.
+        var originated = 0;
         foreach (var (id, job) in new[] { ("caller", "job-8"), ("agent", "job-9") })
+        {
             await client.ActionAsync(("Action", "Originate"), ("ActionID", id), ("Channel", "Local/long@test"), ("Context", "hold"),
                 ("Exten", "s"), ("ChannelId", $"{job}-a"), ("OtherChannelId", $"{job}-b"), ("Async", "true"));
-        await client.WaitUntilAsync(r => r.Count(m => m.EventName == "OriginateResponse") == 2);
+            originated++;
+            await client.WaitUntilAsync(r => r.Count(m => m.EventName == "OriginateResponse") == originated);
+        }
 
         var bridged = await client.ActionAsync(("Action", "Bridge"), ("ActionID", "bridge-1"),
             ("Channel1", "Local/long@test-00000000;2"), ("Channel2", "Local/long@test-00000001;1"));
