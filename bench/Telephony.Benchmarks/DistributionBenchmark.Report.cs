@@ -10,7 +10,11 @@ namespace Telephony.Benchmarks;
 
 internal static partial class DistributionBenchmark
 {
-    internal sealed record Outcome(double AssignmentsPerSecond, Percentiles Latency, int Lost, int DoubleBooked, bool Consistent);
+    internal sealed record Outcome(double AssignmentsPerSecond, Percentiles Latency, int Lost, int DoubleBooked, bool Consistent)
+    {
+        /// <summary>Stage 3: the connect Redirect written → the simulator read it.</summary>
+        public Percentiles WireLatency { get; init; }
+    }
 
     /// <summary>
     /// Decision latency, per connect Redirect the simulator received (every assignment, answered or not):
@@ -143,6 +147,16 @@ internal static partial class DistributionBenchmark
             var worst = timeline.OrderByDescending(t => t.Ms).Take(10)
                 .Select(t => $"{(t.Start - origin).TotalSeconds:F2}s {t.Ms:F0}");
             Console.WriteLine($"  slowest 10 (start, ms): {string.Join(", ", worst)}");
+            if (s_pauses is { } gc)
+            {
+                var end = timeline.Max(t => t.Start.AddMilliseconds(t.Ms));
+                var windows = gc.Windows.Where(w => w.End >= origin && w.Start <= end).ToList();
+                var hit = timeline.Where(t => gc.Overlaps(t.Start, t.Start.AddMilliseconds(t.Ms))).Select(t => t.Ms).ToList();
+                var clear = timeline.Where(t => !gc.Overlaps(t.Start, t.Start.AddMilliseconds(t.Ms))).Select(t => t.Ms).ToList();
+                Console.WriteLine($"  blocking garbage collections meanwhile: {windows.Count} ({string.Join(", ", windows.Select(w => $"gen{w.Generation} {(w.End - w.Start).TotalMilliseconds:F0} ms"))}); " +
+                                  $"decisions that overlapped one: {hit.Count:N0}, {Percentiles.Of(hit)}");
+                Console.WriteLine($"  {"decisions that overlapped no collection",-58} {Percentiles.Of(clear)}  n={clear.Count:N0}");
+            }
         }
 
         // Assignments per second: connect Redirects received, all nodes together.
@@ -297,7 +311,7 @@ internal static partial class DistributionBenchmark
         if (queueHolds > run.Callers.Count - ended)
             Console.WriteLine($"check: the queues still hold {queueHolds} callers while {run.Callers.Count - ended} callers' calls are up");
         var perSecond = peak;
-        return new Outcome(perSecond, p, lost, wallOverlaps + twice, consistent);
+        return new Outcome(perSecond, p, lost, wallOverlaps + twice, consistent) { WireLatency = Percentiles.Of(sentToWire) };
     }
 
     private static IEnumerable<string> Buckets(List<DateTimeOffset> times, DateTimeOffset from)

@@ -15,6 +15,7 @@ using Telephony.Domain.Queues.Strategies;
 using Telephony.Simulator;
 using Telephony.Simulator.Load;
 using Telephony.Simulator.Queue;
+using Percentiles = Telephony.Benchmarks.ActionsBenchmark.Percentiles;
 
 namespace Telephony.Benchmarks;
 
@@ -49,6 +50,9 @@ internal static partial class DistributionBenchmark
 
     public static readonly string[] QueueList = ["sales", "support"];
 
+    // The blocking collections of this run, for the report's split of the decisions.
+    private static GcPauses? s_pauses;
+
     // One clock for the bench's own stamps and the simulator's receipts (which it keeps as origin + Stopwatch).
     private static readonly DateTimeOffset Origin = DateTimeOffset.UtcNow;
     private static readonly long OriginTicks = Stopwatch.GetTimestamp();
@@ -57,6 +61,7 @@ internal static partial class DistributionBenchmark
     public static async Task<int> RunAsync(string[] argv)
     {
         var a = Parse(argv);
+        using var pauses = s_pauses = new GcPauses();
         if (a.Agents % a.Nodes != 0) throw new ArgumentException("--agents must be a multiple of --nodes (the simulator adds the same number per node)");
         var perNode = a.Agents / a.Nodes;
         var scale = a.TimeScale;
@@ -111,6 +116,9 @@ internal static partial class DistributionBenchmark
         var host = await BenchHost.StartAsync(journal, sim.Nodes.Select(IngestBenchmark.NodeFor).ToList(), hocon, directory);
         var cpu = Process.GetCurrentProcess();
         Run? run = null;
+        Percentiles handOffsIdle = default, handOffsLoaded = default, wireIdle = default, wireLoaded = default,
+            commitIdle = default, commitLoaded = default, threeLoaded = default;
+        var probeEvery = TimeSpan.FromMilliseconds(Math.Clamp(1000 / a.ArrivalRate, 10, 50));
         try
         {
             await WaitUntil(() => sim.Nodes.All(n => n.Sessions.LoggedInNow > 0), TimeSpan.FromSeconds(30), "the nodes log in");
@@ -121,6 +129,24 @@ internal static partial class DistributionBenchmark
 
             await using var listener = await WireListener.StartAsync(sim);
             await WarmUp(sim);
+            await using (var idle = new HandOffProbe(host.System))
+            await using (var idleWire = new LoopbackProbe())
+            await using (var idleCommit = new PersistProbe(host.System, "idle"))
+            {
+                idle.Start(probeEvery);
+                await idleWire.StartAsync(probeEvery);
+                idleCommit.Start(probeEvery);
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                handOffsIdle = await idle.StopAsync();
+                wireIdle = await idleWire.StopAsync();
+                (commitIdle, _) = await idleCommit.StopAsync();
+            }
+            await using var probe = new HandOffProbe(host.System);
+            await using var wire = new LoopbackProbe();
+            await using var commit = new PersistProbe(host.System, "loaded");
+            probe.Start(probeEvery);
+            await wire.StartAsync(probeEvery);
+            commit.Start(probeEvery);
             var cpuStart = cpu.TotalProcessorTime;
             var gen0 = GC.CollectionCount(0);
             var gen2 = GC.CollectionCount(2);
@@ -132,6 +158,9 @@ internal static partial class DistributionBenchmark
             var sw = Stopwatch.StartNew();
             await arrivals.RunAsync();
             var arrivalSeconds = sw.Elapsed.TotalSeconds;
+            handOffsLoaded = await probe.StopAsync();
+            wireLoaded = await wire.StopAsync();
+            (commitLoaded, threeLoaded) = await commit.StopAsync();
             cpu.Refresh();
             var arrivalCpu = (cpu.TotalProcessorTime - cpuStart).TotalSeconds / arrivalSeconds * 100;
             Console.WriteLine($"arrivals: {arrivals.Callers.Count:N0} callers started in {arrivalSeconds:F2} s ({arrivals.Callers.Count / arrivalSeconds:N0}/s; " +
@@ -166,6 +195,18 @@ internal static partial class DistributionBenchmark
         var (one, three) = DurableCommitFloor();
         Console.WriteLine($"floor: one durable SQLite commit on this disk p50 {one.P50:F2} p99 {one.P99:F2} ms; the three a decision makes " +
                           $"in a row (agent's grant, queue's offer, action queue's record) p50 {three.P50:F2} p99 {three.P99:F2} ms, on an idle journal");
+        Console.WriteLine($"floor: {HandOffProbe.HandOffs} hand-offs between actors in a row (a decision's count, nothing else done), " +
+                          $"sent every {probeEvery.TotalMilliseconds:F0} ms: while the callers arrived {handOffsLoaded} (n={handOffsLoaded.Count:N0}); " +
+                          $"in the same process idle {handOffsIdle}");
+        Console.WriteLine($"floor: one persist of an entity on the host's journal, command to handler, while the callers arrived {commitLoaded} " +
+                          $"(n={commitLoaded.Count:N0}); before they arrived {commitIdle}");
+        Console.WriteLine($"floor: three such persists in series (a decision's grant, offer and action), while the callers arrived {threeLoaded}; " +
+                          $"decision p50 / p99 against them: {report.Latency.P50 / Math.Max(0.001, threeLoaded.P50):F2} x / " +
+                          $"{report.Latency.P99 / Math.Max(0.001, threeLoaded.P99):F2} x");
+        Console.WriteLine($"floor: an 8-byte write on a loopback TCP socket to an async reader in this process (stage 3 without the AMI), " +
+                          $"while the callers arrived {wireLoaded} (n={wireLoaded.Count:N0}); idle {wireIdle}");
+        Console.WriteLine($"floor: stage 3 p50 / p99 against the loopback write's while callers arrived: " +
+                          $"{report.WireLatency.P50 / Math.Max(0.001, wireLoaded.P50):F1} x / {report.WireLatency.P99 / Math.Max(0.001, wireLoaded.P99):F1} x");
         var ratio = report.AssignmentsPerSecond / pure.PerSecond;
         Console.WriteLine($"machine: load average at end {LoadAverage()}");
         Console.WriteLine($"distribution: {report.AssignmentsPerSecond:F0} assignments/s, p99 {report.Latency.P99:F1} ms decision latency, " +
