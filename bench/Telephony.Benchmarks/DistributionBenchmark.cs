@@ -46,6 +46,7 @@ internal static partial class DistributionBenchmark
         public double NoAnswerShare = 0.05;
         public double BusyShare = 0.02;
         public string ExtraHocon = "";
+        public bool MariaDb; // --journal mariadb: the cluster's journal (a server, another process) instead of SQLite
     }
 
     public static readonly string[] QueueList = ["sales", "support"];
@@ -112,7 +113,8 @@ internal static partial class DistributionBenchmark
                           $"{behaviours.Count(b => b.RingSeconds is null && !b.Busy):N0} never answer, {behaviours.Count(b => b.Busy):N0} busy); " +
                           string.Join(", ", QueueList.Select(q => $"{q} {directory.ConfiguredMembers(q).Count:N0} members")));
 
-        var journal = BenchJournal.Sqlite();
+        var journal = a.MariaDb ? await BenchJournal.MariaDbAsync() : BenchJournal.Sqlite();
+        Console.WriteLine($"journal: {journal.Description}");
         var host = await BenchHost.StartAsync(journal, sim.Nodes.Select(IngestBenchmark.NodeFor).ToList(), hocon, directory);
         var cpu = Process.GetCurrentProcess();
         Run? run = null;
@@ -172,6 +174,7 @@ internal static partial class DistributionBenchmark
                               $"CPU {(cpu.TotalProcessorTime - cpuStart).TotalSeconds / seconds * 100:F0} % of one core (2 cores = 200 %), " +
                               $"GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms; " +
                               $"load average {LoadAverage()}");
+            GcLog.PrintAllocations("the arrivals and the drain");
             var w = ActionsBenchmark.JournalWriter.Now() - writer;
             var stalls = Telephony.Actors.Persistence.SqliteGroupWriter.Stalls;
             Console.WriteLine($"journal writer (all writes of the process): {w.Groups:N0} transactions, {w.Rows:N0} rows " +
@@ -365,6 +368,14 @@ internal static partial class DistributionBenchmark
                 case "--no-answer-share": a.NoAnswerShare = D(); break;
                 case "--busy-share": a.BusyShare = D(); break;
                 case "--hocon": a.ExtraHocon += "\n" + Next(); break;
+                case "--journal":
+                    a.MariaDb = Next() switch
+                    {
+                        "sqlite" => false,
+                        "mariadb" => true,
+                        var j => throw new ArgumentException($"--journal: sqlite or mariadb, not {j}"),
+                    };
+                    break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }

@@ -50,7 +50,7 @@ internal sealed class GcLog : EventListener
             if (e.EventName == "GCAllocationTick_V4")
                 lock (_allocatedByType)
                 {
-                    var type = e.Payload![5]?.ToString() ?? "?";
+                    var type = (e.Payload![5]?.ToString() ?? "?") + (Convert.ToInt32(e.Payload[1]) == 1 ? " (large object heap)" : "");
                     _allocatedByType[type] = _allocatedByType.GetValueOrDefault(type) + Convert.ToInt64(e.Payload[3]);
                 }
             return;

@@ -43,7 +43,10 @@ internal sealed class MySqlGroupWriter : JournalGroupWriter
         await using var connection = new MySqlConnection(_connectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var sql = new StringBuilder(64 * 1024);
+        // Small at first: a StringBuilder grows by chunks of at most 8,000 chars, none on the large object heap. An
+        // initial 64 Ki chars (128 KiB, large object heap) for every group made a blocking gen2 collection every
+        // ~0.2 s at a few hundred groups a second (~20 ms each; docs/performance.md, fourteenth session).
+        var sql = new StringBuilder(1024);
         var parameters = new List<MySqlParameter>();
         long bytes = 0, rows = 0;
         var inStatement = 0;

@@ -87,6 +87,8 @@ public sealed class QueueKeeperActor : ReceiveActor, IWithTimers
 
     private void Keeping()
     {
+        // The coordinators' answer to a formation question asked before the keeper woke by the member count or the wait.
+        Receive<Seen>(_ => { });
         Receive<Tick>(_ =>
         {
             if (MemberShutdown.HasStarted(Context.System)) return;
