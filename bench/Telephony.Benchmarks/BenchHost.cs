@@ -46,6 +46,14 @@ internal sealed record BenchJournal(JournalProvider Provider, string ConnectionS
 
     public DbConnection Open() => JournalSchema.Open(Provider, ConnectionString);
 
+    /// <summary>The value of a benchmark's <c>--journal</c> option: true for mariadb, false for sqlite.</summary>
+    public static bool IsMariaDbOption(string value) => value switch
+    {
+        "sqlite" => false,
+        "mariadb" => true,
+        _ => throw new ArgumentException($"--journal: sqlite or mariadb, not {value}"),
+    };
+
     /// <summary>Removes the SQLite folder (MariaDB databases are dropped).</summary>
     public async Task CleanUpAsync()
     {

@@ -368,14 +368,7 @@ internal static partial class DistributionBenchmark
                 case "--no-answer-share": a.NoAnswerShare = D(); break;
                 case "--busy-share": a.BusyShare = D(); break;
                 case "--hocon": a.ExtraHocon += "\n" + Next(); break;
-                case "--journal":
-                    a.MariaDb = Next() switch
-                    {
-                        "sqlite" => false,
-                        "mariadb" => true,
-                        var j => throw new ArgumentException($"--journal: sqlite or mariadb, not {j}"),
-                    };
-                    break;
+                case "--journal": a.MariaDb = BenchJournal.IsMariaDbOption(Next()); break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }

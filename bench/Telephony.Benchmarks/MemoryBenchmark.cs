@@ -158,14 +158,7 @@ internal static partial class MemoryBenchmark
                 case "--time-scale": a.TimeScale = D(); break;
                 case "--gcdump": a.GcDump = true; break;
                 case "--hocon": a.Hocon += "\n" + Next(); break;
-                case "--journal":
-                    a.MariaDb = Next() switch
-                    {
-                        "sqlite" => false,
-                        "mariadb" => true,
-                        var j => throw new ArgumentException($"--journal: sqlite or mariadb, not {j}"),
-                    };
-                    break;
+                case "--journal": a.MariaDb = BenchJournal.IsMariaDbOption(Next()); break;
                 default: throw new ArgumentException($"unknown option {argv[i]}");
             }
         }
