@@ -58,7 +58,7 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
     public void Hold(string linkedId, HeldEvent e, DateTimeOffset readSince)
     {
         if (!_outboxes.TryGetValue(linkedId, out var box))
-            _outboxes[linkedId] = box = new Outbox { Pending = _spareLists.TryPop(out var spare) ? spare : new List<HeldEvent>(32) };
+            _outboxes[linkedId] = box = new Outbox { Pending = _spareLists.TryPop(out var spare) ? spare : new List<HeldEvent>(8) };
         if (box.Pending.Count == 0) box.PendingReadSince = readSince;
         box.Pending.Add(e);
         Held++;
