@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Akka.Actor;
 using Percentiles = Telephony.Benchmarks.ActionsBenchmark.Percentiles;
 
@@ -15,20 +13,17 @@ internal static partial class DistributionBenchmark
     /// a stamped message through a chain of that many plain actors on the same dispatcher, doing nothing else, at the
     /// arrivals' rate and while they run: what the mailbox hand-offs alone cost on this machine at this moment.
     /// </summary>
-    internal sealed class HandOffProbe : IAsyncDisposable
+    internal sealed class HandOffProbe : Probe
     {
         public const int HandOffs = 25;
-        private readonly ConcurrentQueue<double> _ms = new();
         private readonly IActorRef _first;
-        private readonly CancellationTokenSource _stop = new();
-        private Task _loop = Task.CompletedTask;
         private readonly ActorSystem _system;
         private readonly List<IActorRef> _chain = [];
 
         public HandOffProbe(ActorSystem system)
         {
             _system = system;
-            IActorRef next = system.ActorOf(Props.Create(() => new Last(_ms)));
+            IActorRef next = system.ActorOf(Props.Create(() => new Last(this)));
             _chain.Add(next);
             for (var i = HandOffs - 1; i >= 1; i--)
             {
@@ -38,50 +33,31 @@ internal static partial class DistributionBenchmark
             _first = next;
         }
 
-        /// <summary>Sends one stamped message every <paramref name="every"/> until stopped.</summary>
-        public void Start(TimeSpan every)
+        protected override ValueTask SendAsync(long stamp)
         {
-            _loop = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(every);
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false) is true)
-                    _first.Tell(Stopwatch.GetTimestamp());
-            });
-        }
-
-        /// <summary>Stops sending and returns what was measured.</summary>
-        public async Task<Percentiles> StopAsync()
-        {
-            await _stop.CancelAsync();
-            try { await _loop; } catch (OperationCanceledException) { }
-            await Task.Delay(100); // the last ones arrive
-            var values = new List<double>();
-            while (_ms.TryDequeue(out var v)) values.Add(v);
-            return Percentiles.Of(values);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            foreach (var actor in _chain) _system.Stop(actor);
-            _stop.Dispose();
+            _first.Tell(stamp);
             return ValueTask.CompletedTask;
         }
 
-        private sealed class Relay : UntypedActor
+        /// <summary>Stops sending and returns what was measured.</summary>
+        public async Task<Percentiles> StopAsync() => Percentiles.Of(await StopSendingAsync(TimeSpan.FromMilliseconds(100)));
+
+        public override ValueTask DisposeAsync()
         {
-            private readonly IActorRef _next;
-            public Relay(IActorRef next) => _next = next;
-            protected override void OnReceive(object message) => _next.Tell(message);
+            foreach (var actor in _chain) _system.Stop(actor);
+            return base.DisposeAsync();
         }
 
-        private sealed class Last : UntypedActor
+        private sealed class Relay(IActorRef next) : UntypedActor
         {
-            private readonly ConcurrentQueue<double> _ms;
-            public Last(ConcurrentQueue<double> ms) => _ms = ms;
+            protected override void OnReceive(object message) => next.Tell(message);
+        }
 
+        private sealed class Last(HandOffProbe probe) : UntypedActor
+        {
             protected override void OnReceive(object message)
             {
-                if (message is long stamp) _ms.Enqueue(Stopwatch.GetElapsedTime(stamp).TotalMilliseconds);
+                if (message is long stamp) probe.Arrived(stamp);
             }
         }
     }

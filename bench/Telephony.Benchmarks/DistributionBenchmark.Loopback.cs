@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Percentiles = Telephony.Benchmarks.ActionsBenchmark.Percentiles;
@@ -15,14 +13,12 @@ internal static partial class DistributionBenchmark
     /// written at the arrivals' rate and read by an async read loop as the simulator's session reads. What a socket
     /// round on this machine costs at this moment, its wake-ups included, without any AMI parsing.
     /// </summary>
-    internal sealed class LoopbackProbe : IAsyncDisposable
+    internal sealed class LoopbackProbe : Probe
     {
-        private readonly ConcurrentQueue<double> _ms = new();
-        private readonly CancellationTokenSource _stop = new();
         private readonly TcpListener _listener;
+        private readonly byte[] _stamp = new byte[8];
         private Socket? _writer;
         private Socket? _reader;
-        private Task _sending = Task.CompletedTask;
         private Task _reading = Task.CompletedTask;
 
         public LoopbackProbe()
@@ -31,14 +27,15 @@ internal static partial class DistributionBenchmark
             _listener.Start();
         }
 
-        public async Task StartAsync(TimeSpan every)
+        /// <summary>Connects both ends and starts reading; <see cref="Probe.Start"/> then writes.</summary>
+        public async Task ConnectAsync()
         {
             _writer = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             var accept = _listener.AcceptSocketAsync();
             await _writer.ConnectAsync((IPEndPoint)_listener.LocalEndpoint);
-            _reader = await accept;
-            _reader.NoDelay = true;
-            var reader = _reader;
+            var reader = _reader = await accept;
+            reader.NoDelay = true;
+            // Reads until the socket closes (DisposeAsync), so that stamps in flight when sending stops still count.
             _reading = Task.Run(async () =>
             {
                 var stream = new NetworkStream(reader, ownsSocket: false);
@@ -46,47 +43,33 @@ internal static partial class DistributionBenchmark
                 var filled = 0;
                 while (true)
                 {
-                    var n = await stream.ReadAsync(buffer.AsMemory(filled), _stop.Token).ConfigureAwait(false);
+                    var n = await stream.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
                     if (n == 0) return;
                     filled += n;
                     var at = 0;
-                    for (; filled - at >= 8; at += 8)
-                        _ms.Enqueue(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(at))).TotalMilliseconds);
+                    for (; filled - at >= 8; at += 8) Arrived(BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(at)));
                     Buffer.BlockCopy(buffer, at, buffer, 0, filled - at);
                     filled -= at;
                 }
             });
-            var writer = _writer;
-            _sending = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(every);
-                var stamp = new byte[8];
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-                {
-                    BinaryPrimitives.WriteInt64LittleEndian(stamp, Stopwatch.GetTimestamp());
-                    await writer.SendAsync(stamp, SocketFlags.None).ConfigureAwait(false);
-                }
-            });
+        }
+
+        protected override async ValueTask SendAsync(long stamp)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(_stamp, stamp);
+            await _writer!.SendAsync(_stamp, SocketFlags.None, Stopping).ConfigureAwait(false);
         }
 
         /// <summary>Stops sending and returns what was measured.</summary>
-        public async Task<Percentiles> StopAsync()
-        {
-            await Task.Delay(100); // the last stamp arrives
-            await _stop.CancelAsync();
-            try { await Task.WhenAll(_sending, _reading); } catch (OperationCanceledException) { }
-            var values = new List<double>();
-            while (_ms.TryDequeue(out var v)) values.Add(v);
-            return Percentiles.Of(values);
-        }
+        public async Task<Percentiles> StopAsync() => Percentiles.Of(await StopSendingAsync(TimeSpan.FromMilliseconds(100)));
 
-        public ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
             _writer?.Dispose();
             _reader?.Dispose();
             _listener.Stop();
-            _stop.Dispose();
-            return ValueTask.CompletedTask;
+            try { await _reading; } catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
+            await base.DisposeAsync();
         }
     }
 }

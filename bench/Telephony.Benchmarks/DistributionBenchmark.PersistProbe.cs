@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
 using Percentiles = Telephony.Benchmarks.ActionsBenchmark.Percentiles;
@@ -17,54 +15,44 @@ internal static partial class DistributionBenchmark
     /// the caller twice), the action queue's Queued and Sent in one write (at most once on the wire). The queue's
     /// join is journaled meanwhile, not before the ask.
     /// </summary>
-    internal sealed class PersistProbe : IAsyncDisposable
+    internal sealed class PersistProbe : Probe
     {
-        private readonly ConcurrentQueue<double> _ms = new();
-        private readonly CancellationTokenSource _stop = new();
         private readonly ActorSystem _system;
         private readonly IActorRef _actor;
-        private Task _loop = Task.CompletedTask;
 
         public PersistProbe(ActorSystem system, string id)
         {
             _system = system;
-            _actor = system.ActorOf(Props.Create(() => new Writer($"probe/{id}", _ms)));
+            _actor = system.ActorOf(Props.Create(() => new Writer($"probe/{id}", this)));
         }
 
-        public void Start(TimeSpan every) => _loop = Task.Run(async () =>
+        protected override ValueTask SendAsync(long stamp)
         {
-            using var timer = new PeriodicTimer(every);
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-                _actor.Tell(Stopwatch.GetTimestamp());
-        });
+            _actor.Tell(stamp);
+            return ValueTask.CompletedTask;
+        }
 
         /// <summary>Stops sending and returns what was measured: one persist, and the sums of three successive ones (a
         /// decision's three in series, as this machine served them at that moment).</summary>
         public async Task<(Percentiles One, Percentiles Three)> StopAsync()
         {
-            await _stop.CancelAsync();
-            try { await _loop; } catch (OperationCanceledException) { }
-            await Task.Delay(200); // the last commits answer
-            var values = new List<double>();
-            while (_ms.TryDequeue(out var v)) values.Add(v);
+            var values = await StopSendingAsync(TimeSpan.FromMilliseconds(200)); // the last commits answer
             var threes = Enumerable.Range(0, values.Count / 3).Select(k => values[3 * k] + values[3 * k + 1] + values[3 * k + 2]);
             return (Percentiles.Of(values), Percentiles.Of(threes));
         }
 
-        public ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             _system.Stop(_actor);
-            _stop.Dispose();
-            return ValueTask.CompletedTask;
+            return base.DisposeAsync();
         }
 
         private sealed class Writer : ReceivePersistentActor
         {
-            public Writer(string id, ConcurrentQueue<double> ms)
+            public Writer(string id, PersistProbe probe)
             {
                 PersistenceId = id;
-                Command<long>(stamp => Persist(stamp.ToString(System.Globalization.CultureInfo.InvariantCulture), _ =>
-                    ms.Enqueue(Stopwatch.GetElapsedTime(stamp).TotalMilliseconds)));
+                Command<long>(stamp => Persist(stamp.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => probe.Arrived(stamp)));
                 Recover<string>(_ => { });
             }
 

@@ -151,8 +151,9 @@ internal static partial class DistributionBenchmark
             {
                 var end = timeline.Max(t => t.Start.AddMilliseconds(t.Ms));
                 var windows = gc.Windows.Where(w => w.End >= origin && w.Start <= end).ToList();
-                var hit = timeline.Where(t => gc.Overlaps(t.Start, t.Start.AddMilliseconds(t.Ms))).Select(t => t.Ms).ToList();
-                var clear = timeline.Where(t => !gc.Overlaps(t.Start, t.Start.AddMilliseconds(t.Ms))).Select(t => t.Ms).ToList();
+                var byOverlap = timeline.ToLookup(t => windows.Any(w => w.Start <= t.Start.AddMilliseconds(t.Ms) && w.End >= t.Start), t => t.Ms);
+                var hit = byOverlap[true].ToList();
+                var clear = byOverlap[false].ToList();
                 Console.WriteLine($"  blocking garbage collections meanwhile: {windows.Count} ({string.Join(", ", windows.Select(w => $"gen{w.Generation} {(w.End - w.Start).TotalMilliseconds:F0} ms"))}); " +
                                   $"decisions that overlapped one: {hit.Count:N0}, {Percentiles.Of(hit)}");
                 Console.WriteLine($"  {"decisions that overlapped no collection",-58} {Percentiles.Of(clear)}  n={clear.Count:N0}");

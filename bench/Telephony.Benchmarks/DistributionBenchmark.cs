@@ -136,7 +136,8 @@ internal static partial class DistributionBenchmark
             await using (var idleCommit = new PersistProbe(host.System, "idle"))
             {
                 idle.Start(probeEvery);
-                await idleWire.StartAsync(probeEvery);
+                await idleWire.ConnectAsync();
+                idleWire.Start(probeEvery);
                 idleCommit.Start(probeEvery);
                 await Task.Delay(TimeSpan.FromSeconds(3));
                 handOffsIdle = await idle.StopAsync();
@@ -147,7 +148,8 @@ internal static partial class DistributionBenchmark
             await using var wire = new LoopbackProbe();
             await using var commit = new PersistProbe(host.System, "loaded");
             probe.Start(probeEvery);
-            await wire.StartAsync(probeEvery);
+            await wire.ConnectAsync();
+            wire.Start(probeEvery);
             commit.Start(probeEvery);
             var cpuStart = cpu.TotalProcessorTime;
             var gen0 = GC.CollectionCount(0);

@@ -15,12 +15,6 @@ internal sealed class GcPauses : EventListener
         get { lock (_windows) return _windows.ToList(); }
     }
 
-    /// <summary>Whether [start, end] overlaps a pause.</summary>
-    public bool Overlaps(DateTimeOffset start, DateTimeOffset end)
-    {
-        lock (_windows) return _windows.Any(w => w.Start <= end && w.End >= start);
-    }
-
     protected override void OnEventSourceCreated(EventSource source)
     {
         if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Informational, (EventKeywords)0x1 /* GC */);
