@@ -43,9 +43,10 @@ internal sealed class CallState
         _events.EnsureCapacity(_events.Count + recorded.Events.Count);
         foreach (var e in recorded.Events)
         {
-            if (!_identities.Add(IdentityKey.Of(e.Identity))) continue; // cannot happen for journaled data; keeps replays idempotent
+            var key = IdentityKey.Of(e.Identity);
+            if (!_identities.Add(key)) continue; // cannot happen for journaled data; keeps replays idempotent
             // A call in progress keeps a parsed CEL without its bytes (they are in the journal): about half its memory.
-            _events.Add(e.Slim());
+            _events.Add(e.Slim(key));
             EventsSinceCompletion++;
             if (e.Kind == RecordedEventKind.Cdr)
             {

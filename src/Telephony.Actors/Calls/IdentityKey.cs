@@ -23,6 +23,15 @@ internal readonly record struct IdentityKey(ulong High, ulong Low, byte Kind, st
         return new IdentityKey(0, 0, 0, identity);
     }
 
+    /// <summary>The identity's text: <see cref="Text"/>, or the standard form spelled from the bits (the inverse of
+    /// <see cref="Of"/>).</summary>
+    public string ToText() => Text ?? string.Create(37, this, static (chars, key) =>
+    {
+        (key.Kind == Cel ? "cel1:" : "cdr1:").AsSpan().CopyTo(chars);
+        key.High.TryFormat(chars[5..], out _, "x16", CultureInfo.InvariantCulture);
+        key.Low.TryFormat(chars[21..], out _, "x16", CultureInfo.InvariantCulture);
+    });
+
     // Only the form EventIdentity writes (lower-case digits) is packed: an upper-case spelling is another text, and
     // must stay another key.
     private static bool IsLowerHex(ReadOnlySpan<char> digits) => !digits.ContainsAnyExcept(LowerHexDigits);

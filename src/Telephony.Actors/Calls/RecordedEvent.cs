@@ -21,30 +21,33 @@ public enum RecordedEventKind : byte
 /// </summary>
 public sealed class RecordedEvent : IEquatable<RecordedEvent>
 {
-    private readonly IReadOnlyList<KeyValuePair<string, string>>? _headers;
+    // The event's source: its AmiMessage, or its header list; null once slimmed. One field for both: a call keeps its
+    // events, and each field is 8 bytes of every one.
+    private readonly object? _source;
 
     public RecordedEvent(RecordedEventKind kind, string identity, DateTimeOffset receivedAt, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         Kind = kind;
-        Identity = identity;
+        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         ReceivedAt = receivedAt;
-        _headers = headers ?? throw new ArgumentNullException(nameof(headers));
+        _source = headers ?? throw new ArgumentNullException(nameof(headers));
     }
 
     public RecordedEvent(RecordedEventKind kind, string identity, DateTimeOffset receivedAt, AmiMessage message)
     {
         Kind = kind;
-        Identity = identity;
+        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         ReceivedAt = receivedAt;
-        Message = message ?? throw new ArgumentNullException(nameof(message));
+        _source = message ?? throw new ArgumentNullException(nameof(message));
     }
 
     /// <summary>A journaled CEL kept by its call only for billing: its parsed form, without the bytes and headers it
-    /// arrived in (see <see cref="Slim"/>).</summary>
-    private RecordedEvent(string identity, DateTimeOffset receivedAt, Telephony.Domain.Cel.CelEvent parsed)
+    /// arrived in, and its identity as 128 bits when it has the standard form (see <see cref="Slim"/>).</summary>
+    private RecordedEvent(string identity, IdentityKey key, DateTimeOffset receivedAt, Telephony.Domain.Cel.CelEvent parsed)
     {
         Kind = RecordedEventKind.Cel;
-        Identity = identity;
+        if (key.Text is null && key.Kind == (byte)RecordedEventKind.Cel) (_identityHigh, _identityLow) = (key.High, key.Low);
+        else _identity = identity;
         ReceivedAt = receivedAt;
         ParsedCel = parsed;
         _eventName = parsed.EventName;
@@ -53,13 +56,16 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
     /// <summary>What a call in progress keeps of this event once it is journaled: a CEL already parsed keeps only its
     /// parsed form (billing reads nothing else; the bytes went to the journal), about half of what the event held.
     /// Anything else is kept whole.</summary>
-    public RecordedEvent Slim() =>
-        Kind == RecordedEventKind.Cel && ParsedCel is { } parsed && (Message is not null || _headers is not null)
-            ? new RecordedEvent(Identity, ReceivedAt, parsed)
+    public RecordedEvent Slim() => Slim(IdentityKey.Of(Identity));
+
+    /// <summary><see cref="Slim()"/> with the identity's key already made (<see cref="IdentityKey.Of"/>).</summary>
+    internal RecordedEvent Slim(IdentityKey key) =>
+        Kind == RecordedEventKind.Cel && ParsedCel is { } parsed && _source is not null
+            ? new RecordedEvent(Identity, key, ReceivedAt, parsed)
             : this;
 
     /// <summary>Slimmed (<see cref="Slim"/>): no headers, only the parsed CEL.</summary>
-    public bool IsSlim => Message is null && _headers is null;
+    public bool IsSlim => _source is null;
 
     /// <summary>The typed view of a CEL, once parsed (by the node that routed it, or by the first billing derivation):
     /// in-process only, never serialized, not part of equality. Deriving a call's billing reads every CEL of the call,
@@ -67,22 +73,34 @@ public sealed class RecordedEvent : IEquatable<RecordedEvent>
     internal Telephony.Domain.Cel.CelEvent? ParsedCel { get; set; }
 
     public RecordedEventKind Kind { get; }
-    public string Identity { get; }
+
+    /// <summary>The identity the call deduplicates on. A slim event keeps a standard identity as its 128 bits and spells
+    /// it again when asked (rarely: a call reads the identities of events as they arrive, not of those it keeps); the
+    /// text was ~100 bytes of each kept CEL.</summary>
+    public string Identity => _identity ?? new IdentityKey(_identityHigh, _identityLow, (byte)Kind, null).ToText();
+
+    private readonly string? _identity;
+    private readonly ulong _identityHigh, _identityLow;
     public DateTimeOffset ReceivedAt { get; }
 
     /// <summary>The message as received, when the event came from a manager connection (or a journal row that kept
     /// it); null for an event built from a header list.</summary>
-    public AmiMessage? Message { get; }
+    public AmiMessage? Message => _source as AmiMessage;
 
     /// <summary>Every header in order. Decoded on each call for an event that keeps its message: read it once per
     /// use.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers ?? Message?.Headers ?? throw SlimError();
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _source switch
+    {
+        AmiMessage message => message.Headers,
+        IReadOnlyList<KeyValuePair<string, string>> headers => headers,
+        _ => throw SlimError(),
+    };
 
     public string? Header(string key)
     {
-        if (Message is not null) return Message[key];
-        if (_headers is null) throw SlimError();
-        foreach (var (k, v) in _headers!)
+        if (Message is { } message) return message[key];
+        if (_source is not IReadOnlyList<KeyValuePair<string, string>> headers) throw SlimError();
+        foreach (var (k, v) in headers)
             if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) return v;
         return null;
     }

@@ -135,6 +135,21 @@ public sealed class CelEventParsingTests
         Assert.Equal("", extra["n"]);
         Assert.Equal("true", extra["t"]);
         Assert.Null(extra["missing"]);
+        Assert.Equal(["a", "n", "t"], extra.Fields.Keys.Order());
+    }
+
+    [Fact]
+    public void Extra_properties_read_from_the_kept_text_as_json_would()
+    {
+        // The properties are read from the text when asked: escapes are decoded, a repeated name gives its last value,
+        // and a text that only starts like an object is malformed, not half-read.
+        var extra = CelExtra.Parse("{\"hangupsource\":\"PJSIP/1001\\u002D00000002\",\"dialstatus\":\"\",\"hangupcause\":16,\"hangupcause\":17}");
+        Assert.Equal(CelExtraFormat.Json, extra.Format);
+        Assert.Equal("PJSIP/1001-00000002", extra["hangupsource"]);
+        Assert.Equal(17, extra.GetInt("hangupcause"));
+        Assert.Equal("", extra["dialstatus"]);
+        Assert.Equal(CelExtraFormat.MalformedJson, CelExtra.Parse("{\"a\":1} trailing").Format);
+        Assert.Null(CelExtra.Parse("{\"a\":1} trailing")["a"]);
     }
 
     [Theory]
