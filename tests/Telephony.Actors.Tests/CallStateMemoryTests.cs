@@ -46,6 +46,22 @@ public sealed class CallStateMemoryTests
     }
 
     [Fact]
+    public void A_calls_events_share_one_string_per_channel_with_the_nodes_channel_map()
+    {
+        // Each CEL arrives with its own copy of its UniqueID and LinkedID; the call keeps the parsed CEL until it is
+        // billed, and the node's channel map keeps these values anyway: one instance each, not one per event.
+        var router = new NodeEventRouter("pbx1", TimeZoneInfo.Utc, new ChannelLinkedIds());
+        var cels = NodeCaptures.Events("dial-answered.ami", "CEL")
+            .Select(m => router.Identify(router.Route(m, ReadAt).Held, out _)!.ParsedCel!)
+            .ToList();
+        Assert.True(cels.Select(c => c.UniqueId).Distinct().Count() >= 2);
+        foreach (var channel in cels.GroupBy(c => c.UniqueId))
+            Assert.All(channel, c => Assert.Same(channel.First().UniqueId, c.UniqueId));
+        Assert.All(cels, c => Assert.Same(cels[0].LinkedId, c.LinkedId));
+        Assert.Same(cels[0].UniqueId, cels[0].LinkedId); // the first channel names the call
+    }
+
+    [Fact]
     public void Events_recovered_from_the_journal_are_kept_whole()
     {
         // A recovered event has not been parsed: it keeps its headers, and billing parses it when it needs to.

@@ -57,10 +57,10 @@ internal sealed class CallState
             switch (e.EventName)
             {
                 case "CHAN_START":
-                    _liveChannels.Add(e.Header("UniqueID") ?? "");
+                    _liveChannels.Add(UniqueIdOf(e));
                     break;
                 case "CHAN_END":
-                    _liveChannels.Remove(e.Header("UniqueID") ?? "");
+                    _liveChannels.Remove(UniqueIdOf(e));
                     AnyChannelEnded = true;
                     break;
                 case "LINKEDID_END":
@@ -69,6 +69,10 @@ internal sealed class CallState
             }
         }
     }
+
+    // The parsed CEL's string when there is one (the event keeps it anyway); decoding the header again made a second
+    // copy of each channel's UniqueID for the whole call.
+    private static string UniqueIdOf(RecordedEvent e) => e.ParsedCel?.UniqueId ?? e.Header("UniqueID")?.Trim() ?? "";
 
     /// <summary>Lets go of the events once their billing revision is journaled (only then: see CallEntity.Complete).
     /// A completed call stays a while for late copies and late events: their identities are enough to recognise

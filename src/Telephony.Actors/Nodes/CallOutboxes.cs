@@ -25,7 +25,9 @@ internal sealed class CallOutboxes(string node, NodeEventRouter router, int inFl
         public bool Waiting; // in _waiting: it has pending events and no delivery in flight, but the limit is reached
     }
 
-    private const int MaxSpareLists = 8192;
+    // Enough for the outboxes open at once in ordinary traffic; after a burst (thousands of calls hanging up together)
+    // more would stay as spares for nothing, ~300 bytes each.
+    private const int MaxSpareLists = 512;
     private const int MaxSpareListCapacity = 256;
 
     private readonly Dictionary<string, Outbox> _outboxes = new(StringComparer.Ordinal);

@@ -21,14 +21,24 @@ internal sealed class ChannelLinkedIds(int capacity = ChannelLinkedIds.DefaultCa
     private readonly int _capacity = Math.Max(1, capacity);
     private readonly TimeSpan _horizon = horizon ?? DefaultHorizon;
 
-    private readonly record struct Entry(string LinkedId, DateTimeOffset EndedAt);
+    // The UniqueID again (the key's instance: a dictionary does not give its key back), so that a call's events can
+    // share the strings the map holds anyway (see Shared).
+    private readonly record struct Entry(string UniqueId, string LinkedId, DateTimeOffset EndedAt);
 
     public int Count => _channels.Count;
 
     /// <summary>Remembers the channel's call; a channel already known keeps its first call and its place.</summary>
     public void Learn(string uniqueId, string linkedId, DateTimeOffset at = default)
     {
-        if (!_channels.TryAdd(uniqueId, new Entry(linkedId, default))) return;
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_channels, uniqueId, out var known);
+        if (known) return;
+        // One string per call, not one per channel: the first channel's UniqueID is the call's LinkedID, and the
+        // others take that instance (kept for 15 minutes after a call, thousands of them on a busy node). Only reads
+        // the dictionary while the new slot is held.
+        if (string.Equals(uniqueId, linkedId, StringComparison.Ordinal)) linkedId = uniqueId;
+        else if (_channels.TryGetValue(linkedId, out var first) && string.Equals(first.LinkedId, linkedId, StringComparison.Ordinal))
+            linkedId = first.LinkedId;
+        slot = new Entry(uniqueId, linkedId, default);
         _order.Enqueue((uniqueId, at));
         if (_order.Count > _capacity) _channels.Remove(_order.Dequeue().UniqueId);
         Expire(at);
@@ -43,6 +53,15 @@ internal sealed class ChannelLinkedIds(int capacity = ChannelLinkedIds.DefaultCa
     }
 
     public string? LinkedIdOf(string uniqueId) => _channels.TryGetValue(uniqueId, out var entry) ? entry.LinkedId : null;
+
+    /// <summary>The map's own instances of a known channel's UniqueID and LinkedID: an event decoded later makes its
+    /// own copies, and a call keeps its events until it is billed.</summary>
+    public bool TryGetShared(string uniqueId, out string sharedUniqueId, out string sharedLinkedId)
+    {
+        var found = _channels.TryGetValue(uniqueId, out var entry);
+        (sharedUniqueId, sharedLinkedId) = found ? (entry.UniqueId, entry.LinkedId) : (uniqueId, "");
+        return found;
+    }
 
     // A few steps per call, so the cost is spread over the events that cause it.
     private void Expire(DateTimeOffset now)

@@ -6,10 +6,15 @@ namespace Telephony.Actors.Nodes;
 /// The channels up on a node now, from its AMI stream: a Newchannel adds one, its Hangup removes it, and a resync
 /// (CoreShowChannels at session start) replaces the set, so channels that ended while no session read them do not
 /// stay counted. What the dashboard shows as the node's calls in progress.
+/// <para>
+/// Only a count is read, so a channel is kept as a 64-bit hash of its UniqueID's bytes, not as a string: a busy node has
+/// thousands up, and each string was a copy of one the node keeps elsewhere. Two channels up at once with the same hash
+/// would count as one (odds ~n²/2^65: none in practice).
+/// </para>
 /// </summary>
 internal sealed class LiveChannels
 {
-    private readonly HashSet<string> _up = new(StringComparer.Ordinal);
+    private readonly HashSet<ulong> _up = [];
 
     public int Count => _up.Count;
 
@@ -17,11 +22,11 @@ internal sealed class LiveChannels
     {
         switch (message.EventName)
         {
-            case "Newchannel" when message["Uniqueid"] is { Length: > 0 } id:
-                _up.Add(id);
+            case "Newchannel" when message.TryGetValueBytes("Uniqueid", out var id) && !id.IsEmpty:
+                _up.Add(Hash(id));
                 break;
-            case "Hangup" when message["Uniqueid"] is { } id:
-                _up.Remove(id);
+            case "Hangup" when message.TryGetValueBytes("Uniqueid", out var id):
+                _up.Remove(Hash(id));
                 break;
         }
     }
@@ -29,6 +34,14 @@ internal sealed class LiveChannels
     public void Reset(IEnumerable<string> uniqueIds)
     {
         _up.Clear();
-        _up.UnionWith(uniqueIds);
+        foreach (var id in uniqueIds) _up.Add(Hash(System.Text.Encoding.UTF8.GetBytes(id)));
+    }
+
+    // FNV-1a, 64 bits: UniqueIDs are short ASCII ("1733380000.123").
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var b in bytes) h = (h ^ b) * 1099511628211UL;
+        return h;
     }
 }

@@ -134,6 +134,7 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
         // Decoded into the scratch array. The parsed CEL keeps no headers: the event keeps its message until it is
         // journaled, and then its call keeps only the parsed CEL (RecordedEvent.Slim), which must not pin the bytes.
         var headers = Decode(message);
+        ShareChannelStrings(headers);
         var parsed = CelEventFactory.Parse(headers, timeZone, keep: []);
         if (parsed.IsValid)
         {
@@ -142,6 +143,22 @@ internal sealed class NodeEventRouter(string node, TimeZoneInfo timeZone, Channe
         }
         quarantined = Quarantine(now: at, $"CEL rejected: {parsed.Error!.Message}", headers).Quarantined;
         return null;
+    }
+
+    /// <summary>Puts the channel map's UniqueID and LinkedID strings in place of the decoded copies: a call keeps its
+    /// parsed CEL until billed, and the map keeps these strings for 15 minutes anyway. Header names are the interned
+    /// instances (<see cref="HeaderKeys"/>), compared by reference; another spelling is simply not shared.</summary>
+    private void ShareChannelStrings(KeyValuePair<string, string>[] headers)
+    {
+        int u = -1, l = -1;
+        for (var i = 0; i < headers.Length && (u < 0 || l < 0); i++)
+        {
+            if (ReferenceEquals(headers[i].Key, "UniqueID")) u = i;
+            else if (ReferenceEquals(headers[i].Key, "LinkedID")) l = i;
+        }
+        if (u < 0 || !channels.TryGetShared(headers[u].Value, out var uniqueId, out var linkedId)) return;
+        headers[u] = new(headers[u].Key, uniqueId);
+        if (l >= 0 && string.Equals(headers[l].Value, linkedId, StringComparison.Ordinal)) headers[l] = new(headers[l].Key, linkedId);
     }
 
     /// <summary>The message's headers decoded into a scratch array of exactly their number (reused by the next message

@@ -141,6 +141,20 @@ public sealed class AmiMessage
         return true;
     }
 
+    /// <summary>The first value of <paramref name="key"/> as its bytes (no string made), or false.</summary>
+    public bool TryGetValueBytes(string key, out ReadOnlySpan<byte> value)
+    {
+        if (_offsets is null)
+        {
+            var found = Scan(key, out var at, out var length);
+            value = found ? _bytes.AsSpan(at, length) : default;
+            return found;
+        }
+        var i = IndexOf(key, 0);
+        value = i < 0 ? default : GetValueBytes(i);
+        return i >= 0;
+    }
+
     public bool Has(string key) => _offsets is null ? Scan(key, out _, out _) : IndexOf(key, 0) >= 0;
 
     /// <summary>The first header named <paramref name="key"/> found by scanning the lines (a view without its offset

@@ -19,6 +19,16 @@ public class ChannelLinkedIdsTests
     }
 
     [Fact]
+    public void A_calls_channels_share_one_linkedid_string()
+    {
+        // Each event decodes its own strings; the map keeps one per call (it holds thousands of ended calls).
+        var map = new ChannelLinkedIds();
+        map.Learn(new string("1795386708.19"), new string("1795386708.19"));
+        map.Learn("1795386708.20", new string("1795386708.19"));
+        Assert.Same(map.LinkedIdOf("1795386708.19"), map.LinkedIdOf("1795386708.20"));
+    }
+
+    [Fact]
     public void A_channel_learned_again_keeps_its_first_call_and_its_place_in_line()
     {
         var map = new ChannelLinkedIds(capacity: 2);
