@@ -71,7 +71,7 @@ public sealed record FleetSoakReport
     public int Assignments { get; init; }
     public LatencyPercentiles? ProjectionLagSeconds { get; init; }
     public IReadOnlyDictionary<string, long> PeakRssKb { get; init; } = new Dictionary<string, long>();
-    public IReadOnlyList<(string Member, int Pid, long FirstKb, long LastKb)> RssFlatness { get; init; } = [];
+    public IReadOnlyList<(string Member, int Pid, long[] QuarterKb)> RssFlatness { get; init; } = [];
     public double? BytesPerActiveCall { get; init; }
     public int PeakActiveCalls { get; init; }
     public int MostSessionsAtOnce { get; init; }
@@ -137,8 +137,8 @@ public sealed record FleetSoakReport
         yield return $"peak RSS: {string.Join(", ", PeakRssKb.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / 1024} MB"))}; " +
                      $"peak active calls {PeakActiveCalls}; memory per active call " +
                      (BytesPerActiveCall is { } b ? $"{b / 1024:0.0} KB (slope of members' RSS over active calls)" : "not measurable here (RSS follows restarts and collections more than a few hundred calls; the memory benchmark measures it)");
-        yield return "RSS per member process, first vs last quarter of its life: " + string.Join(", ",
-            RssFlatness.Select(f => $"{f.Member}/{f.Pid} {f.FirstKb / 1024}->{f.LastKb / 1024} MB"));
+        yield return "RSS per member process, average of each quarter of its life: " + string.Join(", ",
+            RssFlatness.Select(f => $"{f.Member}/{f.Pid} {string.Join("->", f.QuarterKb.Select(kb => kb / 1024))} MB"));
         foreach (var problem in Problems) yield return "PROBLEM: " + problem;
         yield return Summary;
     }

@@ -4,8 +4,8 @@ namespace Telephony.Testing.Fleet;
 
 /// <summary>
 /// Every 2 s: each running member's resident set (<c>/proc/&lt;pid&gt;/status</c> VmRSS) and the calls up in the
-/// simulator (ordinary calls and queue callers). Gives each member's peak, each member process's RSS at its first and
-/// last quarter of life (flat or growing), and the memory per active call: the slope of the members' total RSS over
+/// simulator (ordinary calls and queue callers). Gives each member's peak, each member process's RSS over each quarter
+/// of its life (flat or growing), and the memory per active call: the slope of the members' total RSS over
 /// active calls (least squares across samples taken while no member was starting). Also the billing projections'
 /// lag (the largest of them, in seconds, as a member's <c>/projections</c> reports it).
 /// </summary>
@@ -118,14 +118,19 @@ public sealed class MemorySampler : IDisposable
         get { lock (_samples) return _samples.Count == 0 ? 0 : _samples.Max(s => s.ActiveCalls); }
     }
 
-    /// <summary>Per member process that lived at least 8 samples: its average RSS over its first and its last quarter.</summary>
-    public IReadOnlyList<(string Member, int Pid, long FirstKb, long LastKb)> Flatness()
+    /// <summary>Per member process that lived at least 8 samples: its average RSS over each quarter of its life (a
+    /// process that warms up and then holds steady rises in the first quarters only; one that keeps growing rises in
+    /// every quarter).</summary>
+    public IReadOnlyList<(string Member, int Pid, long[] QuarterKb)> Flatness()
     {
         lock (_samples)
             return _byProcess.Where(p => p.Value.Kb.Count >= 8).Select(p =>
             {
-                var q = p.Value.Kb.Count / 4;
-                return (p.Value.Member, p.Key, (long)p.Value.Kb.Take(q).Average(), (long)p.Value.Kb.TakeLast(q).Average());
+                var kb = p.Value.Kb;
+                var quarters = Enumerable.Range(0, 4)
+                    .Select(q => (long)kb.Skip(q * kb.Count / 4).Take((q + 1) * kb.Count / 4 - q * kb.Count / 4).Average())
+                    .ToArray();
+                return (p.Value.Member, p.Key, quarters);
             }).ToList();
     }
 
