@@ -1,31 +1,50 @@
 using Telephony.Actors.Nodes;
-using Telephony.Ami.Protocol;
 
 namespace Telephony.Actors.Tests;
 
 public class LiveChannelsTests
 {
-    private static AmiMessage Event(string name, string uniqueId) =>
-        AmiMessage.From(("Event", name), ("Channel", "PJSIP/1001-00000001"), ("Uniqueid", uniqueId));
+    [Fact]
+    public void A_real_dialled_call_counts_its_four_channels_while_up_and_none_once_all_hung_up()
+    {
+        var events = NodeCaptures.Events("dial-answered.ami");
+        var live = new LiveChannels();
+        var peak = 0;
+        foreach (var e in events)
+        {
+            live.Observe(e);
+            peak = Math.Max(peak, live.Count);
+        }
+
+        Assert.Equal(4, peak); // two Local channel pairs: the caller's and the dialled one's
+        Assert.Equal(0, live.Count);
+    }
 
     [Fact]
-    public void The_count_follows_newchannel_and_hangup_and_a_resync_replaces_it()
+    public void A_resync_replaces_what_was_counted_so_channels_that_ended_unseen_are_dropped()
     {
         var live = new LiveChannels();
-        live.Observe(Event("Newchannel", "1795386708.19"));
-        live.Observe(Event("Newchannel", "1795386708.20"));
-        live.Observe(Event("Newchannel", "1795386708.20")); // the same channel twice counts once
-        Assert.Equal(2, live.Count);
+        var newChannel = NodeCaptures.Events("dial-answered.ami", "Newchannel")[0];
+        live.Observe(newChannel); // its Hangup falls in a gap
 
-        live.Observe(Event("Hangup", "1795386708.19"));
-        live.Observe(Event("Hangup", "1795386708.99")); // a channel never seen up changes nothing
-        Assert.Equal(1, live.Count);
+        live.Reset(["1796000000.7", "1796000000.8", "1796000000.9"]);
+        live.Observe(NodeCaptures.With(NodeCaptures.Events("dial-answered.ami", "Hangup")[0], "Uniqueid", "1796000000.8"));
 
-        // At session start the node lists what is up; a channel that ended unseen is no longer counted.
-        live.Reset(["1795386708.21", "1795386708.22"]);
         Assert.Equal(2, live.Count);
-        live.Observe(Event("Hangup", "1795386708.21"));
-        live.Observe(Event("Hangup", "1795386708.20"));
+    }
+
+    [Fact]
+    public void A_channel_reported_up_twice_counts_once_and_a_hangup_of_one_never_seen_changes_nothing()
+    {
+        // Channels are kept as hashes of their UniqueID: the same UniqueID is one channel however often it is reported.
+        var newChannel = NodeCaptures.Events("dial-answered.ami", "Newchannel")[0];
+        var hangup = NodeCaptures.Events("dial-answered.ami", "Hangup")[0];
+        var live = new LiveChannels();
+        live.Observe(newChannel);
+        live.Observe(newChannel);
+        live.Observe(NodeCaptures.With(hangup, "Uniqueid", "1796000000.99"));
         Assert.Equal(1, live.Count);
+        live.Observe(NodeCaptures.With(hangup, "Uniqueid", newChannel["Uniqueid"]!));
+        Assert.Equal(0, live.Count);
     }
 }
