@@ -22,7 +22,7 @@ internal sealed class ChannelLinkedIds(int capacity = ChannelLinkedIds.DefaultCa
     private readonly TimeSpan _horizon = horizon ?? DefaultHorizon;
 
     // The UniqueID again (the key's instance: a dictionary does not give its key back), so that a call's events can
-    // share the strings the map holds anyway (see Shared).
+    // share the strings the map holds anyway (see TryGetShared).
     private readonly record struct Entry(string UniqueId, string LinkedId, DateTimeOffset EndedAt);
 
     public int Count => _channels.Count;

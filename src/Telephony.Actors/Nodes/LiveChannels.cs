@@ -37,11 +37,5 @@ internal sealed class LiveChannels
         foreach (var id in uniqueIds) _up.Add(Hash(System.Text.Encoding.UTF8.GetBytes(id)));
     }
 
-    // FNV-1a, 64 bits: UniqueIDs are short ASCII ("1733380000.123").
-    private static ulong Hash(ReadOnlySpan<byte> bytes)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var b in bytes) h = (h ^ b) * 1099511628211UL;
-        return h;
-    }
+    private static ulong Hash(ReadOnlySpan<byte> uniqueId) => Telephony.Domain.Identity.Fnv1a64.Of(uniqueId);
 }

@@ -106,12 +106,7 @@ public sealed class AmiMessage
     /// <summary>The first value of <paramref name="key"/> as a shared string (<see cref="HeaderKeys"/>), or null: for
     /// headers with few distinct values (<c>EventName</c>, <c>AMAFlags</c>), read often, that should not cost a string
     /// each time.</summary>
-    public string? GetSharedValue(string key)
-    {
-        if (_offsets is null) return Scan(key, out var at, out var length) ? HeaderKeys.Get(_bytes.AsSpan(at, length)) : null;
-        var i = IndexOf(key, 0);
-        return i < 0 ? null : HeaderKeys.Get(GetValueBytes(i));
-    }
+    public string? GetSharedValue(string key) => TryGetValueBytes(key, out var value) ? HeaderKeys.Get(value) : null;
 
     public ReadOnlySpan<byte> GetValueBytes(int index)
     {
@@ -125,20 +120,9 @@ public sealed class AmiMessage
 
     public bool TryGetValue(string key, out string value)
     {
-        if (_offsets is null)
-        {
-            var found = Scan(key, out var at, out var length);
-            value = found ? Utf8.GetString(_bytes, at, length) : "";
-            return found;
-        }
-        var i = IndexOf(key, 0);
-        if (i < 0)
-        {
-            value = "";
-            return false;
-        }
-        value = GetValue(i);
-        return true;
+        var found = TryGetValueBytes(key, out var bytes);
+        value = found ? Utf8.GetString(bytes) : "";
+        return found;
     }
 
     /// <summary>The first value of <paramref name="key"/> as its bytes (no string made), or false.</summary>

@@ -27,16 +27,11 @@ public sealed class RecentChannels(int capacity)
 
     public void Started(string channel) => _ended.Remove(Hash(channel));
 
-    // FNV-1a over the UTF-16 code units of the upper-case spelling (invariant), 64 bits.
+    // The upper-case spelling's UTF-16 code units (names compare case-insensitively), hashed.
     private static ulong Hash(string channel)
     {
-        var h = 14695981039346656037UL;
-        foreach (var c in channel)
-        {
-            var u = char.ToUpperInvariant(c);
-            h = (h ^ (byte)u) * 1099511628211UL;
-            h = (h ^ (byte)(u >> 8)) * 1099511628211UL;
-        }
-        return h;
+        Span<char> upper = channel.Length <= 256 ? stackalloc char[channel.Length] : new char[channel.Length];
+        channel.AsSpan().ToUpperInvariant(upper);
+        return Telephony.Domain.Identity.Fnv1a64.Of(System.Runtime.InteropServices.MemoryMarshal.AsBytes(upper));
     }
 }
